@@ -1,0 +1,2 @@
+/** The AWS building blocks (aws-cdk-lib). */
+export * from './validation';

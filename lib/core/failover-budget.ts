@@ -1,0 +1,474 @@
+/**
+ * The failover budget: the time from a failure to traffic moved, as a sum of
+ * named terms, computed from the very values the constructs render into the
+ * templates. A user reads where the seconds go; a configuration that cannot
+ * meet its tier is refused with the biggest term named and a way out.
+ *
+ * Each term says where its figure comes from:
+ *  - RENDERED: a value the library writes into the template (probe interval, TTL);
+ *  - DOCUMENTED: a figure the cloud documents (Route 53's fixed probe timeouts,
+ *    the 60 s TTL of an alias to a load balancer), with the page;
+ *  - ASSUMED: a delay the cloud documents no figure for; the assumption and its
+ *    reasoning are stated, so a reader can disagree with a number rather than
+ *    discover it.
+ */
+import { CLOUD_FACTS, PROBE_LIMITS, ProbeMechanism } from './cloud-limits';
+import { Validator } from './errors';
+import { DnsHealthCheck, HealthProbe } from './health-probe';
+import { FailoverTargets, RoutingMechanism } from './tiers';
+
+export enum Cloud {
+  AWS = 'aws',
+  AZURE = 'azure',
+  GCP = 'gcp',
+}
+
+export enum Topology {
+  ACTIVE_ACTIVE = 'active-active',
+  ACTIVE_PASSIVE = 'active-passive',
+  MULTI_REGION = 'multi-region',
+}
+
+/** The kind of DNS record that points clients at a deployment. */
+export enum DnsRecordKind {
+  /** Route 53 alias to the load balancer: works at the zone apex; TTL is the load balancer's 60 s and cannot be set. */
+  ALIAS = 'alias',
+  /** A CNAME (or Traffic Manager / Cloud DNS record) whose TTL the library sets. */
+  CNAME = 'cname',
+}
+
+export enum TermSource {
+  RENDERED = 'rendered',
+  DOCUMENTED = 'documented',
+  ASSUMED = 'assumed',
+}
+
+/** One named term of a budget. */
+export interface BudgetTerm {
+  /** Stable name (`lb-probe-detection`, `dns-ttl`, ...). */
+  readonly name: string;
+  readonly seconds: number;
+  readonly source: TermSource;
+  /** How the figure is made, in words, with the values it is made from. */
+  readonly detail: string;
+  /** The documentation behind a DOCUMENTED or ASSUMED term. */
+  readonly docUrl?: string;
+}
+
+/** DNS routing as rendered. */
+export interface DnsRouting {
+  readonly healthCheck: DnsHealthCheck;
+  readonly recordKind: DnsRecordKind;
+  /** TTL of the record (ignored for ALIAS: the load balancer's 60 s applies). */
+  readonly ttlSeconds: number;
+}
+
+/** How the shared cache recovers its writer. */
+export interface CacheFailoverInput {
+  /** True when the surviving deployment is in another region (Global Datastore promotion). */
+  readonly crossRegion: boolean;
+  /**
+   * Cross-region only: the outage must last this long before the library promotes
+   * a secondary (the escalation ladder's extended-outage step).
+   */
+  readonly promotionTriggerSeconds?: number;
+}
+
+export interface FailoverBudgetInput {
+  readonly cloud: Cloud;
+  readonly topology: Topology;
+  readonly routing: RoutingMechanism;
+  /** The load balancer's probe, as rendered. */
+  readonly probe: HealthProbe;
+  /** Required when routing is DNS. */
+  readonly dns?: DnsRouting;
+  /** The shared cache, when there is one. */
+  readonly cache?: CacheFailoverInput;
+  readonly targets: FailoverTargets;
+}
+
+/**
+ * Figures no cloud documents, stated once. Each is deliberately conservative: a
+ * measured failover that beats the budget is fine; one that exceeds it is a bug.
+ */
+export const ASSUMPTIONS = {
+  dnsCheckerAggregation: {
+    seconds: 5,
+    detail:
+      'Each DNS checker sees the failure within its own threshold x interval (counted above); the endpoint is '
+      + 'unhealthy once enough checkers agree (Route 53: 18 % or fewer report healthy) and the verdict reaches '
+      + 'the name servers. No cloud documents that delay: assumed 5 s.',
+    docUrl: 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html',
+  },
+  anycastReroute: {
+    [Cloud.AWS]: {
+      seconds: 10,
+      detail:
+        'Global Accelerator uses the Application Load Balancer\'s own target health for ALB endpoints (documented) '
+        + 'and ignores traffic dials when it fails over; AWS documents no figure for how soon it acts on an '
+        + 'endpoint turning unhealthy. Assumed 10 s after the load balancer detects it.',
+      docUrl: 'https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html',
+    },
+    [Cloud.GCP]: {
+      seconds: 10,
+      detail:
+        'The global external Application Load Balancer stops sending new requests to backends its health '
+        + 'checks mark unhealthy; Google documents no figure for how soon. Assumed 10 s after detection.',
+      docUrl: 'https://cloud.google.com/load-balancing/docs/health-check-concepts',
+    },
+    [Cloud.AZURE]: {
+      seconds: 10,
+      detail:
+        'Azure Front Door shifts traffic from origins its probes mark unhealthy; Microsoft documents no figure '
+        + 'for how soon. Assumed 10 s after detection.',
+      docUrl: 'https://learn.microsoft.com/azure/frontdoor/health-probes',
+    },
+  },
+  cacheAutomaticFailover: {
+    [Cloud.AWS]: {
+      seconds: 30,
+      source: TermSource.ASSUMED,
+      detail:
+        'ElastiCache Multi-AZ promotes a replica; "writes can resume as soon as the promotion process is '
+        + 'complete, typically just a few seconds". No upper bound is documented: assumed 30 s, including the '
+        + 'primary endpoint\'s DNS change. Reads keep working from replicas meanwhile.',
+      docUrl: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/AutoFailover.html',
+    },
+    [Cloud.AZURE]: {
+      seconds: 15,
+      source: TermSource.DOCUMENTED,
+      detail: 'Azure Cache for Redis: "unplanned failover typically finishes within 10 to 15 seconds".',
+      docUrl: 'https://learn.microsoft.com/azure/azure-cache-for-redis/cache-failover',
+    },
+    [Cloud.GCP]: {
+      seconds: 30,
+      source: TermSource.ASSUMED,
+      detail:
+        'Memorystore for Redis Standard tier fails over to its replica; "the instance is unavailable for a few '
+        + 'seconds". No upper bound is documented: assumed 30 s.',
+      docUrl: 'https://cloud.google.com/memorystore/docs/redis/high-availability-for-memorystore-for-redis',
+    },
+  },
+  cacheCrossRegionPromotion: {
+    seconds: 60,
+    detail:
+      'ElastiCache does not fail a Global Datastore over between regions by itself; the library calls '
+      + 'FailoverGlobalReplicationGroup. AWS documents no completion time (its disaster-recovery workshop '
+      + 'quotes an RTO of 1 minute): assumed 60 s after the call.',
+    docUrl: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/Redis-Global-Datastores-Getting-Started.html',
+  },
+  route53AlarmPolling: {
+    seconds: 30,
+    detail:
+      'A Route 53 health check based on a CloudWatch alarm follows the alarm\'s data stream; AWS documents no '
+      + 'polling interval. Assumed 30 s.',
+    docUrl: 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html',
+  },
+  alarmEvaluation: {
+    seconds: 60,
+    detail: 'The regional health alarm that triggers promotion evaluates one-minute periods: up to 60 s after the trigger time.',
+  },
+} as const;
+
+/** The result: named terms, their sum, and how it compares with the tier's target. */
+export class FailoverBudget {
+  public readonly terms: readonly BudgetTerm[];
+  /** Seconds from a failure to traffic served elsewhere (sum of `terms`). */
+  public readonly totalSeconds: number;
+  public readonly targetSeconds: number;
+  public readonly topology: Topology;
+  public readonly routing: RoutingMechanism;
+  /** The cache writer's recovery, stated separately: serving traffic does not wait for it. */
+  public readonly cacheRecovery?: { readonly terms: readonly BudgetTerm[]; readonly totalSeconds: number };
+
+  constructor(
+    topology: Topology,
+    routing: RoutingMechanism,
+    terms: readonly BudgetTerm[],
+    targetSeconds: number,
+    cacheTerms?: readonly BudgetTerm[],
+  ) {
+    this.topology = topology;
+    this.routing = routing;
+    this.terms = terms;
+    this.totalSeconds = sum(terms);
+    this.targetSeconds = targetSeconds;
+    if (cacheTerms && cacheTerms.length > 0) this.cacheRecovery = { terms: cacheTerms, totalSeconds: sum(cacheTerms) };
+  }
+
+  public get withinTarget(): boolean {
+    return this.totalSeconds <= this.targetSeconds;
+  }
+
+  /** The term with the most seconds (the first such, in order). */
+  public get largestTerm(): BudgetTerm {
+    return this.terms.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+  }
+
+  /** `12 s = lb-probe-detection 10 s + lb-probe-timeout 2 s (target 12 s)` */
+  public describe(): string {
+    const parts = this.terms.map((t) => `${t.name} ${t.seconds} s`).join(' + ');
+    return `${this.totalSeconds} s = ${parts} (target ${this.targetSeconds} s)`;
+  }
+
+  /** Plain data, for stack outputs, metadata and the synth summary. */
+  public toJSON(): Record<string, unknown> {
+    return {
+      topology: this.topology,
+      routing: this.routing,
+      totalSeconds: this.totalSeconds,
+      targetSeconds: this.targetSeconds,
+      withinTarget: this.withinTarget,
+      largestTerm: this.largestTerm.name,
+      terms: this.terms.map((t) => ({ name: t.name, seconds: t.seconds, source: t.source })),
+      ...(this.cacheRecovery ? { cacheRecoverySeconds: this.cacheRecovery.totalSeconds } : {}),
+    };
+  }
+}
+
+/** The tier target that applies to a topology. */
+export function targetFor(topology: Topology, targets: FailoverTargets): number {
+  switch (topology) {
+    case Topology.ACTIVE_ACTIVE: return targets.activeActiveDetectionSeconds;
+    case Topology.ACTIVE_PASSIVE: return targets.activePassiveRtoSeconds;
+    case Topology.MULTI_REGION: return targets.multiRegionRtoSeconds;
+  }
+}
+
+/** The probing mechanism behind each cloud's load balancer and DNS failover. */
+const LB_MECHANISM: Record<Cloud, ProbeMechanism> = {
+  [Cloud.AWS]: ProbeMechanism.AWS_ALB_TARGET_GROUP,
+  [Cloud.AZURE]: ProbeMechanism.AZURE_APPLICATION_GATEWAY,
+  [Cloud.GCP]: ProbeMechanism.GCP_HEALTH_CHECK,
+};
+const DNS_MECHANISM: Record<Cloud, ProbeMechanism> = {
+  [Cloud.AWS]: ProbeMechanism.AWS_ROUTE53_HEALTH_CHECK,
+  [Cloud.AZURE]: ProbeMechanism.AZURE_TRAFFIC_MANAGER,
+  [Cloud.GCP]: ProbeMechanism.GCP_HEALTH_CHECK,
+};
+
+/**
+ * Computes the budget. Routing that cannot serve the topology (a lone load
+ * balancer for a multi-region deployment, DNS routing without DNS settings) is
+ * reported to `v` rather than guessed around.
+ */
+export function computeFailoverBudget(input: FailoverBudgetInput, v: Validator = new Validator()): FailoverBudget {
+  const { topology, routing, probe, cloud } = input;
+  const target = targetFor(topology, input.targets);
+  const lbService = PROBE_LIMITS[LB_MECHANISM[cloud]].service;
+  const lbTerms: BudgetTerm[] = [
+    {
+      name: 'lb-probe-detection',
+      seconds: probe.unhealthyThreshold * probe.intervalSeconds,
+      source: TermSource.RENDERED,
+      detail: `${lbService}: ${probe.unhealthyThreshold} failed probes x ${probe.intervalSeconds} s interval`
+        + ' (the failure lands just after a passing probe)',
+    },
+    {
+      name: 'lb-probe-timeout',
+      seconds: probe.timeoutSeconds,
+      source: TermSource.RENDERED,
+      detail: `the last failing probe waits its ${probe.timeoutSeconds} s timeout when the target hangs`,
+    },
+  ];
+
+  let terms: BudgetTerm[];
+  if (topology === Topology.ACTIVE_ACTIVE) {
+    // Any instance serves any request: failover is the load balancer dropping the
+    // failed instance, whatever sits in front of the load balancer.
+    terms = lbTerms;
+  } else if (routing === RoutingMechanism.LOAD_BALANCER) {
+    v.add('routing', routing,
+      `${RoutingMechanism.DNS} or ${RoutingMechanism.ANYCAST}: a ${topology} topology has two or more load balancers, so something in front of them must move traffic`);
+    terms = lbTerms;
+  } else if (routing === RoutingMechanism.ANYCAST) {
+    const reroute = ASSUMPTIONS.anycastReroute[cloud];
+    terms = [...lbTerms, {
+      name: 'anycast-reroute',
+      seconds: reroute.seconds,
+      source: TermSource.ASSUMED,
+      detail: reroute.detail,
+      docUrl: reroute.docUrl,
+    }];
+  } else {
+    terms = dnsTerms(cloud, input.dns, v);
+  }
+
+  if (input.cache?.crossRegion && cloud !== Cloud.AWS) {
+    v.add('cache.crossRegion', true,
+      'false: cross-region cache promotion is modelled for ElastiCache Global Datastore (AWS) only');
+  }
+  return new FailoverBudget(topology, routing, terms, target, cacheTerms(input));
+}
+
+function dnsTerms(cloud: Cloud, dns: DnsRouting | undefined, v: Validator): BudgetTerm[] {
+  if (!dns) {
+    v.add('dns', dns, 'DNS settings (health check, record kind, TTL) when routing is dns');
+    return [];
+  }
+  const hc = dns.healthCheck;
+  const limits = PROBE_LIMITS[DNS_MECHANISM[cloud]];
+  const terms: BudgetTerm[] = [
+    {
+      name: 'dns-probe-detection',
+      seconds: hc.failureThreshold * hc.requestIntervalSeconds,
+      source: TermSource.RENDERED,
+      detail: `${limits.service}: ${hc.failureThreshold} failed checks x ${hc.requestIntervalSeconds} s interval`,
+    },
+  ];
+  if (limits.timeoutSeconds) {
+    const timeout = hc.timeoutSeconds ?? limits.timeoutSeconds.min;
+    terms.push({
+      name: 'dns-probe-timeout',
+      seconds: timeout,
+      source: TermSource.RENDERED,
+      detail: `the last failing check waits its ${timeout} s timeout when the endpoint hangs`,
+    });
+  } else if (limits.fixedTimeoutSeconds !== undefined && limits.fixedTimeoutSeconds > 0) {
+    terms.push({
+      name: 'dns-probe-timeout',
+      seconds: limits.fixedTimeoutSeconds,
+      source: TermSource.DOCUMENTED,
+      detail: `${limits.service} waits up to ${limits.fixedTimeoutSeconds} s for a hung endpoint (fixed by the service)`,
+      docUrl: 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html',
+    });
+  }
+  terms.push({
+    name: 'dns-checker-aggregation',
+    seconds: ASSUMPTIONS.dnsCheckerAggregation.seconds,
+    source: TermSource.ASSUMED,
+    detail: ASSUMPTIONS.dnsCheckerAggregation.detail,
+    docUrl: ASSUMPTIONS.dnsCheckerAggregation.docUrl,
+  });
+  if (dns.recordKind === DnsRecordKind.ALIAS) {
+    if (cloud !== Cloud.AWS) {
+      v.add('recordKind', dns.recordKind, `${DnsRecordKind.CNAME}: alias records exist on Route 53 only`);
+    }
+    const alias = CLOUD_FACTS.awsRoute53AliasTtlSeconds;
+    terms.push({
+      name: 'dns-ttl',
+      seconds: alias.value,
+      source: TermSource.DOCUMENTED,
+      detail: `clients cache an alias to a load balancer for ${alias.value} s; the TTL of an alias cannot be set`,
+      docUrl: alias.docUrl,
+    });
+  } else {
+    terms.push({
+      name: 'dns-ttl',
+      seconds: dns.ttlSeconds,
+      source: TermSource.RENDERED,
+      detail: `clients cache the record for its ${dns.ttlSeconds} s TTL`,
+    });
+  }
+  return terms;
+}
+
+function cacheTerms(input: FailoverBudgetInput): BudgetTerm[] {
+  const cache = input.cache;
+  if (!cache) return [];
+  if (!cache.crossRegion) {
+    const a = ASSUMPTIONS.cacheAutomaticFailover[input.cloud];
+    return [{ name: 'cache-automatic-failover', seconds: a.seconds, source: a.source, detail: a.detail, docUrl: a.docUrl }];
+  }
+  const trigger = cache.promotionTriggerSeconds ?? 300;
+  const p = ASSUMPTIONS.cacheCrossRegionPromotion;
+  return [
+    {
+      name: 'cache-promotion-trigger',
+      seconds: trigger,
+      source: TermSource.RENDERED,
+      detail: `the primary region must be unhealthy for ${trigger} s (extended-outage step) before a secondary is promoted`,
+    },
+    { name: 'cache-alarm-evaluation', seconds: ASSUMPTIONS.alarmEvaluation.seconds, source: TermSource.RENDERED, detail: ASSUMPTIONS.alarmEvaluation.detail },
+    { name: 'cache-promotion', seconds: p.seconds, source: TermSource.ASSUMED, detail: p.detail, docUrl: p.docUrl },
+  ];
+}
+
+/**
+ * Compares a budget with its target. Over target: a problem naming the largest
+ * term and a way out (or, with `enforce` false, the same text as a warning,
+ * returned for the caller to surface).
+ */
+export function checkBudget(
+  budget: FailoverBudget,
+  v: Validator,
+  context: { readonly tierName: string; readonly enforce: boolean; readonly dns?: DnsRouting },
+): string[] {
+  if (budget.withinTarget) return [];
+  const largest = budget.largestTerm;
+  const allowed =
+    `a configuration whose ${budget.topology} failover budget is at most the ${context.tierName} target of `
+    + `${budget.targetSeconds} s; now ${budget.describe()}. Largest term: ${largest.name} ${largest.seconds} s: `
+    + `${wayOut(budget, largest, context.dns)}. Or set enforceBudget: false to accept it with a warning`;
+  if (context.enforce) {
+    v.add('routing', budget.routing, allowed);
+    return [];
+  }
+  return [`failover budget over target: ${allowed}`];
+}
+
+function wayOut(budget: FailoverBudget, largest: BudgetTerm, dns: DnsRouting | undefined): string {
+  const others = budget.totalSeconds - largest.seconds;
+  const room = budget.targetSeconds - others;
+  switch (largest.name) {
+    case 'dns-ttl':
+      if (room >= 0 && dns?.recordKind === DnsRecordKind.ALIAS) {
+        return `use ${RoutingMechanism.ANYCAST} routing (no DNS step) or a non-alias record with recordTtlSeconds <= ${room}`;
+      }
+      if (room >= 0) return `lower recordTtlSeconds to ${room} or less, or use ${RoutingMechanism.ANYCAST} routing`;
+      return `the other DNS terms alone take ${others} s: use ${RoutingMechanism.ANYCAST} routing (no DNS step)`;
+    case 'dns-probe-detection':
+    case 'dns-checker-aggregation':
+      return `lower dnsHealthCheck.failureThreshold or dnsHealthCheck.requestIntervalSeconds (10 s is the fastest), or use ${RoutingMechanism.ANYCAST} routing`;
+    case 'lb-probe-detection':
+      return 'lower healthCheck.intervalSeconds or healthCheck.unhealthyThreshold';
+    case 'lb-probe-timeout':
+      return 'lower healthCheck.timeoutSeconds';
+    default:
+      return 'no setting shortens this term: raise the target (targets) or choose a lower tier';
+  }
+}
+
+function sum(terms: readonly BudgetTerm[]): number {
+  return terms.reduce((acc, t) => acc + t.seconds, 0);
+}
+
+/** The MCP-level probe, as rendered: a scheduled function whose failures feed an alarm. */
+export interface McpProbeInput {
+  /** Seconds between probe runs (EventBridge schedules run at most once a minute). */
+  readonly scheduleSeconds: number;
+  /** Alarm period in seconds (standard-resolution metrics: 60 or a multiple). */
+  readonly periodSeconds: number;
+  /** Failed periods before the alarm fires. */
+  readonly evaluationPeriods: number;
+}
+
+/**
+ * Terms of MCP-level failure detection (a server that answers HTTP health checks
+ * but fails MCP requests): slower than HTTP probing, because alarm-based Route 53
+ * health checks need standard-resolution metrics. Reported beside the budget, as
+ * its own figure: it is not the path a crashed instance takes.
+ */
+export function mcpProbeTerms(p: McpProbeInput): BudgetTerm[] {
+  return [
+    {
+      name: 'mcp-probe-schedule',
+      seconds: p.scheduleSeconds,
+      source: TermSource.RENDERED,
+      detail: `the probe runs every ${p.scheduleSeconds} s; the failure lands just after a passing run`,
+    },
+    {
+      name: 'mcp-probe-alarm',
+      seconds: p.periodSeconds * p.evaluationPeriods,
+      source: TermSource.RENDERED,
+      detail: `the alarm needs ${p.evaluationPeriods} failed period(s) of ${p.periodSeconds} s (standard resolution)`,
+    },
+    {
+      name: 'route53-alarm-polling',
+      seconds: ASSUMPTIONS.route53AlarmPolling.seconds,
+      source: TermSource.ASSUMED,
+      detail: ASSUMPTIONS.route53AlarmPolling.detail,
+      docUrl: ASSUMPTIONS.route53AlarmPolling.docUrl,
+    },
+  ];
+}

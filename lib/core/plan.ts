@@ -1,0 +1,101 @@
+/**
+ * The one entry point the cloud constructs call: a tier, the user's overrides and
+ * the shape of the deployment in, a complete validated plan out (every default,
+ * the failover budget, warnings). Every problem is collected and thrown together,
+ * naming the construct path.
+ */
+import { Validator } from './errors';
+import {
+  CacheFailoverInput, Cloud, DnsRecordKind, DnsRouting, FailoverBudget, Topology, checkBudget, computeFailoverBudget,
+} from './failover-budget';
+import { validateDnsHealthCheck } from './health-probe';
+import { PROBE_LIMITS, ProbeMechanism } from './cloud-limits';
+import { AvailabilityTier, RoutingMechanism, TierOverrides, TierProfile, resolveTier } from './tiers';
+
+export interface ServicePlanInput {
+  readonly cloud: Cloud;
+  readonly topology: Topology;
+  readonly tier: AvailabilityTier;
+  readonly overrides?: TierOverrides;
+  /**
+   * The DNS record kind, when DNS is in front.
+   * @default DnsRecordKind.CNAME: its TTL is the tier's recordTtlSeconds, which the
+   * failover budget needs; choose ALIAS for a zone apex and accept its 60 s TTL
+   */
+  readonly recordKind?: DnsRecordKind;
+  /** The shared cache's failover, when the topology has a cache. */
+  readonly cache?: CacheFailoverInput;
+  /** Path of the construct, for error messages. */
+  readonly constructPath?: string;
+  /** Token detector of the calling framework (CDK `Token.isUnresolved`). */
+  readonly isUnresolved?: (value: unknown) => boolean;
+}
+
+export interface ServicePlan {
+  readonly cloud: Cloud;
+  readonly topology: Topology;
+  readonly profile: TierProfile;
+  readonly routing: RoutingMechanism;
+  /** DNS routing as it will be rendered (absent unless routing is DNS). */
+  readonly dns?: DnsRouting;
+  readonly budget: FailoverBudget;
+  /** Problems accepted because the user opted out of enforcement. */
+  readonly warnings: readonly string[];
+}
+
+const LB_MECHANISM: Record<Cloud, ProbeMechanism> = {
+  [Cloud.AWS]: ProbeMechanism.AWS_ALB_TARGET_GROUP,
+  [Cloud.AZURE]: ProbeMechanism.AZURE_APPLICATION_GATEWAY,
+  [Cloud.GCP]: ProbeMechanism.GCP_HEALTH_CHECK,
+};
+const DNS_MECHANISM: Record<Cloud, ProbeMechanism> = {
+  [Cloud.AWS]: ProbeMechanism.AWS_ROUTE53_HEALTH_CHECK,
+  [Cloud.AZURE]: ProbeMechanism.AZURE_TRAFFIC_MANAGER,
+  [Cloud.GCP]: ProbeMechanism.GCP_HEALTH_CHECK,
+};
+
+/** The probing mechanism a cloud's load balancer uses. */
+export function loadBalancerMechanism(cloud: Cloud): ProbeMechanism {
+  return LB_MECHANISM[cloud];
+}
+
+/** The probing mechanism a cloud's DNS failover uses. */
+export function dnsMechanism(cloud: Cloud): ProbeMechanism {
+  return DNS_MECHANISM[cloud];
+}
+
+/** Resolves and validates a whole service plan; throws McpHaValidationError listing every problem. */
+export function planService(input: ServicePlanInput): ServicePlan {
+  const v = new Validator({ constructPath: input.constructPath, isUnresolved: input.isUnresolved });
+  const profile = resolveTier(input.tier, input.overrides, v);
+  profile.healthProbe.validateFor(LB_MECHANISM[input.cloud], v.nested('healthCheck'));
+
+  const routing = profile.defaultRouting;
+  let dns: DnsRouting | undefined;
+  if (routing === RoutingMechanism.DNS && input.topology !== Topology.ACTIVE_ACTIVE) {
+    validateDnsHealthCheck(DNS_MECHANISM[input.cloud], v.nested('dnsHealthCheck'), profile.dnsHealthCheck);
+    const recordKind = input.recordKind ?? DnsRecordKind.CNAME;
+    dns = { healthCheck: profile.dnsHealthCheck, recordKind, ttlSeconds: profile.recordTtlSeconds };
+  }
+
+  const budget = computeFailoverBudget({
+    cloud: input.cloud,
+    topology: input.topology,
+    routing,
+    probe: profile.healthProbe,
+    dns,
+    cache: input.cache,
+    targets: profile.targets,
+  }, v);
+  // Budget arithmetic on invalid settings would only add noise to the real problems.
+  const warnings = v.valid
+    ? checkBudget(budget, v, { tierName: profile.tier, enforce: profile.enforceBudget, dns })
+    : [];
+  v.throwIfInvalid();
+  return { cloud: input.cloud, topology: input.topology, profile, routing, dns, budget, warnings };
+}
+
+/** Documentation page of a mechanism's limits (for messages and docs). */
+export function limitsDocUrl(mechanism: ProbeMechanism): string {
+  return PROBE_LIMITS[mechanism].docUrl;
+}

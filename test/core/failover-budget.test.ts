@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import { Validator } from '../../lib/core/errors';
+import {
+  ASSUMPTIONS, Cloud, DnsRecordKind, FailoverBudgetInput, TermSource, Topology, checkBudget, computeFailoverBudget, mcpProbeTerms, targetFor,
+} from '../../lib/core/failover-budget';
+import { HealthProbe } from '../../lib/core/health-probe';
+import { AvailabilityTier, RoutingMechanism, resolveTier } from '../../lib/core/tiers';
+
+const MC = resolveTier(AvailabilityTier.MISSION_CRITICAL);
+const probe = (intervalSeconds: number, unhealthyThreshold: number, timeoutSeconds: number) => HealthProbe.of({
+  ...MC.healthProbe.toOptions(), intervalSeconds, unhealthyThreshold, timeoutSeconds,
+});
+const dnsInput = (recordKind: DnsRecordKind, ttlSeconds: number, failureThreshold = 1): FailoverBudgetInput => ({
+  cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, routing: RoutingMechanism.DNS, probe: MC.healthProbe,
+  dns: { healthCheck: { requestIntervalSeconds: 10, failureThreshold, measureLatency: false }, recordKind, ttlSeconds },
+  targets: MC.targets,
+});
+
+describe('failover budget', () => {
+  test('active-active: the load balancer dropping the instance, 10 s + 2 s', () => {
+    const b = computeFailoverBudget({
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_ACTIVE, routing: RoutingMechanism.ANYCAST, probe: MC.healthProbe, targets: MC.targets,
+    });
+    expect(b.terms.map((t) => [t.name, t.seconds, t.source])).toEqual([
+      ['lb-probe-detection', 10, TermSource.RENDERED],
+      ['lb-probe-timeout', 2, TermSource.RENDERED],
+    ]);
+    expect(b.totalSeconds).toBe(12);
+    expect(b.targetSeconds).toBe(12);
+    expect(b.withinTarget).toBe(true);
+    expect(b.describe()).toBe('12 s = lb-probe-detection 10 s + lb-probe-timeout 2 s (target 12 s)');
+  });
+
+  test('anycast adds the accelerator\'s reroute, stated as an assumption with its source', () => {
+    const b = computeFailoverBudget({
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, routing: RoutingMechanism.ANYCAST, probe: MC.healthProbe, targets: MC.targets,
+    });
+    const reroute = b.terms.find((t) => t.name === 'anycast-reroute')!;
+    expect(reroute.source).toBe(TermSource.ASSUMED);
+    expect(reroute.docUrl).toMatch(/global-accelerator/);
+    expect(b.totalSeconds).toBe(10 + 2 + ASSUMPTIONS.anycastReroute[Cloud.AWS].seconds);
+  });
+
+  test('DNS with an alias record pays the load balancer\'s documented 60 s TTL, whatever TTL is asked', () => {
+    const b = computeFailoverBudget(dnsInput(DnsRecordKind.ALIAS, 5));
+    const ttl = b.terms.find((t) => t.name === 'dns-ttl')!;
+    expect([ttl.seconds, ttl.source]).toEqual([60, TermSource.DOCUMENTED]);
+    expect(b.terms.map((t) => t.name)).toEqual(['dns-probe-detection', 'dns-probe-timeout', 'dns-checker-aggregation', 'dns-ttl']);
+    expect(b.totalSeconds).toBe(10 + 6 + 5 + 60);
+    expect(b.largestTerm.name).toBe('dns-ttl');
+  });
+
+  test('an alias record that misses the target is refused with the largest term and a computed way out', () => {
+    const b = computeFailoverBudget(dnsInput(DnsRecordKind.ALIAS, 5));
+    const v = new Validator({ constructPath: 'App/Mcp' });
+    checkBudget(b, v, { tierName: 'mission-critical', enforce: true, dns: dnsInput(DnsRecordKind.ALIAS, 5).dns });
+    expect(() => v.throwIfInvalid()).toThrow(
+      /App\/Mcp: 1 invalid setting\n {2}- routing: got "dns"; allowed: a configuration whose active-passive failover budget is at most the mission-critical target of 30 s; now 81 s = .*Largest term: dns-ttl 60 s: use anycast routing \(no DNS step\) or a non-alias record with recordTtlSeconds <= 9\. Or set enforceBudget: false/,
+    );
+  });
+
+  test('when the other DNS terms alone exceed the target, the way out is anycast', () => {
+    const b = computeFailoverBudget(dnsInput(DnsRecordKind.ALIAS, 5, 3));
+    const v = new Validator();
+    checkBudget(b, v, { tierName: 'mission-critical', enforce: true, dns: dnsInput(DnsRecordKind.ALIAS, 5, 3).dns });
+    expect(v.problems[0].allowed).toMatch(/Largest term: dns-ttl 60 s: the other DNS terms alone take 41 s: use anycast routing/);
+  });
+
+  test('opting out of enforcement turns the error into a warning', () => {
+    const b = computeFailoverBudget(dnsInput(DnsRecordKind.ALIAS, 5));
+    const v = new Validator();
+    const warnings = checkBudget(b, v, { tierName: 'mission-critical', enforce: false });
+    expect(v.valid).toBe(true);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^failover budget over target: .*81 s/);
+  });
+
+  test('a lone load balancer cannot route an active-passive topology', () => {
+    const v = new Validator();
+    computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), routing: RoutingMechanism.LOAD_BALANCER }, v);
+    expect(v.problems[0]).toMatchObject({ prop: 'routing', value: 'load-balancer' });
+    expect(v.problems[0].allowed).toMatch(/something in front of them must move traffic/);
+  });
+
+  test('DNS routing without DNS settings is a problem, and alias outside AWS too', () => {
+    const v = new Validator();
+    computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), dns: undefined }, v);
+    computeFailoverBudget({ ...dnsInput(DnsRecordKind.ALIAS, 5), cloud: Cloud.AZURE }, v);
+    expect(v.problems.map((p) => p.prop)).toEqual(['dns', 'recordKind']);
+    expect(v.problems[1].allowed).toMatch(/alias records exist on Route 53 only/);
+  });
+
+  test('Traffic Manager renders its timeout; Route 53 has a documented fixed one', () => {
+    const az = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), cloud: Cloud.AZURE });
+    expect(az.terms.find((t) => t.name === 'dns-probe-timeout')).toMatchObject({ seconds: 5, source: TermSource.RENDERED });
+    const aws = computeFailoverBudget(dnsInput(DnsRecordKind.CNAME, 5));
+    expect(aws.terms.find((t) => t.name === 'dns-probe-timeout')).toMatchObject({ seconds: 6, source: TermSource.DOCUMENTED });
+  });
+
+  test('cache recovery is stated separately from serving traffic', () => {
+    const inRegion = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), cache: { crossRegion: false } });
+    expect(inRegion.cacheRecovery!.totalSeconds).toBe(ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds);
+    expect(inRegion.totalSeconds).toBe(26);
+    const cross = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), topology: Topology.MULTI_REGION, cache: { crossRegion: true, promotionTriggerSeconds: 300 } });
+    expect(cross.cacheRecovery!.terms.map((t) => [t.name, t.seconds])).toEqual([
+      ['cache-promotion-trigger', 300], ['cache-alarm-evaluation', 60], ['cache-promotion', 60],
+    ]);
+    expect(cross.toJSON()).toMatchObject({ topology: 'multi-region', totalSeconds: 26, targetSeconds: 60, withinTarget: true, cacheRecoverySeconds: 420 });
+  });
+
+  test('the MCP probe\'s detection terms come from the rendered schedule and alarm', () => {
+    const terms = mcpProbeTerms({ scheduleSeconds: 60, periodSeconds: 60, evaluationPeriods: 2 });
+    expect(terms.map((t) => [t.name, t.seconds, t.source])).toEqual([
+      ['mcp-probe-schedule', 60, TermSource.RENDERED], ['mcp-probe-alarm', 120, TermSource.RENDERED], ['route53-alarm-polling', 30, TermSource.ASSUMED],
+    ]);
+  });
+
+  test('targets per topology', () => {
+    expect([Topology.ACTIVE_ACTIVE, Topology.ACTIVE_PASSIVE, Topology.MULTI_REGION].map((t) => targetFor(t, MC.targets))).toEqual([12, 30, 60]);
+  });
+
+  test('property: the total is the sum of the terms, every term is non-negative, and the largest term is a maximum', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 5, max: 300 }), fc.integer({ min: 2, max: 10 }), fc.integer({ min: 2, max: 4 }),
+      fc.constantFrom(...Object.values(Topology)), fc.constantFrom(RoutingMechanism.DNS, RoutingMechanism.ANYCAST),
+      fc.constantFrom(...Object.values(DnsRecordKind)), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 10 }),
+      (interval, unhealthy, timeout, topology, routing, recordKind, ttl, failures) => {
+        const b = computeFailoverBudget({
+          cloud: Cloud.AWS, topology, routing, probe: probe(interval, unhealthy, Math.min(timeout, interval - 1)),
+          dns: { healthCheck: { requestIntervalSeconds: 10, failureThreshold: failures, measureLatency: false }, recordKind, ttlSeconds: ttl },
+          targets: MC.targets,
+        });
+        expect(b.totalSeconds).toBe(b.terms.reduce((a, t) => a + t.seconds, 0));
+        expect(b.terms.every((t) => t.seconds >= 0)).toBe(true);
+        expect(b.terms.every((t) => t.seconds <= b.largestTerm.seconds)).toBe(true);
+        expect(b.withinTarget).toBe(b.totalSeconds <= b.targetSeconds);
+        if (topology !== Topology.ACTIVE_ACTIVE && routing === RoutingMechanism.DNS) {
+          expect(b.terms.find((t) => t.name === 'dns-ttl')!.seconds).toBe(recordKind === DnsRecordKind.ALIAS ? 60 : ttl);
+        } else {
+          expect(b.terms[0].seconds).toBe(unhealthy * interval);
+        }
+      }), { numRuns: 400 });
+  });
+
+  test('property: lowering any rendered setting never raises the budget', () => {
+    fc.assert(fc.property(fc.integer({ min: 6, max: 60 }), fc.integer({ min: 2, max: 10 }), fc.integer({ min: 0, max: 120 }),
+      (interval, unhealthy, ttl) => {
+        const base = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, ttl), topology: Topology.ACTIVE_ACTIVE, probe: probe(interval, unhealthy, 2) });
+        const faster = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, ttl), topology: Topology.ACTIVE_ACTIVE, probe: probe(interval - 1, unhealthy, 2) });
+        expect(faster.totalSeconds).toBeLessThan(base.totalSeconds);
+        const dnsBase = computeFailoverBudget(dnsInput(DnsRecordKind.CNAME, ttl));
+        const dnsLower = computeFailoverBudget(dnsInput(DnsRecordKind.CNAME, Math.max(0, ttl - 1)));
+        expect(dnsLower.totalSeconds).toBeLessThanOrEqual(dnsBase.totalSeconds);
+      }), { numRuns: 200 });
+  });
+});
+
+test('cross-region cache promotion is refused outside AWS (modelled for Global Datastore only)', () => {
+  const v = new Validator();
+  computeFailoverBudget({
+    cloud: Cloud.GCP, topology: Topology.MULTI_REGION, routing: RoutingMechanism.ANYCAST, probe: MC.healthProbe, targets: MC.targets,
+    cache: { crossRegion: true },
+  }, v);
+  expect(v.problems[0]).toMatchObject({ prop: 'cache.crossRegion', value: true });
+  expect(v.problems[0].allowed).toMatch(/ElastiCache Global Datastore \(AWS\) only/);
+});
