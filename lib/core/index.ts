@@ -14,3 +14,4 @@ export * from './plan';
 export * from './schedule';
 export * from './timezones';
 export * from './summary';
+export * from './server-source';

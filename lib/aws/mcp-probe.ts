@@ -1,0 +1,379 @@
+/**
+ * McpProbe: the guide's `mcp_query` health check made real on AWS. A scheduled
+ * Lambda function speaks MCP to an endpoint once a minute (EventBridge's fastest
+ * schedule), publishes Success / LatencyMs / ToolCount, and an alarm on Success
+ * that a Route 53 calculated health check can include catches a server that
+ * answers HTTP health checks but fails MCP requests.
+ *
+ * Metrics are written as CloudWatch embedded metric format (EMF) log lines rather
+ * than with PutMetricData: the function needs no CloudWatch permission at all, the
+ * probe makes no AWS call on its measuring path (a CloudWatch API problem cannot
+ * become a failed probe), and EMF metrics are standard resolution, which Route 53
+ * alarm-based health checks require. A run that cannot happen (throttled, crashed)
+ * emits nothing; the alarm treats missing data as breaching.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { BudgetTerm, mcpProbeTerms } from '../core/failover-budget';
+import { validatorFor } from './validation';
+import { ENV } from './mcp-probe-handler';
+
+/** CloudWatch refuses custom namespaces that start with this prefix. */
+const RESERVED_NAMESPACE_PREFIX = 'AWS/';
+/** The function stops waiting on the server after `probeTimeout`; this leaves room for the token fetch and the DELETE. */
+const FUNCTION_HEADROOM_SECONDS = 10;
+const MAX_PROBE_TIMEOUT_SECONDS = 40;
+
+export interface McpProbeProps {
+  /**
+   * The MCP endpoint to probe (Streamable HTTP), e.g. `https://mcp.example.com/mcp`.
+   * Must be https; a token (e.g. built from a load balancer's DNS name) is accepted as is.
+   */
+  readonly url: string;
+
+  /**
+   * Value of the `Endpoint` metric dimension (1-255 characters).
+   * @default - the URL
+   */
+  readonly endpointName?: string;
+
+  /**
+   * CloudWatch namespace of the probe's metrics (may not start with `AWS/`).
+   * @default 'McpHa/Probe'
+   */
+  readonly namespace?: string;
+
+  /**
+   * How often the probe runs: whole minutes, 1 to 60. The alarm's period equals
+   * it, so every period holds exactly one probe result.
+   * @default Duration.minutes(1) - EventBridge's shortest schedule
+   */
+  readonly schedule?: Duration;
+
+  /**
+   * Deadline for the whole MCP exchange of one run (1-40 seconds).
+   * @default Duration.seconds(10) - the guide's "Layer 7 (Application): HTTP/MCP protocol response validation (timeout: 10s)"
+   */
+  readonly probeTimeout?: Duration;
+
+  /**
+   * Fewest tools `tools/list` must return for the probe to pass.
+   * @default 1
+   */
+  readonly minToolCount?: number;
+
+  /**
+   * Failed periods before the alarm fires (all of them must fail: datapointsToAlarm equals this).
+   * @default 2
+   */
+  readonly evaluationPeriods?: number;
+
+  /**
+   * A secret holding a bearer token for the endpoint. The function may read only
+   * this secret; the token is cached in the warm function for `tokenCacheDuration`.
+   * @default - no Authorization header
+   */
+  readonly authTokenSecret?: secretsmanager.ISecret;
+
+  /**
+   * The field of the secret's JSON that holds the token.
+   * @default - the whole SecretString is the token
+   */
+  readonly authTokenJsonField?: string;
+
+  /**
+   * How long the function keeps a token before reading the secret again (1-60 minutes).
+   * @default Duration.minutes(5)
+   */
+  readonly tokenCacheDuration?: Duration;
+
+  /**
+   * Run the function in this VPC (for an internal endpoint).
+   * @default - not in a VPC: the public endpoint is probed from outside, as clients reach it
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets for the function (with `vpc` only).
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups for the function (with `vpc` only).
+   * @default - a new group allowing all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * KMS key encrypting the function's log group.
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How long the probe's logs (its EMF records) are kept.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * A scheduled MCP-level probe of one endpoint, its metrics and its alarm.
+ *
+ * `alarm` is a single-metric, standard-resolution alarm (statistic Minimum), the
+ * kind a Route 53 CloudWatch-alarm health check accepts; `detectionTerms` and
+ * `detectionSeconds` say how long MCP-level failure detection takes with it.
+ */
+export class McpProbe extends Construct {
+  /** The probe function. */
+  public readonly function: nodejs.NodejsFunction;
+  /** The function's execution role (logs, the token secret, X-Ray; nothing else). */
+  public readonly role: iam.Role;
+  /** The function's log group (the EMF records live here). */
+  public readonly logGroup: logs.LogGroup;
+  /** The key encrypting the log group. */
+  public readonly encryptionKey: kms.IKey;
+  /** The EventBridge rule that runs the probe. */
+  public readonly rule: events.Rule;
+  /** Success (1/0) per run, statistic Minimum over the schedule period. */
+  public readonly successMetric: cloudwatch.Metric;
+  /** Milliseconds of a successful run (from the first request to the tool list), Average. */
+  public readonly latencyMetric: cloudwatch.Metric;
+  /** Tools listed by a successful run, Minimum. */
+  public readonly toolCountMetric: cloudwatch.Metric;
+  /** Fires after `evaluationPeriods` failed (or missing) runs in a row. */
+  public readonly alarm: cloudwatch.Alarm;
+  /** Seconds between runs (also the alarm period). */
+  public readonly scheduleSeconds: number;
+  /** The alarm's failed periods. */
+  public readonly evaluationPeriods: number;
+  /** The terms of MCP-level failure detection, from core (`mcpProbeTerms`). */
+  public readonly detectionTerms: BudgetTerm[];
+  /** Their sum: seconds from an MCP-level failure until a Route 53 health check including `alarm` turns unhealthy. */
+  public readonly detectionSeconds: number;
+
+  constructor(scope: Construct, id: string, props: McpProbeProps) {
+    super(scope, id);
+
+    const namespace = props.namespace ?? 'McpHa/Probe';
+    const endpointName = props.endpointName ?? props.url;
+    const schedule = props.schedule ?? Duration.minutes(1);
+    const probeTimeout = props.probeTimeout ?? Duration.seconds(10);
+    const minToolCount = props.minToolCount ?? 1;
+    const evaluationPeriods = props.evaluationPeriods ?? 2;
+    const tokenCacheDuration = props.tokenCacheDuration ?? Duration.minutes(5);
+
+    // Validate everything first.
+    const v = validatorFor(this);
+    if (!Token.isUnresolved(props.url)) {
+      v.check(isHttpsUrl(props.url), 'url', props.url, 'an https:// URL of the MCP endpoint (e.g. "https://mcp.example.com/mcp"): the probe sends a bearer token and must check TLS as clients do');
+    }
+    if (!Token.isUnresolved(endpointName)) {
+      v.check(typeof endpointName === 'string' && endpointName.length >= 1 && endpointName.length <= 255, 'endpointName', endpointName,
+        '1 to 255 characters (a CloudWatch dimension value); set endpointName when the URL is longer');
+    }
+    if (!Token.isUnresolved(namespace)) {
+      v.check(/^[0-9A-Za-z.\-_/#:]{1,255}$/.test(namespace) && !namespace.startsWith(RESERVED_NAMESPACE_PREFIX), 'namespace', namespace,
+        `1 to 255 letters, digits and . - _ / # : not starting with "${RESERVED_NAMESPACE_PREFIX}" (reserved for AWS services)`);
+    }
+    const scheduleSeconds = schedule.toSeconds();
+    v.check(Number.isInteger(scheduleSeconds / 60) && scheduleSeconds >= 60 && scheduleSeconds <= 3600, 'schedule', `${scheduleSeconds} s`,
+      'whole minutes from 1 to 60: EventBridge schedules run at most once a minute, and the alarm period (equal to it) must be a multiple of 60 s');
+    const timeoutSeconds = probeTimeout.toSeconds();
+    v.check(timeoutSeconds >= 1 && timeoutSeconds <= MAX_PROBE_TIMEOUT_SECONDS, 'probeTimeout', `${timeoutSeconds} s`,
+      `1 to ${MAX_PROBE_TIMEOUT_SECONDS} seconds: one run must end well before the next one starts`);
+    v.integerInRange('minToolCount', minToolCount, { min: 0, max: 10000 });
+    const maxPeriods = Math.max(1, Math.floor(86400 / Math.max(scheduleSeconds, 60)));
+    v.integerInRange('evaluationPeriods', evaluationPeriods, { min: 1, max: maxPeriods },
+      'CloudWatch evaluates at most one day of periods');
+    v.check(props.authTokenJsonField === undefined || props.authTokenSecret !== undefined, 'authTokenJsonField', props.authTokenJsonField,
+      'only together with authTokenSecret');
+    const cacheSeconds = tokenCacheDuration.toSeconds();
+    v.check(cacheSeconds >= 60 && cacheSeconds <= 3600, 'tokenCacheDuration', `${cacheSeconds} s`, '1 to 60 minutes');
+    v.check(props.vpcSubnets === undefined || props.vpc !== undefined, 'vpcSubnets', props.vpcSubnets, 'only together with vpc');
+    v.check(props.securityGroups === undefined || props.vpc !== undefined, 'securityGroups', props.securityGroups?.length ?? props.securityGroups,
+      'only together with vpc');
+    v.throwIfInvalid();
+
+    this.scheduleSeconds = scheduleSeconds;
+    this.evaluationPeriods = evaluationPeriods;
+
+    // Build.
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the MCP probe logs of ${this.node.path}`,
+      enableKeyRotation: true,
+    });
+    const stack = Stack.of(this);
+    if (!props.encryptionKey) {
+      // CloudWatch Logs uses the key for this account's log groups only.
+      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+        },
+      }));
+    }
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      encryptionKey: this.encryptionKey,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `MCP probe of ${this.node.path}: writes its log group, reads its token secret`,
+    });
+    // Only the two log actions, on this log group only (instead of AWSLambdaBasicExecutionRole on every log group).
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [this.logGroup.logGroupArn],
+    }));
+    if (props.vpc) {
+      this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'AWSLambdaVPCAccessExecutionRole is the AWS-maintained set of ENI permissions Lambda needs to run in a VPC (they do not support resource-level scoping); attached only when the probe runs in a VPC.',
+      });
+    }
+
+    const environment: Record<string, string> = {
+      [ENV.url]: props.url,
+      [ENV.endpoint]: endpointName,
+      [ENV.namespace]: namespace,
+      [ENV.timeoutMs]: String(timeoutSeconds * 1000),
+      [ENV.minToolCount]: String(minToolCount),
+    };
+    if (props.authTokenSecret) {
+      environment[ENV.tokenSecretArn] = props.authTokenSecret.secretArn;
+      environment[ENV.tokenCacheSeconds] = String(cacheSeconds);
+      if (props.authTokenJsonField) environment[ENV.tokenJsonField] = props.authTokenJsonField;
+    }
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: handlerEntry(),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(timeoutSeconds + FUNCTION_HEADROOM_SECONDS),
+      description: `MCP probe (server/discover or initialize, then tools/list) of ${Token.isUnresolved(endpointName) ? 'the endpoint' : endpointName}`.slice(0, 256),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      reservedConcurrentExecutions: 1,
+      // A missed run is not worth retrying a minute late: the next scheduled run is the retry,
+      // and a run that never happens is missing data, which the alarm counts as failure.
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(60),
+      environment,
+      vpc: props.vpc,
+      vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
+      securityGroups: props.securityGroups,
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: false,
+        target: 'node24',
+        logLevel: nodejs.LogLevel.ERROR,
+      },
+    });
+    // Tracing adds xray:PutTraceSegments / PutTelemetryRecords on "*" to the role's default policy.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; "*" is the only resource they accept (added by Lambda active tracing).',
+    });
+    props.authTokenSecret?.grantRead(this.role);
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: `Runs the MCP probe of ${Token.isUnresolved(endpointName) ? 'the endpoint' : endpointName} every ${scheduleSeconds / 60} minute(s)`.slice(0, 512),
+      schedule: events.Schedule.rate(schedule),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    // Failure handling is the alarm, not a dead-letter queue (AwsSolutions does not ask for one;
+    // the NIST 800-53 and Serverless packs do).
+    const noDlq = 'A failed or missed probe run is itself the signal: it emits Success 0 or no data, which the alarm '
+      + 'treats as breaching. A dead-lettered copy of a one-minute schedule event has nothing worth replaying, and '
+      + 'retries are off on purpose (the next scheduled run is the retry).';
+    for (const id of ['NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
+      Validations.of(this.function).acknowledge({ id, reason: noDlq });
+    }
+    Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason: noDlq });
+    Validations.of(this.rule).acknowledge({ id: 'Serverless-EventBusDLQ', reason: noDlq });
+    if (!props.vpc) {
+      for (const id of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']) {
+        Validations.of(this.function).acknowledge({
+          id,
+          reason: 'The probe measures the public MCP endpoint from outside, the way clients reach it; set vpc to probe an internal endpoint.',
+        });
+      }
+    }
+    for (const id of ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy']) {
+      Validations.of(this.role).acknowledge({
+        id,
+        reason: "The inline policy is this one role's CDK default policy (its own log group, its token secret, X-Ray) and is "
+          + 'attached nowhere else; Lambda active tracing and grants write to it. A standalone managed policy would hold the same statements.',
+      });
+    }
+
+    const period = Duration.seconds(scheduleSeconds);
+    const dimensionsMap = { Endpoint: endpointName };
+    this.successMetric = new cloudwatch.Metric({ namespace, metricName: 'Success', dimensionsMap, statistic: cloudwatch.Stats.MINIMUM, period });
+    this.latencyMetric = new cloudwatch.Metric({ namespace, metricName: 'LatencyMs', dimensionsMap, statistic: cloudwatch.Stats.AVERAGE, period, label: 'MCP probe latency (ms)' });
+    this.toolCountMetric = new cloudwatch.Metric({ namespace, metricName: 'ToolCount', dimensionsMap, statistic: cloudwatch.Stats.MINIMUM, period, label: 'MCP tools listed' });
+
+    // No label on the success metric: the alarm then renders as a plain single-metric
+    // alarm (MetricName/Namespace/Statistic), the form Route 53 alarm health checks read.
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmDescription: `MCP probe of ${endpointName} failed (or did not run) for ${evaluationPeriods} consecutive period(s) of ${scheduleSeconds} s`,
+      metric: this.successMetric,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    for (const id of ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction', 'PCI.DSS.321-CloudWatchAlarmAction']) {
+      Validations.of(this.alarm).acknowledge({
+        id,
+        reason: 'The alarm is read by a Route 53 alarm-based health check (DNS failover), which follows its metric and needs no action; '
+          + 'McpMonitoring adds SNS notifications to it (or add your own with alarm.addAlarmAction).',
+      });
+    }
+
+    this.detectionTerms = mcpProbeTerms({ scheduleSeconds, periodSeconds: scheduleSeconds, evaluationPeriods });
+    this.detectionSeconds = this.detectionTerms.reduce((sum, t) => sum + t.seconds, 0);
+  }
+}
+
+function isHttpsUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The handler source: TypeScript in this repository, compiled JavaScript in the published package. */
+function handlerEntry(): string {
+  const dir = path.join(__dirname, 'mcp-probe-handler');
+  const ts = path.join(dir, 'index.ts');
+  return fs.existsSync(ts) ? ts : path.join(dir, 'index.js');
+}

@@ -1,0 +1,139 @@
+/**
+ * McpScheduledScaling: a core ScalingSchedule rendered as EC2 Auto Scaling
+ * scheduled actions, one per transition.
+ *
+ * Every action is a recurring cron (explicit minute, IANA `TimeZone`) that sets the
+ * group's min and max capacity; none sets a desired capacity (target tracking keeps
+ * deciding within the range) and none has a StartTime (a fixed start expires, and
+ * a start in the past is refused by the API). Holidays recur every year by month
+ * and day. The group's 125-action limit is checked at synth, counting every
+ * scheduled action in the stack that targets the same group.
+ */
+import { Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import { Construct, IConstruct } from 'constructs';
+import { CLOUD_FACTS } from '../core/cloud-limits';
+import { McpHaValidationError, Validator } from '../core/errors';
+import { ScalingSchedule, ScheduleTransition, WindowCapacity } from '../core/schedule';
+import { AvailabilityTier, TierOverrides, resolveTier } from '../core/tiers';
+import { validatorFor } from './validation';
+
+export interface McpScheduledScalingProps {
+  /** The group the actions scale. */
+  readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+
+  /** The weekly windows (and holidays) to apply. */
+  readonly schedule: ScalingSchedule;
+
+  /** Instances at 100 % of the schedule's percentages (integer 1..100000). */
+  readonly baseline: number;
+
+  /**
+   * Availability tier; its `minCapacity` is the default floor.
+   * @default AvailabilityTier.BUSINESS_CRITICAL
+   */
+  readonly tier?: AvailabilityTier;
+
+  /**
+   * Overrides of the tier's defaults (`minCapacity` moves the default floor).
+   * @default - none
+   */
+  readonly tierOverrides?: TierOverrides;
+
+  /**
+   * No window's min or max capacity goes below this many instances: the fleet's
+   * tier minimum (one instance per zone), so a quiet window never leaves a zone empty.
+   * @default - the tier's minCapacity (3 for BUSINESS_CRITICAL)
+   */
+  readonly floor?: number;
+}
+
+/**
+ * Scheduled actions for one Auto Scaling group, from a core ScalingSchedule.
+ */
+export class McpScheduledScaling extends Construct {
+  /** The scheduled actions, by transition name (`business-hours-0700`, `holiday-1225`). */
+  public readonly actions: Record<string, autoscaling.ScheduledAction>;
+  /** The transitions rendered, in schedule order. */
+  public readonly transitions: readonly ScheduleTransition[];
+  /** Instance counts per window for `baseline` and `floor`. */
+  public readonly capacities: readonly WindowCapacity[];
+  /** The floor applied. */
+  public readonly floor: number;
+  /** The group scaled. */
+  public readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+
+  constructor(scope: Construct, id: string, props: McpScheduledScalingProps) {
+    super(scope, id);
+
+    const v = validatorFor(this);
+    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, props.tierOverrides ?? {}, v.nested('tierOverrides'));
+    const floor = props.floor ?? profile.minCapacity;
+    v.check(props.schedule instanceof ScalingSchedule, 'schedule', props.schedule, 'a ScalingSchedule (ScalingSchedule.of(...) or ScalingSchedule.guidePreset(...))');
+    v.integerInRange('baseline', props.baseline, { min: 1, max: 100_000 }, 'instances at 100 % of the schedule');
+    v.check(props.baseline !== undefined, 'baseline', props.baseline, 'an integer from 1 to 100000 (instances at 100 % of the schedule)');
+    v.integerInRange('floor', floor, { min: 0, max: 100_000 });
+    const limit = CLOUD_FACTS.awsScheduledActionsPerGroup;
+    const transitions = props.schedule instanceof ScalingSchedule ? props.schedule.transitions() : [];
+    v.check(transitions.length <= limit.value, 'schedule', `${transitions.length} scheduled actions`,
+      `at most ${limit.value} scheduled actions per Auto Scaling group (${limit.docUrl})`);
+    v.throwIfInvalid();
+
+    this.autoScalingGroup = props.autoScalingGroup;
+    this.floor = floor;
+    this.transitions = transitions;
+    this.capacities = props.schedule.capacityFor(props.baseline, floor);
+    const byWindow = new Map(this.capacities.map((c) => [c.windowName, c]));
+
+    this.actions = {};
+    for (const t of transitions) {
+      const capacity = byWindow.get(t.windowName);
+      if (!capacity) throw new Error(`no capacity for window '${t.windowName}' (internal error)`);
+      this.actions[t.name] = new autoscaling.ScheduledAction(this, constructId(t.name), {
+        autoScalingGroup: props.autoScalingGroup,
+        schedule: cronOf(t),
+        timeZone: t.timeZone,
+        minCapacity: capacity.minCapacity,
+        maxCapacity: capacity.maxCapacity,
+        // No desiredCapacity: target tracking keeps choosing within [min, max].
+        // No startTime/endTime: the cron recurs forever; a fixed start expires.
+      });
+    }
+
+    // The limit is per group: other actions (a second schedule, the user's own) count too.
+    this.node.addValidation({ validate: () => this.validateGroupLimit() });
+  }
+
+  private validateGroupLimit(): string[] {
+    const stack = Stack.of(this);
+    const target = JSON.stringify(stack.resolve(this.autoScalingGroup.autoScalingGroupName));
+    const onGroup = stack.node.findAll().filter((c: IConstruct): c is autoscaling.CfnScheduledAction =>
+      c instanceof autoscaling.CfnScheduledAction && JSON.stringify(stack.resolve(c.autoScalingGroupName)) === target);
+    const limit = CLOUD_FACTS.awsScheduledActionsPerGroup;
+    if (onGroup.length <= limit.value) return [];
+    const v = new Validator({ constructPath: this.node.path });
+    v.add('schedule', `${onGroup.length} scheduled actions on the group (${Object.keys(this.actions).length} from this schedule)`,
+      `at most ${limit.value} scheduled actions per Auto Scaling group, counting every schedule applied to it (${limit.docUrl})`);
+    return [new McpHaValidationError(v.problems, this.node.path).message];
+  }
+}
+
+/**
+ * The transition's cron as CDK's Schedule.cron: core's five fields, every one explicit
+ * (minute and hour numbers; day of week for weekly actions, day and month for holidays).
+ */
+function cronOf(t: ScheduleTransition): autoscaling.Schedule {
+  const [minute, hour, day, month, weekDay] = t.cronExpression.split(' ');
+  return autoscaling.Schedule.cron({
+    minute,
+    hour,
+    ...(day !== '*' ? { day } : {}),
+    ...(month !== '*' ? { month } : {}),
+    ...(weekDay !== '*' ? { weekDay } : {}),
+  });
+}
+
+/** 'business-hours-0700' -> 'BusinessHours0700' (construct IDs are PascalCase and stable). */
+function constructId(name: string): string {
+  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}
