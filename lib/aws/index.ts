@@ -10,3 +10,4 @@ export * from './mcp-probe';
 export * from './monitoring';
 export * from './cross-region';
 export * from './cache-promotion';
+export * from './certificate';

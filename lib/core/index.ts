@@ -15,3 +15,4 @@ export * from './schedule';
 export * from './timezones';
 export * from './summary';
 export * from './server-source';
+export * from './certificate';
