@@ -1,0 +1,135 @@
+/**
+ * Renders an HAProxy configuration from core's plan, so the local drill's load
+ * balancer probes exactly as the cloud load balancers the constructs render:
+ *
+ *   healthProbe.intervalSeconds     -> default-server inter <n>s
+ *   healthProbe.unhealthyThreshold  -> default-server fall <n>
+ *   healthProbe.healthyThreshold    -> default-server rise <n>
+ *   healthProbe.timeoutSeconds      -> timeout check <n>s
+ *   healthProbe.path                -> option httpchk GET <path>
+ *   healthProbe.healthyHttpStatus   -> http-check expect status <n>  (429 and 503 take a replica out)
+ *   timeouts.idleTimeoutSeconds     -> timeout client / timeout server <n>s
+ *
+ * Draining: a replica marked down keeps its established requests (no
+ * `on-marked-down shutdown-sessions`); the server's own SIGTERM drain finishes
+ * them. A connection refused by a stopping replica is retried on another one
+ * (`retries` + `option redispatch` + `retry-on conn-failure`): safe for a POST,
+ * because the request never reached a server. Nothing else is retried, so a call
+ * that was running on a replica that died is a failed call, as it would be
+ * behind an Application Load Balancer.
+ */
+import type { HealthProbe } from '../../lib/core/health-probe';
+import type { TimeoutChain } from '../../lib/core/timeouts';
+
+export interface HaproxyServer {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface HaproxyConfigInput {
+  /** The probe as core resolved it (`resolveTier(tier).healthProbe`). */
+  readonly probe: HealthProbe;
+  /** The timeout chain as core resolved it (`resolveTier(tier).timeouts`). */
+  readonly timeouts: TimeoutChain;
+  readonly servers: readonly HaproxyServer[];
+  /** Port of the MCP frontend on 127.0.0.1. */
+  readonly bindPort: number;
+  /** @default '127.0.0.1' */
+  readonly bindHost?: string;
+  /** Unix socket for `show stat` (the drill reads DOWN/UP transitions from it). */
+  readonly statsSocket: string;
+  /** Written in the header comment (e.g. the tier name). */
+  readonly source?: string;
+  /** MCP endpoint path (only for the comment; routing is by backend). @default '/mcp' */
+  readonly mcpPath?: string;
+}
+
+/** The probe and timeout settings as HAProxy directives (what the tests assert). */
+export interface HaproxySettings {
+  readonly inter: string;
+  readonly fall: number;
+  readonly rise: number;
+  readonly timeoutCheck: string;
+  readonly httpchk: string;
+  readonly expectStatus: number;
+  readonly timeoutClient: string;
+  readonly timeoutServer: string;
+  readonly timeoutConnect: string;
+}
+
+/**
+ * The mapping itself. `timeout connect` is the probe timeout: a replica that
+ * cannot accept a connection within it is as dead to a request as to a probe
+ * (HAProxy also bounds a check's connect by min(timeout connect, inter)).
+ */
+export function haproxySettings(probe: HealthProbe, timeouts: TimeoutChain): HaproxySettings {
+  return {
+    inter: `${probe.intervalSeconds}s`,
+    fall: probe.unhealthyThreshold,
+    rise: probe.healthyThreshold,
+    timeoutCheck: `${probe.timeoutSeconds}s`,
+    httpchk: `GET ${probe.path}`,
+    expectStatus: probe.healthyHttpStatus,
+    timeoutClient: `${timeouts.idleTimeoutSeconds}s`,
+    timeoutServer: `${timeouts.idleTimeoutSeconds}s`,
+    timeoutConnect: `${probe.timeoutSeconds}s`,
+  };
+}
+
+export const BACKEND_NAME = 'mcp_replicas';
+export const FRONTEND_NAME = 'mcp';
+
+export function renderHaproxyConfig(input: HaproxyConfigInput): string {
+  if (input.servers.length === 0) throw new Error('renderHaproxyConfig: at least one server');
+  for (const s of input.servers) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(s.name)) throw new Error(`renderHaproxyConfig: server name ${JSON.stringify(s.name)} (letters, digits, "_", ".", "-")`);
+  }
+  const s = haproxySettings(input.probe, input.timeouts);
+  const bindHost = input.bindHost ?? '127.0.0.1';
+  const lines = [
+    `# Rendered by scripts/drill/haproxy-config.ts from core's plan${input.source ? ` (${input.source})` : ''}. Do not edit.`,
+    `# Probe: ${input.probe.unhealthyThreshold} x ${input.probe.intervalSeconds} s + ${input.probe.timeoutSeconds} s timeout`
+      + ` = ${input.probe.detectionSeconds} s worst-case detection; recovery ${input.probe.recoverySeconds} s.`,
+    'global',
+    '  log stdout format raw local0 info',
+    `  stats socket ${input.statsSocket} mode 600 level operator`,
+    '  nbthread 1',
+    '',
+    'defaults',
+    '  mode http',
+    '  log global',
+    '  option httplog',
+    '  # Log only failed requests and every health-check state change.',
+    '  option dontlog-normal',
+    '  option log-health-checks',
+    '  # One server connection per request: a stopping replica refuses new connections',
+    '  # (retried elsewhere) and never races a reused idle connection.',
+    '  option http-server-close',
+    `  timeout connect ${s.timeoutConnect}`,
+    `  timeout client ${s.timeoutClient}`,
+    `  timeout server ${s.timeoutServer}`,
+    '  timeout http-request 10s',
+    `  timeout check ${s.timeoutCheck}`,
+    '  retries 3',
+    '  option redispatch 1',
+    '  retry-on conn-failure',
+    '',
+    `frontend ${FRONTEND_NAME}`,
+    `  bind ${bindHost}:${input.bindPort}`,
+    '  # The replicas log this id on their request lines.',
+    '  unique-id-format %[uuid()]',
+    '  unique-id-header X-Request-Id',
+    `  default_backend ${BACKEND_NAME}`,
+    '',
+    `backend ${BACKEND_NAME}`,
+    '  balance roundrobin',
+    `  option httpchk ${s.httpchk}`,
+    `  http-check expect status ${s.expectStatus}`,
+    '  # No "on-marked-down shutdown-sessions": a replica marked down finishes its in-flight requests.',
+    `  default-server inter ${s.inter} fall ${s.fall} rise ${s.rise}`,
+    ...input.servers.map((srv) => `  server ${srv.name} ${srv.host}:${srv.port} check`),
+    '',
+  ];
+  return lines.join('\n');
+}
