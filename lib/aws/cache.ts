@@ -21,7 +21,7 @@ import { Construct, IConstruct } from 'constructs';
 import { CLOUD_FACTS } from '../core/cloud-limits';
 import { Validator } from '../core/errors';
 import { CacheFailoverInput } from '../core/failover-budget';
-import { AvailabilityTier, TierProfile, extendedOutageSeconds, resolveTier } from '../core/tiers';
+import { AvailabilityTier, TierProfile, extendedOutageSeconds, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
 import { validatorFor } from './validation';
 
 /** The cache engine. Both speak the Redis protocol. */
@@ -124,6 +124,12 @@ export interface McpCacheProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
+  /**
+   * Overrides of the tier's defaults, field by field (a topology passes its own
+   * here). This construct's specific props win over them.
+   * @default - none
+   */
+  readonly tierOverrides?: TierOverrides;
   /**
    * Availability zones the subnet group must span.
    * @default - the tier's minZones
@@ -275,11 +281,11 @@ export class McpCache extends CacheBase {
   constructor(scope: Construct, id: string, props: McpCacheProps) {
     super(scope, id);
     const v = validatorFor(this);
-    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, {
+    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, mergeOverrides(props.tierOverrides, {
       minZones: props.minZones,
       cacheReplicasPerShard: props.cacheReplicasPerShard,
       cacheSnapshotRetentionDays: props.cacheSnapshotRetentionDays,
-    }, v);
+    }), v);
     this.profile = profile;
 
     const gd = props.globalDatastore;

@@ -18,7 +18,7 @@ import { CLOUD_FACTS, ProbeMechanism } from '../core/cloud-limits';
 import { Validator } from '../core/errors';
 import { DnsRecordKind, DnsRouting } from '../core/failover-budget';
 import { DnsHealthCheckOptions, validateDnsHealthCheck } from '../core/health-probe';
-import { AvailabilityTier, TierProfile, resolveTier } from '../core/tiers';
+import { AvailabilityTier, TierProfile, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
 import { validatorFor } from './validation';
 
 /** How Route 53 chooses among the endpoints' records. */
@@ -82,6 +82,12 @@ export interface McpDnsFailoverProps {
   /** @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
   /**
+   * Overrides of the tier's defaults, field by field (a topology passes its own
+   * here). This construct's specific props win over them.
+   * @default - none
+   */
+  readonly tierOverrides?: TierOverrides;
+  /**
    * Request interval, failure threshold and latency measurement of the health checks.
    * Route 53 fixes the timeout (4 s to connect, 2 s to answer), so timeoutSeconds is refused.
    * RequestInterval and MeasureLatency cannot change after creation (a change replaces the check).
@@ -106,6 +112,13 @@ export interface McpDnsFailoverProps {
    * @default - HTTPS health checks only
    */
   readonly mcpProbeAlarm?: cloudwatch.IAlarm;
+  /**
+   * The other record(s) of the same name live in another stack (one stack per
+   * region, each writing its own record into the shared zone). With FAILOVER, this
+   * construct then holds one half of the pair: one PRIMARY or one SECONDARY.
+   * @default false
+   */
+  readonly pairedElsewhere?: boolean;
 }
 
 /** The HTTPS port of the load balancers' listeners, which the health checks use. */
@@ -137,11 +150,11 @@ export class McpDnsFailover extends Construct {
   constructor(scope: Construct, id: string, props: McpDnsFailoverProps) {
     super(scope, id);
     const v = validatorFor(this);
-    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, {
+    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, mergeOverrides(props.tierOverrides, {
       dnsHealthCheck: props.dnsHealthCheck,
       recordTtlSeconds: props.recordTtlSeconds,
       healthCheck: props.healthCheckPath !== undefined ? { path: props.healthCheckPath } : undefined,
-    }, v);
+    }), v);
     this.profile = profile;
     const policy = props.routingPolicy ?? DnsRoutingPolicy.FAILOVER;
     const recordKind = props.recordKind ?? DnsRecordKind.CNAME;
@@ -153,7 +166,7 @@ export class McpDnsFailover extends Construct {
     v.oneOf('routingPolicy', policy, Object.values(DnsRoutingPolicy));
     v.oneOf('recordKind', recordKind, Object.values(DnsRecordKind));
     validateRecordName(v, props.recordName, props.hostedZone, recordKind);
-    const regions = validateEndpoints(v, policy, props.endpoints);
+    const regions = validateEndpoints(v, policy, props.endpoints, props.pairedElsewhere ?? false);
     if (props.mcpProbeAlarm) validateAlarm(v, 'mcpProbeAlarm', props.mcpProbeAlarm);
     if (recordKind === DnsRecordKind.ALIAS && props.recordTtlSeconds !== undefined) {
       v.add('recordTtlSeconds', props.recordTtlSeconds,
@@ -250,7 +263,9 @@ function validateRecordName(v: Validator, name: string, zone: route53.IHostedZon
   }
 }
 
-function validateEndpoints(v: Validator, policy: DnsRoutingPolicy, endpoints: Record<string, DnsEndpoint>): Record<string, string> {
+function validateEndpoints(
+  v: Validator, policy: DnsRoutingPolicy, endpoints: Record<string, DnsEndpoint>, pairedElsewhere: boolean,
+): Record<string, string> {
   const names = Object.keys(endpoints);
   const regions: Record<string, string> = {};
   v.check(names.length >= 1, 'endpoints', endpoints, 'at least one endpoint');
@@ -283,7 +298,10 @@ function validateEndpoints(v: Validator, policy: DnsRoutingPolicy, endpoints: Re
     }
     if (ep.mcpProbeAlarm) validateAlarm(ev, 'mcpProbeAlarm', ep.mcpProbeAlarm);
   }
-  if (policy === DnsRoutingPolicy.FAILOVER) {
+  if (policy === DnsRoutingPolicy.FAILOVER && pairedElsewhere) {
+    v.check(names.length === 1, 'endpoints', names,
+      'exactly one endpoint with pairedElsewhere: the other half of the failover pair is written by another stack');
+  } else if (policy === DnsRoutingPolicy.FAILOVER) {
     const roles = names.map((n) => endpoints[n].role);
     const ok = names.length === 2
       && roles.filter((r) => r === DnsFailoverRole.PRIMARY).length === 1

@@ -13,11 +13,12 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Validator } from '../core/errors';
 import { McpServerEnv, McpServerSource, timeoutEnvironment } from '../core/server-source';
-import { AvailabilityTier, TierProfile, resolveTier } from '../core/tiers';
+import { AvailabilityTier, TierProfile, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
 import { TimeoutChain, TimeoutChainOptions } from '../core/timeouts';
 import { McpLoadBalancer, validateSubnetZones } from './load-balancer';
 import { validatorFor } from './validation';
@@ -138,6 +139,12 @@ export interface McpFleetProps {
    */
   readonly tier?: AvailabilityTier;
   /**
+   * Overrides of the tier's defaults, field by field (a topology passes its own
+   * here). This construct's specific props win over them.
+   * @default - none
+   */
+  readonly tierOverrides?: TierOverrides;
+  /**
    * The load balancer to register with: the group joins its target group, uses ELB
    * health checks, lets the load balancer's security group reach the server port, and
    * scales on its request count and latency.
@@ -234,6 +241,13 @@ export interface McpFleetProps {
    */
   readonly environment?: Record<string, string>;
   /**
+   * Secrets the server receives as environment variables (a cache AUTH token, for
+   * instance). Each instance reads them at boot with its role (read access is
+   * granted here); the values never appear in the template or user data.
+   * @default - none
+   */
+  readonly secretEnvironment?: Record<string, secretsmanager.ISecret>;
+  /**
    * SNS topic for launch/terminate notifications (and their errors).
    * @default - none (Auto Scaling still emits every event to EventBridge)
    */
@@ -286,14 +300,14 @@ export class McpFleet extends Construct {
 
     // --- Resolve every default once, then validate everything before building.
     const tier = props.tier ?? lb?.tier ?? AvailabilityTier.BUSINESS_CRITICAL;
-    const profile = resolveTier(tier, {
-      timeouts: props.timeouts ?? lb?.timeouts.toOptions(),
+    const profile = resolveTier(tier, mergeOverrides(props.tierOverrides, {
+      timeouts: props.timeouts ?? (props.tierOverrides?.timeouts ? undefined : lb?.timeouts.toOptions()),
       alarms: {
         ...(props.targetCpuPercent !== undefined ? { targetCpuPercent: props.targetCpuPercent } : {}),
         ...(props.p95LatencyMs !== undefined ? { p95LatencyMs: props.p95LatencyMs } : {}),
         ...(props.latencyEvaluationMinutes !== undefined ? { latencyEvaluationMinutes: props.latencyEvaluationMinutes } : {}),
       },
-    }, v);
+    }), v);
     const instanceType = props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE);
     const graceSeconds = props.healthCheckGracePeriod?.toSeconds({ integral: false }) ?? DEFAULT_GRACE_SECONDS;
     const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
@@ -330,6 +344,11 @@ export class McpFleet extends Construct {
         'no value without loadBalancer: request-count scaling tracks the load balancer\'s target group');
       v.check(Number.isInteger(props.requestsPerTargetPerMinute) && props.requestsPerTargetPerMinute > 0,
         'requestsPerTargetPerMinute', props.requestsPerTargetPerMinute, 'a positive whole number of requests');
+    }
+    for (const name of Object.keys(props.secretEnvironment ?? {})) {
+      v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !(Object.values(McpServerEnv) as string[]).includes(name)
+        && !(name in (props.environment ?? {})), `secretEnvironment.${name}`, name,
+      'a variable name of letters, digits and underscores, not an MCP_* name the library sets, not also in environment');
     }
     for (const name of Object.keys(props.environment ?? {})) {
       v.check(!(Object.values(McpServerEnv) as string[]).includes(name), `environment.${name}`, name,
@@ -378,10 +397,13 @@ export class McpFleet extends Construct {
       });
       this.role = role;
     }
+    for (const secret of Object.values(props.secretEnvironment ?? {})) secret.grantRead(this.role);
 
     const env = { ...(props.environment ?? {}), ...timeoutEnvironment(this.timeouts) };
     const userData = ec2.UserData.forLinux();
-    userData.addCommands(...server.renderStartScript(env));
+    const secrets = props.secretEnvironment ?? {};
+    userData.addCommands(...server.renderStartScript(env,
+      Object.fromEntries(Object.entries(secrets).map(([k, secret]) => [k, secret.secretArn]))));
 
     if (props.rootVolumeEncryptionKey) {
       // The Auto Scaling service-linked role launches the instances and so needs the key.

@@ -19,7 +19,7 @@ import { CLOUD_FACTS, ProbeMechanism } from '../core/cloud-limits';
 import { Validator } from '../core/errors';
 import { HealthProbe, HealthProbeOptions, definedOnly } from '../core/health-probe';
 import { McpServerSource } from '../core/server-source';
-import { AvailabilityTier, TierProfile, resolveTier } from '../core/tiers';
+import { AvailabilityTier, TierProfile, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
 import { TimeoutChain, TimeoutChainOptions } from '../core/timeouts';
 import { validatorFor } from './validation';
 
@@ -104,6 +104,12 @@ export interface McpLoadBalancerProps {
    * @default AvailabilityTier.BUSINESS_CRITICAL
    */
   readonly tier?: AvailabilityTier;
+  /**
+   * Overrides of the tier's defaults, field by field (a topology passes its own
+   * here). This construct's specific props win over them.
+   * @default - none
+   */
+  readonly tierOverrides?: TierOverrides;
   /**
    * The server behind the load balancer. When given, its port, MCP path and
    * readiness path become the defaults here, and a health-check path it does not
@@ -265,14 +271,15 @@ export class McpLoadBalancer extends Construct {
     const internetFacing = props.internetFacing ?? true;
     const port = props.port ?? server?.port ?? 8080;
     const mcpPath = props.mcpPath ?? server?.mcpPath ?? '/mcp';
-    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, {
+    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, mergeOverrides(props.tierOverrides, {
       healthCheck: {
         ...(server ? { path: server.readinessPath, livenessPath: server.livenessPath } : {}),
+        ...definedOnly(props.tierOverrides?.healthCheck ?? {}),
         ...definedOnly(props.healthCheck ?? {}),
       },
       timeouts: props.timeouts,
       deletionProtection: props.deletionProtection,
-    }, v);
+    }), v);
     const probe = profile.healthProbe;
     probe.validateFor(ProbeMechanism.AWS_ALB_TARGET_GROUP, v.nested('healthCheck'));
     const algorithm = props.algorithm ?? LoadBalancingAlgorithm.LEAST_OUTSTANDING_REQUESTS;

@@ -201,7 +201,7 @@ export abstract class McpServerSource {
    * port and paths (`MCP_PORT`, `MCP_PATH`, ...) are always the source's.
    * `MCP_DRAIN_SECONDS`, when present, bounds graceful shutdown.
    */
-  public renderStartScript(env: Record<string, string> = {}): string[] {
+  public renderStartScript(env: Record<string, string> = {}, secretEnv: Record<string, string> = {}): string[] {
     const merged: Record<string, string> = {
       ...this.environment,
       ...env,
@@ -210,17 +210,25 @@ export abstract class McpServerSource {
       [McpServerEnv.READINESS_PATH]: this.readinessPath,
       [McpServerEnv.LIVENESS_PATH]: this.livenessPath,
     };
-    const bad = Object.keys(merged).filter((k) => !ENV_NAME.test(k));
+    const bad = [...Object.keys(merged), ...Object.keys(secretEnv)].filter((k) => !ENV_NAME.test(k));
     if (bad.length > 0) {
       const v = new Validator({ propPrefix: 'environment' });
       bad.forEach((k) => v.add(k, k, 'a variable name of letters, digits and underscores, not starting with a digit'));
       v.throwIfInvalid();
     }
-    return ['set -euo pipefail', ...this.renderBody(merged)];
+    // Secrets are read at boot with the instance role, never written into the template:
+    // each lands in a shell variable of the same name, then reaches the server by name.
+    const fetches = Object.entries(secretEnv).map(([k, arn]) =>
+      `${k}="$(aws secretsmanager get-secret-value --region "$(echo ${shellQuote(arn)} | cut -d: -f4)" `
+      + `--secret-id ${shellQuote(arn)} --query SecretString --output text)"`);
+    return ['set -euo pipefail', ...fetches, ...this.renderBody(merged, Object.keys(secretEnv))];
   }
 
-  /** The commands after the shell options; `env` is complete. */
-  protected abstract renderBody(env: Record<string, string>): string[];
+  /**
+   * The commands after the shell options; `env` is complete, `secretNames` are shell
+   * variables already holding secret values, to pass on by name.
+   */
+  protected abstract renderBody(env: Record<string, string>, secretNames: readonly string[]): string[];
 }
 
 class ContainerServerSource extends McpServerSource {
@@ -228,18 +236,21 @@ class ContainerServerSource extends McpServerSource {
     super(endpoint);
   }
 
-  protected renderBody(env: Record<string, string>): string[] {
+  protected renderBody(env: Record<string, string>, secretNames: readonly string[]): string[] {
     const drain = env[McpServerEnv.DRAIN_SECONDS];
     const run = [
       'docker run -d --restart unless-stopped --name mcp',
       ...(drain !== undefined ? [`--stop-timeout ${shellQuote(drain)}`] : []),
       `-p ${this.port}:${this.port}`,
       ...Object.entries(env).map(([k, val]) => `-e ${k}=${shellQuote(val)}`),
+      // `-e NAME` without a value passes the variable from this shell: the secret stays off the command line.
+      ...secretNames.map((k) => `-e ${k}`),
       shellQuote(this.image),
     ];
     return [
       'dnf install -y docker',
       'systemctl enable --now docker',
+      ...secretNames.map((k) => `export ${k}`),
       run.join(' '),
     ];
   }
@@ -250,9 +261,10 @@ class CommandsServerSource extends McpServerSource {
     super(endpoint);
   }
 
-  protected renderBody(env: Record<string, string>): string[] {
+  protected renderBody(env: Record<string, string>, secretNames: readonly string[]): string[] {
     return [
       ...Object.entries(env).map(([k, val]) => `export ${k}=${shellQuote(val)}`),
+      ...secretNames.map((k) => `export ${k}`),
       ...this.commands,
     ];
   }

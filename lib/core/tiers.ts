@@ -341,3 +341,22 @@ function validateEscalation(steps: readonly EscalationStep[], v: Validator): voi
     }
   });
 }
+
+/**
+ * Merges two sets of overrides field by field (nested structs too): `top` wins
+ * where it sets a value. Building blocks merge a topology's overrides under their
+ * own specific props this way.
+ */
+export function mergeOverrides(base: TierOverrides = {}, top: TierOverrides = {}): TierOverrides {
+  const nested = <T extends object>(a?: T, b?: T): T | undefined =>
+    (a || b ? ({ ...definedOnly(a ?? ({} as T)), ...definedOnly(b ?? ({} as T)) } as T) : undefined);
+  return {
+    ...definedOnly(base),
+    ...definedOnly(top),
+    healthCheck: nested(base.healthCheck, top.healthCheck),
+    dnsHealthCheck: nested(base.dnsHealthCheck, top.dnsHealthCheck),
+    timeouts: nested(base.timeouts, top.timeouts),
+    alarms: nested(base.alarms, top.alarms),
+    targets: nested(base.targets, top.targets),
+  };
+}

@@ -2,6 +2,7 @@ import { testApp } from '../support/app';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -301,5 +302,37 @@ describe('McpDnsFailover bad input', () => {
     const stack = new Stack(testApp(), 'Eu', { env: { account: '111111111111', region: 'eu-west-1' } });
     expect(() => new Route53HealthCheckAlarms(stack, 'Alarms', { healthChecks: { A: route53.HealthCheck.fromHealthCheckId(stack, 'Hc', 'abc') } }))
       .toThrow(/region: got "eu-west-1"; allowed: us-east-1 \(the stack's region\): Route 53 publishes health-check metrics only in US East/);
+  });
+});
+
+describe('McpDnsFailover with the pair split across stacks', () => {
+  // GIVEN one stack per region WHEN each writes its half of the failover pair THEN each holds one record with its role
+  test('each regional stack writes one half of the pair', () => {
+    const app = testApp();
+    const stacks = (['us-east-1', 'eu-west-1'] as const).map((region, i) => {
+      const stack = new Stack(app, `R${i}`, { env: { account: '111111111111', region } });
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+      const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+      const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' });
+      new McpDnsFailover(stack, 'Dns', {
+        hostedZone: zone, recordName: 'mcp', pairedElsewhere: true,
+        endpoints: { [region]: { loadBalancer: alb, role: i === 0 ? DnsFailoverRole.PRIMARY : DnsFailoverRole.SECONDARY } },
+      });
+      return stack;
+    });
+    const records = stacks.map((stack) => Object.values(Template.fromStack(stack).findResources('AWS::Route53::RecordSet'))[0].Properties);
+    expect(records.map((r) => [r.Failover, r.SetIdentifier, r.HostedZoneId])).toEqual([['PRIMARY', 'us-east-1', 'Z123'], ['SECONDARY', 'eu-west-1', 'Z123']]);
+  });
+
+  test('refuses two endpoints when the pair is split', () => {
+    const stack = new Stack(testApp(), 'S', { env: { account: '111111111111', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    const a = new elbv2.ApplicationLoadBalancer(stack, 'A', { vpc });
+    const b = new elbv2.ApplicationLoadBalancer(stack, 'B', { vpc });
+    const zone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z123', zoneName: 'example.com' });
+    expect(() => new McpDnsFailover(stack, 'Dns', {
+      hostedZone: zone, recordName: 'mcp', pairedElsewhere: true,
+      endpoints: { a: { loadBalancer: a, role: DnsFailoverRole.PRIMARY }, b: { loadBalancer: b, role: DnsFailoverRole.SECONDARY } },
+    })).toThrow(/endpoints: got \["a","b"\]; allowed: exactly one endpoint with pairedElsewhere/);
   });
 });

@@ -6,6 +6,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { McpFleet, McpFleetProps, SpotStrategy } from '../../lib/aws/fleet';
@@ -376,5 +377,38 @@ describe('McpFleet bad input', () => {
   test('the error names the construct path and lists every problem at once', () => {
     expect(build({ capacity: { baseline: 3, min: 9, max: 4 }, rootVolumeSizeGiB: 1, requestsPerTargetPerMinute: 5 }))
       .toThrow(/^Bad\/Fleet\d+: 3 invalid settings/);
+  });
+});
+
+describe('McpFleet secret environment', () => {
+  // GIVEN a fleet whose server needs a secret WHEN synthesized THEN the secret is read at boot, never rendered
+  const app = testApp();
+  const stack = new Stack(app, 'Secrets', { env: { account: '111111111111', region: 'us-east-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 3 });
+  const secret = new secretsmanager.Secret(stack, 'Token');
+  new McpFleet(stack, 'Fleet', {
+    vpc, server: McpServerSource.container('public.ecr.aws/acme/mcp:1'), capacity: { baseline: 3 },
+    secretEnvironment: { REDIS_AUTH_TOKEN: secret },
+  });
+  const t = Template.fromStack(stack);
+
+  test('user data fetches the secret by ARN with the instance role and passes it to the container by name', () => {
+    const lt = Object.values(t.findResources('AWS::EC2::LaunchTemplate'))[0];
+    const userData = JSON.stringify(lt.Properties.LaunchTemplateData.UserData);
+    expect(userData).toContain('REDIS_AUTH_TOKEN=\\"$(aws secretsmanager get-secret-value --region');
+    expect(userData).toContain('-e REDIS_AUTH_TOKEN ');
+    expect(userData).toMatch(/--secret-id '\",{"Ref":"Token[0-9A-F]+"}/);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: Match.stringLikeRegexp('Token') },
+      })]) },
+    });
+  });
+
+  test('refuses a secret variable that collides with the library\'s own', () => {
+    expect(() => new McpFleet(new Stack(testApp(), 'S', { env: { account: '1', region: 'us-east-1' } }), 'Fleet', {
+      vpc: new ec2.Vpc(new Stack(testApp(), 'V', { env: { account: '1', region: 'us-east-1' } }), 'Vpc'),
+      server: McpServerSource.container('x:1'), capacity: { baseline: 3 }, secretEnvironment: { MCP_PORT: secret },
+    })).toThrow(/secretEnvironment\.MCP_PORT: got "MCP_PORT"; allowed: a variable name .* not an MCP_\* name/);
   });
 });
