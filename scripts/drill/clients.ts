@@ -30,7 +30,11 @@ export interface LoadOptions {
   /** Every n-th call is a slow_echo of `slowMs` (0: never). */
   readonly slowEvery: number;
   readonly slowMs: number;
-  /** A call that takes longer fails (client-side timeout). */
+  /**
+   * A call that takes longer fails (client-side timeout; the SDK's request timeout, also
+   * used for connect). A backstop: with the drill's local timeout chain HAProxy answers a
+   * call stuck on a hung replica with 504 after `timeout server` (the chain's idle timeout), sooner.
+   */
   readonly callTimeoutMs: number;
   /** Hard bounds on the loop. */
   readonly maxCalls: number;
@@ -39,6 +43,8 @@ export interface LoadOptions {
 
 export class LoadClient {
   public readonly records: CallRecord[] = [];
+  /** Start (epoch ms) of the call in flight now, if any. */
+  public inFlightSinceMs?: number;
   private client?: Client;
   private stopped = false;
   private loop?: Promise<void>;
@@ -81,6 +87,7 @@ export class LoadClient {
         ? 'slow_echo'
         : (['context_set', 'context_get', 'server_info'] as const)[n % 3];
       const startMs = Date.now();
+      this.inFlightSinceMs = startMs;
       const value = `v${this.id}-${n}`;
       try {
         const result = await client.callTool(
@@ -102,6 +109,7 @@ export class LoadClient {
       } catch (e) {
         this.records.push({ client: this.id, era: this.era, op, startMs, endMs: Date.now(), ok: false, error: shortError(e) });
       }
+      this.inFlightSinceMs = undefined;
       if (!this.stopped) await sleep(this.options.intervalMs);
     }
   }

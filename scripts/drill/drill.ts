@@ -8,14 +8,15 @@
  * (and SIGKILLed by the exit hook in processes.ts if the drill itself dies).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../lib/core/failover-budget';
 import { timeoutEnvironment } from '../../lib/core/server-source';
 import { AvailabilityTier, RoutingMechanism, TierProfile, resolveTier } from '../../lib/core/tiers';
+import type { TimeoutChain, TimeoutChainOptions } from '../../lib/core/timeouts';
 import { bundleServer } from '../../examples/mcp-server/build';
 import { CallRecord, Era, LoadClient } from './clients';
-import { BACKEND_NAME, HaproxySettings, haproxySettings, renderHaproxyConfig } from './haproxy-config';
+import { BACKEND_NAME, CheckCadence, HaproxySettings, haproxySettings, renderHaproxyConfig } from './haproxy-config';
 import { BackendCounters, StateWatcher, Transition, parseBackendCounters, showStatRaw } from './haproxy-stats';
 import {
   LOOPBACK, Managed, ProcessGroup, RedisHandle, freePort, httpStatus, requireBinary, sleep, startRedis, waitFor,
@@ -26,30 +27,79 @@ export enum FaultKind {
   SIGKILL = 'sigkill',
   /** SIGTERM another replica: a graceful stop (deploy, scale-in). */
   SIGTERM = 'sigterm',
+  /**
+   * SIGSTOP a replica: hung (a frozen event loop, a stuck VM). The process stays alive and the
+   * kernel still accepts connections on its port, but nothing answers, so HAProxy's checks time
+   * out (core's `lb-probe-timeout` term). SIGCONT once the calls stuck on it have ended.
+   */
+  HUNG = 'hung',
   /** Start the stopped replicas again on their ports. */
   RESTART_REPLICAS = 'restart-replicas',
   /** Stop redis-server and start it again on its port (no persistence: contexts are lost). */
   RESTART_REDIS = 'restart-redis',
 }
 
-export const FULL_DRILL: readonly FaultKind[] = [FaultKind.SIGKILL, FaultKind.SIGTERM, FaultKind.RESTART_REPLICAS, FaultKind.RESTART_REDIS];
+export const FULL_DRILL: readonly FaultKind[] = [
+  FaultKind.SIGKILL, FaultKind.SIGTERM, FaultKind.HUNG, FaultKind.RESTART_REPLICAS, FaultKind.RESTART_REDIS,
+];
 export const SHORT_DRILL: readonly FaultKind[] = [FaultKind.SIGKILL, FaultKind.SIGTERM];
 
 /**
  * Added to core's detection figure before comparing: the drill polls HAProxy's
  * stats every 100 ms, and on a loaded 2-core machine HAProxy's check timers and
  * our poll can each run a few hundred ms late. It is not slack in the probe
- * arithmetic (a refused connection is detected in at most fall x inter, 2 s
- * inside the budget); it only absorbs observation delay.
+ * arithmetic (with the fixed check cadence a refused connection is detected in at
+ * most inter + (fall - 1) x (inter - timeout), 8 s, and a hung replica in at most
+ * fall x inter + timeout, exactly the budget); it only absorbs observation delay.
  */
 export const DETECTION_TOLERANCE_SECONDS = 1;
+
+/** Client-side timeout of every SDK call (and connect) in the drill: a bounded backstop, see `localTimeouts`. */
+export const CALL_TIMEOUT_MS = 15_000;
+
+/**
+ * The timeout chain of a local run. The tiers' chain is sized for two-minute tool calls
+ * (mission-critical: longest call 120 s, origin read 150 s, idle 180 s, drain 130 s), so a
+ * call stuck on a hung replica would wait 180 s for HAProxy's `timeout server`. The drill's
+ * longest call is one `slow_echo` of `slowMs`, so it shortens every link by the same rule
+ * and keeps the chain's order (core validates it): longest = slow_echo + 1 s, origin read =
+ * longest + 1 s, idle = origin read + 1 s (HAProxy `timeout client`/`timeout server`),
+ * keep-alive = idle - 3 s (at least 1 s), drain = longest + 1 s. For the default 1.5 s
+ * slow_echo: 3 / 4 / 5 / 2 / 4 s; a stuck call gets HAProxy's 504 after 5 s, well inside
+ * the 15 s client timeout. `timeouts: 'tier'` runs with the tier's chain instead (stuck calls
+ * then end at the client timeout).
+ */
+export function localTimeouts(slowMs: number): Required<TimeoutChainOptions> {
+  const longest = Math.ceil(slowMs / 1000) + 1;
+  const originRead = longest + 1;
+  const idle = originRead + 1;
+  return {
+    longestToolCallSeconds: longest,
+    originReadTimeoutSeconds: originRead,
+    idleTimeoutSeconds: idle,
+    keepAliveSeconds: Math.max(1, idle - 3),
+    drainSeconds: longest + 1,
+  };
+}
+
+/** Replicas a sequence needs: two live ones at every replica fault (the hung one comes back). */
+export function replicasNeeded(faults: readonly FaultKind[]): number {
+  let out = 0;
+  let need = 0;
+  for (const f of faults) {
+    if (f === FaultKind.SIGKILL || f === FaultKind.SIGTERM || f === FaultKind.HUNG) need = Math.max(need, out + 2);
+    if (f === FaultKind.SIGKILL || f === FaultKind.SIGTERM) out++;
+    if (f === FaultKind.RESTART_REPLICAS) out = 0;
+  }
+  return need;
+}
 
 export interface DrillOptions {
   /** @default AvailabilityTier.MISSION_CRITICAL */
   readonly tier?: AvailabilityTier;
   /** Concurrent MCP clients (alternating 2026-07-28 and 2025-11-25). @default 6 */
   readonly clients?: number;
-  /** @default 3 */
+  /** @default - 3, or what the sequence needs (4 for FULL_DRILL: see `replicasNeeded`) */
   readonly replicas?: number;
   /** @default FULL_DRILL */
   readonly faults?: readonly FaultKind[];
@@ -65,11 +115,22 @@ export interface DrillOptions {
   readonly redisOutageSeconds?: number;
   /**
    * Wait a random part of one probe interval before each replica fault, so faults land
-   * at different phases of HAProxy's check cycle (detection then ranges over
-   * (fall - 1) x inter .. fall x inter for a refused connection) instead of repeating one phase.
+   * at different phases of HAProxy's check cycle (with the fixed cadence detection then ranges
+   * over (fall - 1) x (inter - timeout) .. inter + (fall - 1) x (inter - timeout) for a refused
+   * connection, and (fall - 1) x inter + timeout .. fall x inter + timeout for a hung replica)
+   * instead of repeating one phase.
    * @default true
    */
   readonly randomPhase?: boolean;
+  /**
+   * `local`: the shortened chain of `localTimeouts` for the replicas and HAProxy (said in the
+   * output). `tier`: the tier's own chain. @default 'local'
+   */
+  readonly timeouts?: 'local' | 'tier';
+  /** HAProxy check scheduling (see haproxy-config.ts). @default 'fixed' */
+  readonly checkCadence?: CheckCadence;
+  /** Client-side timeout of every call. @default CALL_TIMEOUT_MS (15 s) */
+  readonly callTimeoutMs?: number;
   /** Progress lines. @default - none */
   readonly log?: (line: string) => void;
   /** Processes go here (the caller may stop them on SIGINT). @default - a new group */
@@ -87,9 +148,24 @@ export interface FaultResult {
   /** Core's figure it is compared with (healthProbe.detectionSeconds), plus the tolerance. */
   readonly detectionBudgetSeconds?: number;
   readonly detectionWithinBudget?: boolean;
-  /** Seconds from a restart to HAProxy marking the replica UP again, per replica. */
+  /** Seconds from a restart (or SIGCONT) to HAProxy marking the replica UP again, per replica. */
   readonly recoverySeconds?: Record<string, number | null>;
   readonly recoveryBudgetSeconds?: number;
+  /** Every replica UP again within recoveryBudgetSeconds. */
+  readonly recoveryWithinBudget?: boolean;
+  /** Hung replica: seconds between SIGSTOP and SIGCONT. */
+  readonly hungSeconds?: number;
+  /** Hung replica: failed calls that started before HAProxy marked it DOWN (sent to it, stuck there). */
+  readonly stuckCalls?: number;
+  /** Hung replica: failed calls that started after it was marked DOWN (expected 0). */
+  readonly failedAfterDetection?: number;
+  /** Hung replica: clients that had a call stuck on it. */
+  readonly clientsHitByHang?: number;
+  /**
+   * Hung replica: tool calls it executed after SIGCONT although HAProxy had already given up on
+   * them (its log marks them `aborted`): the requests waited in the kernel backlog and ran late.
+   */
+  readonly replayedAfterResume?: number;
   /** Calls started in this fault's window. */
   readonly calls: number;
   readonly failedCalls: number;
@@ -124,9 +200,14 @@ export interface DrillResult {
     readonly healthyThreshold: number; readonly path: string; readonly detectionSeconds: number; readonly recoverySeconds: number;
   };
   readonly budget: { readonly description: string; readonly totalSeconds: number; readonly targetSeconds: number; readonly terms: readonly { name: string; seconds: number }[] };
-  readonly haproxy: HaproxySettings & { readonly version: string };
+  readonly haproxy: HaproxySettings & { readonly version: string; readonly checkCadence: CheckCadence };
+  /** The chain the replicas and HAProxy ran with, and the tier's own. */
+  readonly timeouts: { readonly source: 'local' | 'tier'; readonly chain: Required<TimeoutChainOptions>; readonly tierChain: Required<TimeoutChainOptions> };
   readonly toleranceSeconds: number;
-  readonly options: { clients: number; replicas: number; callIntervalMs: number; slowEvery: number; slowMs: number; redisOutageSeconds: number; faults: readonly FaultKind[] };
+  readonly options: {
+    clients: number; replicas: number; callIntervalMs: number; callTimeoutMs: number; slowEvery: number; slowMs: number;
+    redisOutageSeconds: number; faults: readonly FaultKind[];
+  };
   readonly faults: readonly FaultResult[];
   readonly totals: { readonly calls: number; readonly failedCalls: number; readonly byReplica: Record<string, number>; readonly durationSeconds: number };
   /** Every failed call (at most 200), with the fault window it fell in. */
@@ -143,22 +224,28 @@ interface Replica {
 export async function runDrill(options: DrillOptions = {}): Promise<DrillResult> {
   const tier = options.tier ?? AvailabilityTier.MISSION_CRITICAL;
   const nClients = options.clients ?? 6;
-  const nReplicas = options.replicas ?? 3;
   const faults = options.faults ?? FULL_DRILL;
+  const nReplicas = options.replicas ?? Math.max(3, replicasNeeded(faults));
   const callIntervalMs = options.callIntervalMs ?? 200;
   const slowEvery = options.slowEvery ?? 8;
   const slowMs = options.slowMs ?? 1500;
+  const callTimeoutMs = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
+  const timeoutSource = options.timeouts ?? 'local';
+  const cadence: CheckCadence = options.checkCadence ?? 'fixed';
   const settleMs = (options.settleSeconds ?? 4) * 1000;
   const redisOutageMs = (options.redisOutageSeconds ?? 2) * 1000;
   const log = options.log ?? (() => undefined);
-  if (nReplicas < 3 && faults.includes(FaultKind.SIGTERM) && faults.includes(FaultKind.SIGKILL)) {
-    throw new Error('runDrill: SIGKILL and SIGTERM of two replicas need at least 3 replicas');
+  if (nReplicas < replicasNeeded(faults)) {
+    throw new Error(`runDrill: ${faults.join(', ')} needs at least ${replicasNeeded(faults)} replicas (two live ones at every replica fault)`);
   }
 
   const haproxyBin = requireBinary('haproxy');
   requireBinary('redis-server');
-  const profile: TierProfile = resolveTier(tier);
+  const tierProfile: TierProfile = resolveTier(tier);
+  // The local chain goes through core's resolution, so core validates its order.
+  const profile: TierProfile = timeoutSource === 'local' ? resolveTier(tier, { timeouts: localTimeouts(slowMs) }) : tierProfile;
   const probe = profile.healthProbe;
+  if (profile.timeouts.longestToolCallSeconds * 1000 <= slowMs) throw new Error(`runDrill: slowMs ${slowMs} is not below the chain's longest tool call`);
   const budget: FailoverBudget = computeFailoverBudget({
     cloud: Cloud.AWS, topology: Topology.ACTIVE_ACTIVE, routing: RoutingMechanism.LOAD_BALANCER, probe, targets: profile.targets,
   });
@@ -168,6 +255,9 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
   const loadClients: LoadClient[] = [];
   let watcher: StateWatcher | undefined;
   log(`tier ${tier}: probe ${probe.unhealthyThreshold} x ${probe.intervalSeconds} s + ${probe.timeoutSeconds} s = ${probe.detectionSeconds} s; budget ${budget.describe()}`);
+  log(`timeout chain: ${timeoutSource === 'local'
+    ? `LOCAL, shortened for this run (${chainText(profile.timeouts)}; tier's: ${chainText(tierProfile.timeouts)})`
+    : `the tier's (${chainText(profile.timeouts)})`}; client timeout ${callTimeoutMs / 1000} s; HAProxy check cadence ${cadence}`);
   log(`processes and logs: ${group.dir}`);
 
   try {
@@ -189,7 +279,8 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
     const statsSocket = join(group.dir, 'haproxy.sock');
     const cfgFile = join(group.dir, 'haproxy.cfg');
     writeFileSync(cfgFile, renderHaproxyConfig({
-      probe, timeouts: profile.timeouts, bindPort: lbPort, statsSocket, source: `tier ${tier}`,
+      probe, timeouts: profile.timeouts, bindPort: lbPort, statsSocket, checkCadence: cadence,
+      source: `tier ${tier}${timeoutSource === 'local' ? ', local timeout chain' : ''}`,
       servers: replicas.map((r) => ({ name: r.name, host: LOOPBACK, port: r.port })),
     }));
     const check = spawnSync(haproxyBin, ['-c', '-f', cfgFile], { encoding: 'utf8' });
@@ -213,7 +304,7 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
     for (let i = 1; i <= nClients; i++) {
       const era: Era = i % 2 === 1 ? 'modern' : 'legacy';
       loadClients.push(new LoadClient(i, era, {
-        url: lbUrl, intervalMs: callIntervalMs, slowEvery, slowMs, callTimeoutMs: 15_000,
+        url: lbUrl, intervalMs: callIntervalMs, slowEvery, slowMs, callTimeoutMs,
         maxCalls: Math.ceil(maxDurationMs / callIntervalMs), maxDurationMs,
       }));
     }
@@ -251,13 +342,14 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
         ...extra,
       };
     };
-    const detection = async (replica: Replica, t0: number): Promise<Partial<FaultResult>> => {
+    const detection = async (replica: Replica, t0: number): Promise<Partial<FaultResult> & { downAtMs?: number }> => {
       const down = await w.waitFor(replica.name, 'DOWN', t0, (probe.detectionSeconds + 10) * 1000);
       const seconds = down ? round((down.atMs - t0) / 1000) : undefined;
       return {
         detectionSeconds: seconds,
         detectionBudgetSeconds: detectionBudget,
         detectionWithinBudget: seconds !== undefined && seconds <= detectionBudget,
+        downAtMs: down?.atMs,
       };
     };
 
@@ -276,7 +368,7 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
         t0 = Date.now();
         group.signal(victim.proc, fault === FaultKind.SIGKILL ? 'SIGKILL' : 'SIGTERM');
         stopped.push(victim);
-        const det = await detection(victim, t0);
+        const { downAtMs: _down, ...det } = await detection(victim, t0);
         const exit = await within(victim.proc.exited, (profile.timeouts.drainSeconds + 5) * 1000);
         await sleep(settleMs);
         const extra: Partial<FaultResult> = { ...det };
@@ -287,6 +379,53 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
         const r = await windowResult(fault, victim.name, windowStart, Date.now(), extra);
         results.push(r);
         log(`  DOWN after ${r.detectionSeconds ?? 'never'} s (budget ${detectionBudget} s); ${r.failedCalls}/${r.calls} calls failed`);
+      } else if (fault === FaultKind.HUNG) {
+        const victim = live()[0];
+        if (!victim || live().length < 2) throw new Error(`${fault}: needs two live replicas`);
+        if (options.randomPhase ?? true) await sleep(Math.random() * probe.intervalSeconds * 1000);
+        log(`hung: SIGSTOP ${victim.name} (pid ${victim.proc.pid}); its port keeps accepting in the kernel backlog`);
+        t0 = Date.now();
+        group.suspend(victim.proc);
+        let resumedAt: number | undefined;
+        let det: Partial<FaultResult> & { downAtMs?: number };
+        try {
+          det = await detection(victim, t0);
+          // Calls HAProxy sent there before DOWN hang until HAProxy's `timeout server` (504) or
+          // the client timeout; wait for them (bounded by the client timeout) so they end in
+          // this window, then continue the replica.
+          const downAt = det.downAtMs ?? Date.now();
+          await waitFor('calls stuck on the hung replica to end',
+            () => loadClients.every((c) => c.inFlightSinceMs === undefined || c.inFlightSinceMs >= downAt), callTimeoutMs + 2000, 50)
+            .catch(() => undefined);
+        } finally {
+          resumedAt = Date.now();
+          group.resume(victim.proc);
+        }
+        log(`  DOWN after ${det.detectionSeconds ?? 'never'} s (budget ${detectionBudget} s); SIGCONT ${victim.name} after ${round((resumedAt - t0) / 1000)} s`);
+        const up = await w.waitFor(victim.name, 'UP', resumedAt, (probe.recoverySeconds + probe.intervalSeconds + 10) * 1000);
+        const upSeconds = up ? round((up.atMs - resumedAt) / 1000) : null;
+        // Already answering when continued: at most `rise` checks, one interval apart.
+        const recoveryBudget = probe.recoverySeconds + DETECTION_TOLERANCE_SECONDS;
+        await sleep(settleMs);
+        const endMs = Date.now();
+        const downAt = det.downAtMs ?? endMs;
+        const failed = allRecords().filter((r) => !r.ok && r.endMs >= windowStart && r.endMs < endMs);
+        const stuck = failed.filter((r) => r.startMs < downAt);
+        const { downAtMs: _d, ...detFields } = det;
+        const r = await windowResult(fault, victim.name, windowStart, endMs, {
+          ...detFields,
+          hungSeconds: round((resumedAt - t0) / 1000),
+          stuckCalls: stuck.length,
+          failedAfterDetection: failed.length - stuck.length,
+          clientsHitByHang: new Set(stuck.map((x) => x.client)).size,
+          recoverySeconds: { [victim.name]: upSeconds },
+          recoveryBudgetSeconds: recoveryBudget,
+          recoveryWithinBudget: upSeconds !== null && upSeconds <= recoveryBudget,
+          lostContextReads: allRecords().filter((x) => x.mismatch && x.endMs >= windowStart && x.endMs < endMs).length,
+          replayedAfterResume: countReplayed(victim.proc.logFile, resumedAt),
+        });
+        results.push(r);
+        log(`  UP again ${upSeconds ?? 'never'} s after SIGCONT (budget ${recoveryBudget} s); ${r.failedCalls}/${r.calls} calls failed, ${r.stuckCalls} stuck on ${victim.name}`);
       } else if (fault === FaultKind.RESTART_REPLICAS) {
         const restarting = [...stopped];
         for (const r of restarting) r.proc = spawnReplica(group, bundle, r.name, r.port, currentRedis.url, profile);
@@ -347,9 +486,10 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
         healthyThreshold: probe.healthyThreshold, path: probe.path, detectionSeconds: probe.detectionSeconds, recoverySeconds: probe.recoverySeconds,
       },
       budget: { description: budget.describe(), totalSeconds: budget.totalSeconds, targetSeconds: budget.targetSeconds, terms: budget.terms.map((t) => ({ name: t.name, seconds: t.seconds })) },
-      haproxy: { ...haproxySettings(probe, profile.timeouts), version },
+      haproxy: { ...haproxySettings(probe, profile.timeouts, cadence), version, checkCadence: cadence },
+      timeouts: { source: timeoutSource, chain: profile.timeouts.toOptions(), tierChain: tierProfile.timeouts.toOptions() },
       toleranceSeconds: DETECTION_TOLERANCE_SECONDS,
-      options: { clients: nClients, replicas: nReplicas, callIntervalMs, slowEvery, slowMs, redisOutageSeconds: redisOutageMs / 1000, faults },
+      options: { clients: nClients, replicas: nReplicas, callIntervalMs, callTimeoutMs, slowEvery, slowMs, redisOutageSeconds: redisOutageMs / 1000, faults },
       faults: results,
       totals: {
         calls: records.length, failedCalls: records.filter((r) => !r.ok).length, byReplica,
@@ -408,6 +548,27 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
   }
 }
 
+/** Tool calls a replica's log shows as run after `sinceMs` for a client that was gone (`aborted`). */
+function countReplayed(logFile: string | undefined, sinceMs: number): number {
+  if (!logFile || !existsSync(logFile)) return 0;
+  let n = 0;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"aborted":true') || !line.includes('"rpcMethod":"tools/call"')) continue;
+    try {
+      const entry = JSON.parse(line) as { time?: string };
+      if (entry.time && Date.parse(entry.time) >= sinceMs) n++;
+    } catch {
+      // not a JSON log line
+    }
+  }
+  return n;
+}
+
+function chainText(c: TimeoutChain | Required<TimeoutChainOptions>): string {
+  return `longest call ${c.longestToolCallSeconds} s, origin read ${c.originReadTimeoutSeconds} s, idle ${c.idleTimeoutSeconds} s, `
+    + `keep-alive ${c.keepAliveSeconds} s, drain ${c.drainSeconds} s`;
+}
+
 function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
@@ -420,7 +581,15 @@ export function formatTable(result: DrillResult): string {
   for (const f of result.faults) {
     const notes: string[] = [];
     if (f.drainedInFlight !== undefined) notes.push(`in-flight calls drained: ${f.drainedInFlight}, exit ${f.exitCode}`);
-    if (f.recoverySeconds) notes.push(`UP again: ${Object.entries(f.recoverySeconds).map(([k, v]) => `${k} ${v ?? 'never'} s`).join(', ')} (budget ${f.recoveryBudgetSeconds} s)`);
+    if (f.hungSeconds !== undefined) {
+      notes.push(`stuck calls ${f.stuckCalls} (clients hit ${f.clientsHitByHang}), failed after DOWN ${f.failedAfterDetection}; SIGCONT after ${f.hungSeconds} s`);
+    }
+    if (f.recoverySeconds) {
+      notes.push(`UP again${f.hungSeconds !== undefined ? ' after SIGCONT' : ''}: ${Object.entries(f.recoverySeconds).map(([k, v]) => `${k} ${v ?? 'never'} s`).join(', ')} (budget ${f.recoveryBudgetSeconds} s)`);
+    }
+    if (f.hungSeconds !== undefined) {
+      notes.push(`tool calls run late after SIGCONT for clients already gone: ${f.replayedAfterResume}; reads of an older value: ${f.lostContextReads}`);
+    }
     if (f.redisDownSeconds !== undefined) {
       notes.push(`redis down ${f.redisDownSeconds} s; tools back ${f.redisToolsRecoverySeconds ?? 'never'} s after redis; lost contexts read ${f.lostContextReads}`);
     }
@@ -445,7 +614,11 @@ export function formatTable(result: DrillResult): string {
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [
     `Drill: tier ${result.tier}, probe ${result.probe.unhealthyThreshold} x ${result.probe.intervalSeconds} s + ${result.probe.timeoutSeconds} s `
-      + `(core: ${result.budget.description}), ${result.options.clients} clients, ${result.options.replicas} replicas, HAProxy ${result.haproxy.version}`,
+      + `(core: ${result.budget.description}), ${result.options.clients} clients, ${result.options.replicas} replicas, HAProxy ${result.haproxy.version}`
+      + ` (check cadence ${result.haproxy.checkCadence}${result.haproxy.fastinter ? `: fastinter ${result.haproxy.fastinter}` : ''})`,
+    `Timeout chain: ${result.timeouts.source === 'local'
+      ? `LOCAL (shortened for this run): ${chainText(result.timeouts.chain)}; the tier's is ${chainText(result.timeouts.tierChain)}`
+      : `the tier's: ${chainText(result.timeouts.chain)}`}. HAProxy timeout server ${result.haproxy.timeoutServer}; client timeout ${result.options.callTimeoutMs / 1000} s`,
     line(rows[0]),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.slice(1).map(line),

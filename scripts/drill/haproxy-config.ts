@@ -9,6 +9,19 @@
  *   healthProbe.path                -> option httpchk GET <path>
  *   healthProbe.healthyHttpStatus   -> http-check expect status <n>  (429 and 503 take a replica out)
  *   timeouts.idleTimeoutSeconds     -> timeout client / timeout server <n>s
+ *   intervalSeconds - timeoutSeconds -> default-server fastinter <n>s  (fixed cadence, below)
+ *
+ * Probe cadence: core's budget (fall x inter + timeout) assumes probes start one
+ * interval apart, as a cloud load balancer sends them, so only the last failing
+ * probe adds its timeout. HAProxy starts the next check `inter` after the previous
+ * one *ended*: against a hung replica every failing check adds its timeout, and
+ * detection reaches fall x (inter + timeout) (14 s instead of 12 s for
+ * mission-critical, measured). `fastinter inter - timeout` (used by HAProxy only
+ * while a server's health is in transition) restores one interval between the
+ * starts of timed-out checks. The price: after an *instant* failure (a refused
+ * connection) or the first success after DOWN, the next check comes `timeout`
+ * early, so refused-connection detection and recovery are up to (fall - 1) x
+ * timeout faster than on a fixed cadence. `checkCadence: 'native'` renders without it.
  *
  * Draining: a replica marked down keeps its established requests (no
  * `on-marked-down shutdown-sessions`); the server's own SIGTERM drain finishes
@@ -43,7 +56,15 @@ export interface HaproxyConfigInput {
   readonly source?: string;
   /** MCP endpoint path (only for the comment; routing is by backend). @default '/mcp' */
   readonly mcpPath?: string;
+  /**
+   * `fixed`: add `fastinter (inter - timeout)` so timed-out checks start one interval apart,
+   * the cadence core's budget assumes. `native`: HAProxy's own scheduling (the next check
+   * `inter` after the previous one ended). @default 'fixed'
+   */
+  readonly checkCadence?: CheckCadence;
 }
+
+export type CheckCadence = 'fixed' | 'native';
 
 /** The probe and timeout settings as HAProxy directives (what the tests assert). */
 export interface HaproxySettings {
@@ -56,6 +77,8 @@ export interface HaproxySettings {
   readonly timeoutClient: string;
   readonly timeoutServer: string;
   readonly timeoutConnect: string;
+  /** Only with the fixed cadence (and when inter > timeout): inter - timeout. */
+  readonly fastinter?: string;
 }
 
 /**
@@ -63,7 +86,8 @@ export interface HaproxySettings {
  * cannot accept a connection within it is as dead to a request as to a probe
  * (HAProxy also bounds a check's connect by min(timeout connect, inter)).
  */
-export function haproxySettings(probe: HealthProbe, timeouts: TimeoutChain): HaproxySettings {
+export function haproxySettings(probe: HealthProbe, timeouts: TimeoutChain, cadence: CheckCadence = 'fixed'): HaproxySettings {
+  const fast = probe.intervalSeconds - probe.timeoutSeconds;
   return {
     inter: `${probe.intervalSeconds}s`,
     fall: probe.unhealthyThreshold,
@@ -74,6 +98,7 @@ export function haproxySettings(probe: HealthProbe, timeouts: TimeoutChain): Hap
     timeoutClient: `${timeouts.idleTimeoutSeconds}s`,
     timeoutServer: `${timeouts.idleTimeoutSeconds}s`,
     timeoutConnect: `${probe.timeoutSeconds}s`,
+    ...(cadence === 'fixed' && fast > 0 ? { fastinter: `${fast}s` } : {}),
   };
 }
 
@@ -85,7 +110,7 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
   for (const s of input.servers) {
     if (!/^[A-Za-z0-9_.-]+$/.test(s.name)) throw new Error(`renderHaproxyConfig: server name ${JSON.stringify(s.name)} (letters, digits, "_", ".", "-")`);
   }
-  const s = haproxySettings(input.probe, input.timeouts);
+  const s = haproxySettings(input.probe, input.timeouts, input.checkCadence ?? 'fixed');
   const bindHost = input.bindHost ?? '127.0.0.1';
   const lines = [
     `# Rendered by scripts/drill/haproxy-config.ts from core's plan${input.source ? ` (${input.source})` : ''}. Do not edit.`,
@@ -127,7 +152,10 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
     `  option httpchk ${s.httpchk}`,
     `  http-check expect status ${s.expectStatus}`,
     '  # No "on-marked-down shutdown-sessions": a replica marked down finishes its in-flight requests.',
-    `  default-server inter ${s.inter} fall ${s.fall} rise ${s.rise}`,
+    ...(s.fastinter
+      ? ['  # fastinter = inter - timeout: a timed-out check is followed by the next one inter after it *started* (the cadence core assumes).']
+      : []),
+    `  default-server inter ${s.inter}${s.fastinter ? ` fastinter ${s.fastinter}` : ''} fall ${s.fall} rise ${s.rise}`,
     ...input.servers.map((srv) => `  server ${srv.name} ${srv.host}:${srv.port} check`),
     '',
   ];

@@ -96,6 +96,8 @@ export interface Managed {
   /** Resolves with the exit code (or signal) once the process has exited. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly hasExited: boolean;
+  /** SIGSTOPped by `ProcessGroup.suspend` and not resumed yet. */
+  readonly isSuspended: boolean;
   readonly logFile?: string;
 }
 
@@ -105,7 +107,8 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // Last resort: a crash, an uncaught error or process.exit() still takes the children down.
+  // Last resort: a crash, an uncaught error or process.exit() still takes the children down
+  // (SIGKILL also ends a SIGSTOPped process).
   process.on('exit', () => {
     for (const pid of liveChildren.keys()) {
       try {
@@ -121,6 +124,8 @@ function installExitHook(): void {
 export class ProcessGroup {
   public readonly dir: string;
   private readonly members: Managed[] = [];
+  /** Pids this group SIGSTOPped and has not SIGCONTed. */
+  private readonly suspended = new Set<number>();
 
   constructor(prefix = 'mcp-ha-drill-') {
     this.dir = mkdtempSync(join(tmpdir(), prefix));
@@ -159,9 +164,11 @@ export class ProcessGroup {
         resolve({ code, signal });
       });
     });
+    const suspended = this.suspended;
     const managed: Managed = {
       name, pid, child, exited, logFile,
       get hasExited() { return hasExited; },
+      get isSuspended() { return suspended.has(pid) && !hasExited; },
     };
     this.members.push(managed);
     return managed;
@@ -177,10 +184,25 @@ export class ProcessGroup {
     }
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+  /** SIGSTOP: the process stays alive, its listening sockets keep accepting in the kernel, nothing answers. */
+  public suspend(m: Managed): void {
+    if (m.hasExited) return;
+    this.suspended.add(m.pid);
+    this.signal(m, 'SIGSTOP');
+  }
+
+  /** SIGCONT a process `suspend` stopped. */
+  public resume(m: Managed): void {
+    if (!this.suspended.delete(m.pid)) return;
+    this.signal(m, 'SIGCONT');
+  }
+
+  /** SIGTERM (after SIGCONT when suspended), then SIGKILL after `graceMs`; resolves once it has exited. */
   public async stop(m: Managed, graceMs = 5000): Promise<void> {
     if (m.hasExited) return;
     this.signal(m, 'SIGTERM');
+    // A stopped process only acts on SIGTERM once continued.
+    this.resume(m);
     const timer = setTimeout(() => this.signal(m, 'SIGKILL'), graceMs);
     await m.exited;
     clearTimeout(timer);

@@ -2,7 +2,7 @@
  * Runs the local failover drill and writes drill-results/drill-<timestamp>.json.
  *
  *   npx tsx scripts/drill/run.ts [--tier mission-critical|business-critical|standard]
- *                                [--clients 6] [--short]
+ *                                [--clients 6] [--short] [--tier-timeouts] [--native-check-cadence]
  *
  * Needs redis-server and haproxy (Debian packages of the same names). Uses
  * 127.0.0.1 only. Exit code 1 when a fault broke an expectation (detection over
@@ -24,6 +24,10 @@ export function violations(result: DrillResult): string[] {
     if (f.fault === FaultKind.SIGTERM && f.failedCalls > 0) out.push(`sigterm: ${f.failedCalls} calls failed during a graceful stop`);
     if (f.fault === FaultKind.RESTART_REPLICAS && f.failedCalls > 0) out.push(`restart-replicas: ${f.failedCalls} calls failed`);
     if (f.fault === FaultKind.RESTART_REDIS && f.redisToolsRecoverySeconds === undefined) out.push('restart-redis: Redis-backed tools did not recover');
+    if (f.fault === FaultKind.HUNG) {
+      if (f.failedAfterDetection) out.push(`hung: ${f.failedAfterDetection} calls failed that started after HAProxy marked the replica DOWN`);
+      if (f.recoveryWithinBudget === false) out.push(`hung: UP again after ${JSON.stringify(f.recoverySeconds)} s, budget ${f.recoveryBudgetSeconds} s`);
+    }
   }
   return out;
 }
@@ -34,6 +38,8 @@ async function main(): Promise<number> {
       tier: { type: 'string', default: AvailabilityTier.MISSION_CRITICAL },
       clients: { type: 'string', default: '6' },
       short: { type: 'boolean', default: false },
+      'tier-timeouts': { type: 'boolean', default: false },
+      'native-check-cadence': { type: 'boolean', default: false },
       out: { type: 'string', default: resolve(__dirname, '..', '..', 'drill-results') },
     },
   });
@@ -56,6 +62,8 @@ async function main(): Promise<number> {
       tier: values.tier as AvailabilityTier,
       clients,
       faults: values.short ? SHORT_DRILL : FULL_DRILL,
+      timeouts: values['tier-timeouts'] ? 'tier' : 'local',
+      checkCadence: values['native-check-cadence'] ? 'native' : 'fixed',
       group,
       log: (l) => process.stdout.write(`[drill ${new Date().toISOString().slice(11, 19)}] ${l}\n`),
     });

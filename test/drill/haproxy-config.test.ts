@@ -28,7 +28,8 @@ describe('renderHaproxyConfig', () => {
     const cfg = render(AvailabilityTier.MISSION_CRITICAL);
     const profile = resolveTier(AvailabilityTier.MISSION_CRITICAL);
     // THEN every probe setting maps to its directive
-    expect(cfg).toContain('  default-server inter 5s fall 2 rise 2\n');
+    // (fastinter = inter - timeout: timed-out checks start one interval apart, as core's budget assumes)
+    expect(cfg).toContain('  default-server inter 5s fastinter 3s fall 2 rise 2\n');
     expect(cfg).toContain('  timeout check 2s\n');
     expect(cfg).toContain('  option httpchk GET /health/ready\n');
     expect(cfg).toContain('  http-check expect status 200\n');
@@ -43,7 +44,8 @@ describe('renderHaproxyConfig', () => {
   test.each([AvailabilityTier.BUSINESS_CRITICAL, AvailabilityTier.STANDARD])('%s: the directives follow the tier', (tier) => {
     const p = resolveTier(tier).healthProbe;
     const cfg = render(tier);
-    expect(cfg).toContain(`default-server inter ${p.intervalSeconds}s fall ${p.unhealthyThreshold} rise ${p.healthyThreshold}\n`);
+    expect(cfg).toContain(`default-server inter ${p.intervalSeconds}s fastinter ${p.intervalSeconds - p.timeoutSeconds}s `
+      + `fall ${p.unhealthyThreshold} rise ${p.healthyThreshold}\n`);
     expect(cfg).toContain(`timeout check ${p.timeoutSeconds}s\n`);
   });
 
@@ -54,7 +56,7 @@ describe('renderHaproxyConfig', () => {
     });
     expect(cfg).toContain('option httpchk GET /ready\n');
     expect(cfg).toContain('http-check expect status 204\n');
-    expect(cfg).toContain('default-server inter 7s fall 3 rise 4\n');
+    expect(cfg).toContain('default-server inter 7s fastinter 4s fall 3 rise 4\n');
     expect(cfg).toContain('timeout check 3s\n');
     expect(cfg).toContain('timeout client 300s\n');
     expect(cfg).toContain('timeout server 300s\n');
@@ -79,8 +81,18 @@ describe('renderHaproxyConfig', () => {
     const p = resolveTier(AvailabilityTier.MISSION_CRITICAL);
     expect(haproxySettings(p.healthProbe, p.timeouts)).toEqual({
       inter: '5s', fall: 2, rise: 2, timeoutCheck: '2s', httpchk: 'GET /health/ready', expectStatus: 200,
-      timeoutClient: '180s', timeoutServer: '180s', timeoutConnect: '2s',
+      timeoutClient: '180s', timeoutServer: '180s', timeoutConnect: '2s', fastinter: '3s',
     });
+    expect(haproxySettings(p.healthProbe, p.timeouts, 'native').fastinter).toBeUndefined();
+  });
+
+  test('native check cadence: no fastinter (HAProxy spaces checks from the end of the previous one)', () => {
+    const p = resolveTier(AvailabilityTier.MISSION_CRITICAL);
+    const cfg = renderHaproxyConfig({
+      probe: p.healthProbe, timeouts: p.timeouts, servers, bindPort: 8443, statsSocket: '/tmp/x.sock', checkCadence: 'native',
+    });
+    expect(cfg).toContain('  default-server inter 5s fall 2 rise 2\n');
+    expect(cfg).not.toContain('fastinter');
   });
 
   test('refuses an empty server list and server names HAProxy would misread', () => {
