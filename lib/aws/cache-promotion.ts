@@ -15,6 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { CompliancePack, acknowledgeControl, acknowledgePackRule } from './private/compliance';
 import { HandlerFunction } from './private/handler-function';
 import { validatorFor } from './validation';
 
@@ -93,6 +94,17 @@ export class McpCachePromotion extends Construct {
         HEALTH_TIMEOUT_MS: '5000',
       },
     });
+    const fn = this.handler.function;
+    acknowledgePackRule(fn, 'LambdaDLQ',
+      'The function runs on one alarm transition (EventBridge, two retries); a run that fails raises FailureAlarm, whose '
+      + 'description tells the operator to promote by hand: a dead-lettered copy of the alarm event would add nothing to act on.',
+      [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
+    if (!props.vpc) {
+      const noVpc = 'The promotion must work while the primary region is down, so it depends on nothing but the ElastiCache API '
+        + 'and the public HTTPS readiness URLs of the candidate regions, which it reaches from outside the service network like clients do; set vpc to run it inside one.';
+      acknowledgePackRule(fn, 'LambdaInsideVPC', noVpc);
+      acknowledgeControl(fn, 'lambda_inside_vpc_check', noVpc);
+    }
     // elasticache:FailoverGlobalReplicationGroup / Describe act on the global group and the
     // member replication groups; ElastiCache ARNs: globalreplicationgroup has no region.
     const globalArn = Arn.format({

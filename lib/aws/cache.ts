@@ -22,6 +22,7 @@ import { CLOUD_FACTS } from '../core/cloud-limits';
 import { Validator } from '../core/errors';
 import { CacheFailoverInput } from '../core/failover-budget';
 import { AvailabilityTier, TierProfile, extendedOutageSeconds, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
+import { CompliancePack, acknowledgePackRule, restrictGrantsToAwsServices } from './private/compliance';
 import { validatorFor } from './validation';
 
 /** The cache engine. Both speak the Redis protocol. */
@@ -214,7 +215,7 @@ export interface McpCacheProps {
   readonly description?: string;
   /**
    * Retention of the slow-log and engine-log log groups.
-   * @default logs.RetentionDays.THREE_MONTHS
+   * @default logs.RetentionDays.ONE_YEAR (AWS Control Tower CT.CLOUDWATCH.PR.2 asks for at least a year)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -338,9 +339,18 @@ export class McpCache extends CacheBase {
     if (props.authSecret) {
       this.authSecret = props.authSecret;
     } else {
+      // A customer-managed key (NIST SC-28, HIPAA 164.312(a)(2)(iv), PCI 3.4): the cache's key when given, else one of its own.
+      let tokenKey = props.encryptionKey;
+      if (!tokenKey) {
+        tokenKey = new kms.Key(this, 'AuthTokenKey', {
+          description: `Encrypts the AUTH token secret of the MCP session cache ${this.node.path}`,
+          enableKeyRotation: true,
+        });
+        restrictGrantsToAwsServices(tokenKey);
+      }
       const secret = new secretsmanager.Secret(this, 'AuthToken', {
         description: `AUTH token of the MCP session cache ${this.node.path}`,
-        encryptionKey: props.encryptionKey,
+        encryptionKey: tokenKey,
         generateSecretString: {
           passwordLength: 64,
           excludeCharacters: AUTH_TOKEN_EXCLUDED_CHARACTERS,
@@ -348,16 +358,16 @@ export class McpCache extends CacheBase {
           requireEachIncludedType: true,
         },
       });
-      Validations.of(secret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: 'ElastiCache AUTH tokens have no Secrets Manager rotation function; rotating one is a '
-          + 'ModifyReplicationGroup call with AuthTokenUpdateStrategy ROTATE then SET, run as an operational procedure.',
-      });
+      const noRotation = 'ElastiCache AUTH tokens have no Secrets Manager rotation function; rotating one is a '
+        + 'ModifyReplicationGroup call with AuthTokenUpdateStrategy ROTATE then SET, run as an operational procedure.';
+      Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: noRotation });
+      acknowledgePackRule(secret, 'SecretsManagerRotationEnabled', noRotation,
+        [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
       this.authSecret = secret;
     }
 
     this.logEncryptionKey = props.logEncryptionKey ?? this.createLogKey();
-    const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.slowLogGroup = new logs.LogGroup(this, 'SlowLog', {
       encryptionKey: this.logEncryptionKey,
       retention: logRetention,
@@ -409,6 +419,13 @@ export class McpCache extends CacheBase {
       };
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', props2);
     this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
+    if (!secondary && profile.cacheSnapshotRetentionDays < 15) {
+      acknowledgePackRule(this.replicationGroup, 'ElastiCacheRedisClusterAutomaticBackup',
+        `The tier keeps ${profile.cacheSnapshotRetentionDays} day(s) of daily snapshots (mission-critical keeps 35): the cache holds `
+        + 'MCP session state and cached tool results that expire within hours, so an older snapshot restores nothing a client '
+        + 'still uses, and the replication group is snapshotted on delete. Set cacheSnapshotRetentionDays to 15 or more where a framework requires it.',
+        [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
+    }
     if (secondary) {
       Validations.of(this.replicationGroup).acknowledge({
         id: 'AwsSolutions-AEC3',
@@ -487,6 +504,7 @@ export class McpCache extends CacheBase {
         },
       },
     }));
+    restrictGrantsToAwsServices(key);
     return key;
   }
 }

@@ -39,6 +39,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { VaultAuthMethod, VaultCertificatePolicy, resolveVaultCertificatePolicy } from '../core/certificate';
 import type { HandlerConfig } from './certificate-handler';
+import { CompliancePack, acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule, restrictGrantsToAwsServices } from './private/compliance';
 import { addWarnings, validatorFor } from './validation';
 
 /** The ACM tag key every certificate of this construct carries; the function's IAM policy keys on it. */
@@ -278,6 +279,7 @@ export class VaultIssuedCertificate extends Construct {
         resources: ['*'],
         conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
       }));
+      restrictGrantsToAwsServices(this.encryptionKey);
     }
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -361,6 +363,15 @@ export class VaultIssuedCertificate extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:${nagName(stack.partition, 'AWS::Partition')}:acm:${nagName(stack.region, 'AWS::Region')}:${nagName(stack.account, 'AWS::AccountId')}:certificate/*]`,
       reason: 'An imported certificate\'s ARN is unknown until ACM creates it, so the ARN cannot be named; every ACM statement is limited to the certificate tagged with this construct\'s mcp-ha:certificate value (aws:RequestTag on the first import, aws:ResourceTag afterwards).',
     });
+    acknowledgeDefaultPolicy(this.role, 'its log group, the ACM certificate tagged as its own, the Vault token secret');
+    acknowledgePackRule(this.handler, 'LambdaConcurrency',
+      'The function handles one certificate: CloudFormation events and a rotation every few weeks, one invocation at a time; '
+      + 'reserving concurrency would only withhold account capacity from other functions.',
+      [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
+    acknowledgePackRule(this.handler, 'LambdaDLQ',
+      'A failed issue or rotation raises RotationFailureAlarm (any function error) and leaves the current certificate serving; '
+      + 'the event (rotate this ARN) holds nothing to replay: running the function again is the remedy.',
+      [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
 
     const config: HandlerConfig = {
       vaultAddress: this.policy.vaultAddress,
@@ -404,6 +415,20 @@ export class VaultIssuedCertificate extends Construct {
       id: `AwsSolutions-IAM5[Resource::${functionArnForNag}]`,
       reason: 'The CDK Provider framework grants its function lambda:InvokeFunction on the certificate function and its versions (<arn>:*): the only function it may invoke.',
     });
+    // The framework function (aws-cdk-lib's) relays CloudFormation events to the certificate function.
+    const framework = 'aws-cdk-lib\'s Provider framework function only relays this certificate\'s CloudFormation events to the '
+      + 'certificate function during deployments; ';
+    acknowledgePackRule(this.provider, 'LambdaConcurrency', framework
+      + 'CloudFormation sends one event at a time per resource, so a concurrency reservation would never be used.',
+      [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
+    acknowledgePackRule(this.provider, 'LambdaDLQ', framework
+      + 'CloudFormation waits for its answer and fails the deployment on error, so no event can be lost.',
+      [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
+    const frameworkNoVpc = framework + 'it calls only the Lambda API and CloudFormation\'s pre-signed response URL and never '
+      + 'reaches Vault or the service network (the certificate function, which does, runs in the VPC).';
+    acknowledgePackRule(this.provider, 'LambdaInsideVPC', frameworkNoVpc);
+    acknowledgeControl(this.provider, 'lambda_inside_vpc_check', frameworkNoVpc);
+    acknowledgeDefaultPolicy(this.provider, 'lambda:InvokeFunction on the certificate function');
 
     // The custom resource always receives Delete: the function deletes, keeps or revokes as configured.
     this.resource = new CustomResource(this, 'Resource', {
@@ -437,6 +462,7 @@ export class VaultIssuedCertificate extends Construct {
       id: `AwsSolutions-IAM5[Resource::${functionArnForNag}]`,
       reason: 'The schedule\'s role may invoke only the certificate function and its versions (<arn>:*), as aws-cdk-lib\'s grantInvoke writes it.',
     });
+    acknowledgeDefaultPolicy(scheduleRole, 'lambda:InvokeFunction on the certificate function');
     // The schedule's input holds the certificate's ARN, so it comes after the certificate.
     this.rotationSchedule.node.addDependency(this.resource);
 

@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { CompliancePack, acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule } from './private/compliance';
 import { validatorFor } from './validation';
 
 /** Construct id of the stack-wide function aws-cdk-lib creates for AwsCustomResource. */
@@ -83,6 +84,8 @@ export class CrossRegionValue extends Construct {
       parameters: { Name: props.parameterName },
       region: props.region,
       physicalResourceId: cr.PhysicalResourceId.of(`${props.region}:${props.parameterName}:${props.refreshToken ?? '1'}`),
+      // The function's log records the call, never the parameter's value.
+      logging: cr.Logging.withDataHidden(),
     };
     this.reader = new cr.AwsCustomResource(this, 'Reader', {
       onCreate: call,
@@ -100,6 +103,23 @@ export class CrossRegionValue extends Construct {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: 'The singleton function behind aws-cdk-lib\'s AwsCustomResource writes only its own logs with the AWS-managed basic execution policy; its SDK permissions are the scoped statements each reader adds.',
       });
+      const reader = 'aws-cdk-lib\'s AwsCustomResource function runs only during deployments, to read published values '
+        + '(load balancer ARNs, replication group ids: no secrets) with ssm:GetParameter; ';
+      acknowledgePackRule(singleton, 'LambdaConcurrency', reader
+        + 'CloudFormation invokes it once per reader and waits, so a concurrency reservation would never be used.',
+        [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
+      acknowledgePackRule(singleton, 'LambdaDLQ', reader
+        + 'CloudFormation fails the deployment when it errors, so no event can be lost.',
+        [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
+      const noVpc = reader + 'it reaches only the SSM API of another region, never the service network.';
+      acknowledgePackRule(singleton, 'LambdaInsideVPC', noVpc);
+      acknowledgeControl(singleton, 'lambda_inside_vpc_check', noVpc);
+      // Its log group is created by aws-cdk-lib (@aws-cdk/aws-lambda:useCdkManagedLogGroup) with no key option.
+      const logs = reader + 'its log group (created by aws-cdk-lib, which offers no key for it) holds request metadata only '
+        + '(this library\'s readers log with data hidden); CloudWatch Logs encrypts it with a service key.';
+      acknowledgePackRule(singleton, 'CloudWatchLogGroupEncrypted', logs);
+      acknowledgeControl(singleton, 'cloudwatch_log_group_encrypted_check', logs);
     }
+    acknowledgeDefaultPolicy(this.reader, 'ssm:GetParameter on the one published parameter');
   }
 }

@@ -21,6 +21,8 @@ import { McpServerEnv, McpServerSource, timeoutEnvironment } from '../core/serve
 import { AvailabilityTier, TierProfile, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
 import { TimeoutChain, TimeoutChainOptions } from '../core/timeouts';
 import { McpLoadBalancer, validateSubnetZones } from './load-balancer';
+import { acknowledgeControl, acknowledgeDefaultPolicy } from './private/compliance';
+import { isStackBound } from './server-bundle';
 import { validatorFor } from './validation';
 
 /** How many instances the fleet runs. */
@@ -395,6 +397,7 @@ export class McpFleet extends Construct {
           'replaces SSH); its ssm/ssmmessages/ec2messages actions cannot be scoped to resources, and AWS updates ' +
           'it when the agent needs new actions. The role has no other permission.',
       });
+      acknowledgeDefaultPolicy(role, 'reading the server bundle object, the secrets of secretEnvironment and the cache AUTH token');
       this.role = role;
     }
     for (const secret of Object.values(props.secretEnvironment ?? {})) secret.grantRead(this.role);
@@ -402,7 +405,9 @@ export class McpFleet extends Construct {
     const env = { ...(props.environment ?? {}), ...timeoutEnvironment(this.timeouts) };
     const userData = ec2.UserData.forLinux();
     const secrets = props.secretEnvironment ?? {};
-    userData.addCommands(...server.renderStartScript(env,
+    // Sources that ship code (a bundled server) stage it in this stack and let the role read it.
+    const rendered = isStackBound(server) ? server.bindToStack(this, this.role) : server;
+    userData.addCommands(...rendered.renderStartScript(env,
       Object.fromEntries(Object.entries(secrets).map(([k, secret]) => [k, secret.secretArn]))));
 
     if (props.rootVolumeEncryptionKey) {
@@ -429,8 +434,8 @@ export class McpFleet extends Construct {
       securityGroup: this.securityGroup,
       requireImdsv2: true,
       httpTokens: ec2.LaunchTemplateHttpTokens.REQUIRED,
-      // 2 hops: a process in a (bridge-networked) container reaches IMDS through the host.
-      httpPutResponseHopLimit: 2,
+      // As few hops as the server needs: 2 for a bridge-networked container, 1 for a host process.
+      httpPutResponseHopLimit: server.metadataHops,
       detailedMonitoring: true,
       hibernationConfigured: props.warmPool?.state === autoscaling.PoolState.HIBERNATED ? true : undefined,
       blockDevices: [{
@@ -443,6 +448,12 @@ export class McpFleet extends Construct {
         }),
       }],
     });
+
+    if (server.metadataHops > 1) {
+      acknowledgeControl(this.launchTemplate, 'ec2_launch_template_token_hop_limit_check',
+        'IMDSv2 is required (session tokens); the hop limit is 2 because a server run by McpServerSource.container() lives '
+        + 'in a bridge-networked Docker container, one hop behind the host, and reads its role credentials through IMDS.');
+    }
 
     const grace = Duration.seconds(graceSeconds);
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'Resource', {
@@ -485,6 +496,14 @@ export class McpFleet extends Construct {
         ? [{ topic: props.notificationsTopic, scalingEvents: autoscaling.ScalingEvents.ALL }]
         : undefined,
     });
+    acknowledgeControl(this.autoScalingGroup, 'autoscaling_multiple_az_check',
+      'The group\'s zones are its subnets (VPCZoneIdentifier), checked at synth to span at least the tier\'s minimum number '
+      + 'of zones; AvailabilityZones would repeat them and must match them anyway.');
+    if (!spot) {
+      acknowledgeControl(this.autoScalingGroup, 'autoscaling_mixed_instances_policy_multiple_instance_types_check',
+        'On-demand capacity of one instance type (instanceType) keeps every instance equal to the capacity plan the tier\'s '
+        + 'numbers assume; pass spot with instanceTypes for a mixed instances policy across several types.');
+    }
     if (!props.notificationsTopic) {
       Validations.of(this.autoScalingGroup).acknowledge({
         id: 'AwsSolutions-AS3',

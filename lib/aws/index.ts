@@ -11,3 +11,5 @@ export * from './monitoring';
 export * from './cross-region';
 export * from './cache-promotion';
 export * from './certificate';
+export * from './topologies';
+export * from './server-bundle';

@@ -21,6 +21,8 @@ import { HealthProbe, HealthProbeOptions, definedOnly } from '../core/health-pro
 import { McpServerSource } from '../core/server-source';
 import { AvailabilityTier, TierProfile, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
 import { TimeoutChain, TimeoutChainOptions } from '../core/timeouts';
+import { VaultIssuedCertificate } from './certificate';
+import { acknowledgeControl, acknowledgePackRule } from './private/compliance';
 import { validatorFor } from './validation';
 
 /** The well-known path of OAuth 2.0 Protected Resource Metadata (RFC 9728), which MCP clients fetch to find the authorization server. */
@@ -422,6 +424,15 @@ export class McpLoadBalancer extends Construct {
       open: false,
       defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
     });
+    acknowledgePackRule(this.httpListener, 'ELBv2ACMCertificateRequired',
+      'The port-80 listener only answers 301 to the same URL over HTTPS and forwards nothing; HTTP listeners take no certificate. '
+      + 'The HTTPS listener carries the ACM certificate.');
+    if (props.certificate.node.scope instanceof VaultIssuedCertificate) {
+      acknowledgeControl(this.httpsListener, 'elbv2_acm_certificate_required_check',
+        'The certificate is an ACM certificate: VaultIssuedCertificate imports the Vault-issued certificate into ACM '
+        + '(ImportCertificate) and its custom resource returns the ACM ARN, which the control cannot follow to an '
+        + 'AWS::CertificateManager::Certificate resource.');
+    }
 
     // Explicit rules document what must reach the servers, and keep working when
     // unmatchedPaths is NOT_FOUND. Each rule stays within ALB's 5 condition values.
@@ -471,15 +482,36 @@ export class McpLoadBalancer extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: retention
-        ? [{ id: 'ExpireAccessLogs', expiration: retention, noncurrentVersionExpiration: Duration.days(30) }]
-        : undefined,
+      // Always a lifecycle: overwritten or deleted log objects go after 30 days, unfinished uploads after 7;
+      // current logs expire only with accessLogsRetention.
+      lifecycleRules: [{
+        id: retention ? 'ExpireAccessLogs' : 'ExpireNoncurrentAccessLogs',
+        expiration: retention,
+        noncurrentVersionExpiration: Duration.days(30),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
     });
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This bucket is the access-log destination of the load balancer; logging its own access to another ' +
         'bucket would only move the finding there. Access is audited through CloudTrail data events if needed.',
     });
+    const sink = 'This bucket only receives the load balancer\'s access logs (BLOCK_ALL public access, TLS-only, versioned, retained on delete). ';
+    const noLogging = sink + 'Logging its own access to another bucket would only move the finding there; CloudTrail data events audit it where needed.';
+    acknowledgePackRule(bucket, 'S3BucketLoggingEnabled', noLogging);
+    acknowledgeControl(bucket, 's3_bucket_logging_enabled_check', noLogging);
+    const sseS3 = sink + 'Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3 (Amazon S3 managed keys); '
+      + 'SSE-KMS would stop log delivery.';
+    acknowledgePackRule(bucket, 'S3DefaultEncryptionKMS', sseS3);
+    acknowledgeControl(bucket, 's3_bucket_default_encryption_kms_check', sseS3);
+    acknowledgePackRule(bucket, 'S3BucketReplicationEnabled', sink + 'Access logs describe this region\'s load balancer and '
+      + 'are not needed to serve from another region; versioning protects them against overwrite and deletion. Add replication '
+      + 'on your own bucket (accessLogsBucket) where logs must leave the region.');
+    acknowledgeControl(bucket, 's3_bucket_object_lock_enabled_check', sink + 'Versioning with a 30-day noncurrent-version '
+      + 'lifecycle keeps overwritten or deleted logs recoverable; Object Lock would make the retention irreversible, which a '
+      + 'library default must not decide. Pass a bucket with Object Lock as accessLogsBucket where WORM logs are required.');
+    acknowledgeControl(bucket, 's3_event_notifications_enabled_check', sink + 'Nothing in the service consumes new log objects '
+      + 'as events; they are read by query (Athena) or exported when needed.');
     return bucket;
   }
 
@@ -584,6 +616,11 @@ export class McpLoadBalancer extends Construct {
         logDestinationConfigs: [arn],
         redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
       });
+    } else {
+      acknowledgePackRule(webAcl, 'WAFv2LoggingEnabled',
+        'WAF logging is opt-in (waf.logging or waf.logGroup): it writes every request to CloudWatch Logs at a per-GB price. '
+        + 'Without it every request WAF evaluated is still in the load balancer\'s access logs (actions_executed lists waf, '
+        + 'a blocked request shows 403), and each rule publishes CloudWatch metrics and sampled requests.');
     }
     return { webAcl, logGroup };
   }

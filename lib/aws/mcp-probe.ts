@@ -27,6 +27,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { BudgetTerm, mcpProbeTerms } from '../core/failover-budget';
+import { acknowledgeControl, restrictGrantsToAwsServices } from './private/compliance';
 import { validatorFor } from './validation';
 import { ENV } from './mcp-probe-handler';
 
@@ -125,7 +126,7 @@ export interface McpProbeProps {
 
   /**
    * How long the probe's logs (its EMF records) are kept.
-   * @default logs.RetentionDays.THREE_MONTHS
+   * @default logs.RetentionDays.ONE_YEAR (AWS Control Tower CT.CLOUDWATCH.PR.2 asks for at least a year)
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -227,9 +228,10 @@ export class McpProbe extends Construct {
           ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
         },
       }));
+      restrictGrantsToAwsServices(this.encryptionKey);
     }
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.encryptionKey,
     });
 
@@ -315,12 +317,11 @@ export class McpProbe extends Construct {
     Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason: noDlq });
     Validations.of(this.rule).acknowledge({ id: 'Serverless-EventBusDLQ', reason: noDlq });
     if (!props.vpc) {
+      const outside = 'The probe measures the public MCP endpoint from outside, the way clients reach it; set vpc to probe an internal endpoint.';
       for (const id of ['NIST.800.53.R5-LambdaInsideVPC', 'HIPAA.Security-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']) {
-        Validations.of(this.function).acknowledge({
-          id,
-          reason: 'The probe measures the public MCP endpoint from outside, the way clients reach it; set vpc to probe an internal endpoint.',
-        });
+        Validations.of(this.function).acknowledge({ id, reason: outside });
       }
+      acknowledgeControl(this.function, 'lambda_inside_vpc_check', outside);
     }
     for (const id of ['NIST.800.53.R5-IAMNoInlinePolicy', 'HIPAA.Security-IAMNoInlinePolicy', 'PCI.DSS.321-IAMNoInlinePolicy']) {
       Validations.of(this.role).acknowledge({

@@ -40,6 +40,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmThresholds, AvailabilityTier, COMPOSITE_HEALTH_SCORE, TierOverrides, resolveTier } from '../core/tiers';
+import { restrictGrantsToAwsServices } from './private/compliance';
 import { validatorFor } from './validation';
 
 /** Points below a resource's critical value where its health score starts to drop. */
@@ -248,6 +249,7 @@ export class McpMonitoring extends Construct {
         Annotations.of(this).addWarningV2('mcp-ha:topic-key-policy',
           'encryptionKey is an imported key: allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* in its key policy, or alarm notifications will not be delivered');
       }
+      if (!props.encryptionKey) restrictGrantsToAwsServices(key);
       this.encryptionKey = key;
       const topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: 'MCP service alarms' });
       topic.addToResourcePolicy(new iam.PolicyStatement({
@@ -471,6 +473,17 @@ export class McpMonitoring extends Construct {
       defaultInterval: Duration.hours(3),
       widgets: rows,
     });
+  }
+
+  /**
+   * Sends `alarm`'s ALARM and OK transitions to this construct's topic, under `name` in
+   * `alarms`: for alarms other constructs create (certificate expiry, cache promotion, ...).
+   */
+  public routeAlarm(name: string, alarm: cloudwatch.Alarm): void {
+    const notify = new actions.SnsAction(this.topic);
+    alarm.addAlarmAction(notify);
+    alarm.addOkAction(notify);
+    this.alarms[name] = alarm;
   }
 
   private buildHealthScore(m: {

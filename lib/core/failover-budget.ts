@@ -247,6 +247,16 @@ const DNS_MECHANISM: Record<Cloud, ProbeMechanism> = {
   [Cloud.GCP]: ProbeMechanism.GCP_HEALTH_CHECK,
 };
 
+/** The probing mechanism a cloud's load balancer uses. */
+export function loadBalancerMechanism(cloud: Cloud): ProbeMechanism {
+  return LB_MECHANISM[cloud];
+}
+
+/** The probing mechanism a cloud's DNS failover uses. */
+export function dnsMechanism(cloud: Cloud): ProbeMechanism {
+  return DNS_MECHANISM[cloud];
+}
+
 /**
  * Computes the budget. Routing that cannot serve the topology (a lone load
  * balancer for a multi-region deployment, DNS routing without DNS settings) is

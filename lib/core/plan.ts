@@ -7,9 +7,11 @@
 import { Validator } from './errors';
 import {
   CacheFailoverInput, Cloud, DnsRecordKind, DnsRouting, FailoverBudget, Topology, checkBudget, computeFailoverBudget,
+  dnsMechanism, loadBalancerMechanism,
 } from './failover-budget';
 import { validateDnsHealthCheck } from './health-probe';
 import { PROBE_LIMITS, ProbeMechanism } from './cloud-limits';
+
 import { AvailabilityTier, RoutingMechanism, TierOverrides, TierProfile, resolveTier } from './tiers';
 
 export interface ServicePlanInput {
@@ -43,37 +45,16 @@ export interface ServicePlan {
   readonly warnings: readonly string[];
 }
 
-const LB_MECHANISM: Record<Cloud, ProbeMechanism> = {
-  [Cloud.AWS]: ProbeMechanism.AWS_ALB_TARGET_GROUP,
-  [Cloud.AZURE]: ProbeMechanism.AZURE_APPLICATION_GATEWAY,
-  [Cloud.GCP]: ProbeMechanism.GCP_HEALTH_CHECK,
-};
-const DNS_MECHANISM: Record<Cloud, ProbeMechanism> = {
-  [Cloud.AWS]: ProbeMechanism.AWS_ROUTE53_HEALTH_CHECK,
-  [Cloud.AZURE]: ProbeMechanism.AZURE_TRAFFIC_MANAGER,
-  [Cloud.GCP]: ProbeMechanism.GCP_HEALTH_CHECK,
-};
-
-/** The probing mechanism a cloud's load balancer uses. */
-export function loadBalancerMechanism(cloud: Cloud): ProbeMechanism {
-  return LB_MECHANISM[cloud];
-}
-
-/** The probing mechanism a cloud's DNS failover uses. */
-export function dnsMechanism(cloud: Cloud): ProbeMechanism {
-  return DNS_MECHANISM[cloud];
-}
-
 /** Resolves and validates a whole service plan; throws McpHaValidationError listing every problem. */
 export function planService(input: ServicePlanInput): ServicePlan {
   const v = new Validator({ constructPath: input.constructPath, isUnresolved: input.isUnresolved });
   const profile = resolveTier(input.tier, input.overrides, v);
-  profile.healthProbe.validateFor(LB_MECHANISM[input.cloud], v.nested('healthCheck'));
+  profile.healthProbe.validateFor(loadBalancerMechanism(input.cloud), v.nested('healthCheck'));
 
   const routing = profile.defaultRouting;
   let dns: DnsRouting | undefined;
   if (routing === RoutingMechanism.DNS && input.topology !== Topology.ACTIVE_ACTIVE) {
-    validateDnsHealthCheck(DNS_MECHANISM[input.cloud], v.nested('dnsHealthCheck'), profile.dnsHealthCheck);
+    validateDnsHealthCheck(dnsMechanism(input.cloud), v.nested('dnsHealthCheck'), profile.dnsHealthCheck);
     const recordKind = input.recordKind ?? DnsRecordKind.CNAME;
     dns = { healthCheck: profile.dnsHealthCheck, recordKind, ttlSeconds: profile.recordTtlSeconds };
   }

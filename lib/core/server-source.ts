@@ -102,7 +102,8 @@ export interface CommandsServerOptions extends ServerEndpointOptions {
 }
 
 /** The endpoint a source declares, resolved. */
-interface ServerEndpoint {
+/** A server source's endpoint, resolved and validated (for sources defined outside core). */
+export interface ServerEndpoint {
   readonly port: number;
   readonly mcpPath: string;
   readonly readinessPath: string;
@@ -131,7 +132,7 @@ export abstract class McpServerSource {
     const v = new Validator({ propPrefix: 'server' });
     v.check(typeof image === 'string' && image.trim().length > 0 && !/\s/.test(image), 'image', image,
       'a non-empty container image reference without whitespace (registry/repository:tag or @digest)');
-    const endpoint = resolveEndpoint({ ...options, port: options.port ?? 8080 }, v);
+    const endpoint = resolveServerEndpoint({ ...options, port: options.port ?? 8080 }, v);
     v.throwIfInvalid();
     return new ContainerServerSource(image, endpoint);
   }
@@ -148,7 +149,7 @@ export abstract class McpServerSource {
       'commands', commands, 'at least one non-empty shell command');
     v.check(options?.port !== undefined, 'port', options?.port,
       'the port the commands start the server on (required: the load balancer must know it)');
-    const endpoint = resolveEndpoint({ ...options, port: options?.port }, v);
+    const endpoint = resolveServerEndpoint({ ...options, port: options?.port }, v);
     v.throwIfInvalid();
     return new CommandsServerSource([...commands], endpoint);
   }
@@ -170,6 +171,15 @@ export abstract class McpServerSource {
     this.readinessPath = endpoint.readinessPath;
     this.livenessPath = endpoint.livenessPath;
     this.environment = endpoint.environment;
+  }
+
+  /**
+   * Network hops between the server process and the instance metadata service:
+   * 2 for a bridge-networked container (one hop behind the host), 1 for a process
+   * on the host. Fleets set the IMDSv2 response hop limit to this, no higher.
+   */
+  public get metadataHops(): number {
+    return 1;
   }
 
   /** Paths the server answers with a plain GET for health checking. */
@@ -236,6 +246,10 @@ class ContainerServerSource extends McpServerSource {
     super(endpoint);
   }
 
+  public override get metadataHops(): number {
+    return 2;
+  }
+
   protected renderBody(env: Record<string, string>, secretNames: readonly string[]): string[] {
     const drain = env[McpServerEnv.DRAIN_SECONDS];
     const run = [
@@ -270,7 +284,8 @@ class CommandsServerSource extends McpServerSource {
   }
 }
 
-function resolveEndpoint(
+/** Resolves and validates endpoint options (defaults: /mcp, /health/ready, /health/live). */
+export function resolveServerEndpoint(
   o: ServerEndpointOptions & { port: number | undefined; environment?: Record<string, string> },
   v: Validator,
 ): ServerEndpoint {

@@ -153,7 +153,7 @@ describe('McpCache defaults', () => {
     });
     defaultTemplate.resourcePropertiesCountIs('AWS::Logs::LogGroup', {
       KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CacheLogKey'), 'Arn'] },
-      RetentionInDays: 90,
+      RetentionInDays: 365,
     }, 2);
     defaultTemplate.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
@@ -325,7 +325,7 @@ describe('McpCache bad input', () => {
   test('too few zones for the tier', () => {
     const [a, b] = errorVpc.availabilityZones;
     expect(build({ vpcSubnets: { availabilityZones: [a, b], subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }))
-      .toThrow(/vpcSubnets: got \["dummy1a","dummy1b"\]; allowed: subnets in at least 3 availability zones \(the tier's minZones\)/);
+      .toThrow(/vpcSubnets: got \["us-east-1a","us-east-1b"\]; allowed: subnets in at least 3 availability zones \(the tier's minZones\)/);
   });
 
   test('engine versions that cannot carry required TLS', () => {

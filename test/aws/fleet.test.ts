@@ -397,7 +397,7 @@ describe('McpFleet secret environment', () => {
     const userData = JSON.stringify(lt.Properties.LaunchTemplateData.UserData);
     expect(userData).toContain('REDIS_AUTH_TOKEN=\\"$(aws secretsmanager get-secret-value --region');
     expect(userData).toContain('-e REDIS_AUTH_TOKEN ');
-    expect(userData).toMatch(/--secret-id '\",{"Ref":"Token[0-9A-F]+"}/);
+    expect(userData).toMatch(/--secret-id '",{"Ref":"Token[0-9A-F]+"}/);
     t.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
         Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: { Ref: Match.stringLikeRegexp('Token') },

@@ -95,7 +95,7 @@ describe('McpProbe defaults', () => {
   });
 
   test('log group: retention and a rotating KMS key that CloudWatch Logs may use for this account', () => {
-    defaults.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ProbeKey'), 'Arn'] } });
+    defaults.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ProbeKey'), 'Arn'] } });
     defaults.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {

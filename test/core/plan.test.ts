@@ -1,5 +1,5 @@
-import { Cloud, DnsRecordKind, Topology } from '../../lib/core/failover-budget';
-import { dnsMechanism, loadBalancerMechanism, planService } from '../../lib/core/plan';
+import { Cloud, DnsRecordKind, Topology, dnsMechanism, loadBalancerMechanism } from '../../lib/core/failover-budget';
+import { planService } from '../../lib/core/plan';
 import { ProbeMechanism } from '../../lib/core/cloud-limits';
 import { AvailabilityTier, RoutingMechanism } from '../../lib/core/tiers';
 

@@ -14,6 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { acknowledgeDefaultPolicy, restrictGrantsToAwsServices } from './compliance';
 
 export interface HandlerFunctionProps {
   /** Folder (next to the compiled construct) holding index.ts / index.js. */
@@ -54,9 +55,10 @@ export class HandlerFunction extends Construct {
           ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
         },
       }));
+      restrictGrantsToAwsServices(this.encryptionKey);
     }
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: this.encryptionKey,
     });
     this.role = new iam.Role(this, 'Role', {
@@ -97,6 +99,7 @@ export class HandlerFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; "*" is the only resource they accept (added by Lambda active tracing).',
     });
+    acknowledgeDefaultPolicy(this.role, `its own log group, X-Ray, and what ${scope.node.path} grants its handler`);
   }
 }
 

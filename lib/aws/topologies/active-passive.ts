@@ -1,0 +1,305 @@
+/**
+ * Active-passive: a primary and a standby deployment (load balancer + fleet each);
+ * the standby runs warm at reduced capacity and scales to the primary's capacity
+ * when the primary stops answering. Traffic moves by Route 53 failover records with
+ * health checks, or by Global Accelerator (dials 100/0, ignored on failover).
+ *
+ * The standby lives in other zones of the same region (one stack, shared Multi-AZ
+ * cache; takes a Stack scope) or in another region (a stack per region, a Global
+ * Datastore, automated cache promotion; takes an App or Stage).
+ */
+import { Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { Validator } from '../../core/errors';
+import { Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
+import { ServicePlan, planService } from '../../core/plan';
+import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
+import { McpAccelerator } from '../accelerator';
+import { McpCache } from '../cache';
+import { DnsFailoverRole, DnsRoutingPolicy, McpDnsFailover } from '../dns-failover';
+import { FleetCapacity } from '../fleet';
+import { McpMonitoring } from '../monitoring';
+import { McpProbe } from '../mcp-probe';
+import { McpScheduledScaling } from '../scheduled-scaling';
+import { addWarnings, validatorFor } from '../validation';
+import { McpDomain, McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
+import { McpDeployment } from './deployment';
+import { McpRegion, RegionalService, resolveAccount } from './regional';
+import { assertSameBudget, createVpc, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
+
+/** Where the standby runs. */
+export abstract class StandbyLocation {
+  /** Other zones of the same region: one stack, one VPC split in two halves, one Multi-AZ cache. */
+  public static otherZones(): StandbyLocation {
+    return new OtherZones();
+  }
+
+  /** Another region: a stack per region and a Global Datastore. */
+  public static region(region: string): StandbyLocation {
+    return new OtherRegion(region);
+  }
+
+  /** The standby's region, or undefined for the same region. */
+  public abstract readonly region?: string;
+}
+
+class OtherZones extends StandbyLocation {
+  public readonly region = undefined;
+}
+
+class OtherRegion extends StandbyLocation {
+  constructor(public readonly region: string) { super(); }
+}
+
+export interface ActivePassiveMcpServiceProps extends McpServiceProps {
+  /** @default StandbyLocation.otherZones() */
+  readonly standby?: StandbyLocation;
+  /**
+   * Standby capacity while passive, as a percentage of the baseline (at least the
+   * tier's minimum). It scales to the primary's capacity on promotion.
+   * @default 50
+   */
+  readonly standbyCapacityPercent?: number;
+  /** Same region only. @default - a new VPC across twice the tier's zones */
+  readonly vpc?: ec2.IVpc;
+  /** Another region only. @default - the stage's account, else CDK_DEFAULT_ACCOUNT */
+  readonly account?: string;
+  /** Another region only: the primary's region. @default - the stage's region, else CDK_DEFAULT_REGION */
+  readonly primaryRegion?: string;
+  /** Another region only: props for every stack created. */
+  readonly stackProps?: StackProps;
+}
+
+export class ActivePassiveMcpService extends Construct {
+  public readonly plan: ServicePlan;
+  /** Computed from the rendered settings (equals `plan.budget`). */
+  public readonly budget: FailoverBudget;
+  public readonly standbyCapacity: FleetCapacity;
+
+  // Same region:
+  public readonly vpc?: ec2.IVpc;
+  public readonly certificate?: acm.ICertificate;
+  public readonly cache?: McpCache;
+  public readonly primary?: McpDeployment;
+  public readonly standby?: McpDeployment;
+  public readonly dns?: McpDnsFailover;
+  public readonly scheduledScaling?: McpScheduledScaling;
+  public readonly probes: Record<string, McpProbe> = {};
+  public readonly monitoring: Record<string, McpMonitoring> = {};
+  /** Fires when the primary has no healthy instance; scales the standby up. */
+  public readonly promotionAlarm?: cloudwatch.Alarm;
+
+  // Another region:
+  public readonly regionStacks?: Record<string, Stack>;
+  public readonly regions?: Record<string, McpRegion>;
+  public readonly globalStack?: Stack;
+  public readonly accelerator?: McpAccelerator;
+
+  constructor(scope: Construct, id: string, props: ActivePassiveMcpServiceProps) {
+    super(scope, id);
+    const tier = props.tier ?? AvailabilityTier.BUSINESS_CRITICAL;
+    const standbyRegion = (props.standby ?? StandbyLocation.otherZones()).region;
+    const crossRegion = standbyRegion !== undefined;
+    const v = validatorFor(this);
+    validateServiceProps(v, props, { multiRegion: crossRegion });
+    const percent = props.standbyCapacityPercent ?? 50;
+    v.integerInRange('standbyCapacityPercent', percent, { min: 1, max: 100 });
+    if (props.routing?.mechanism === RoutingMechanism.LOAD_BALANCER) {
+      v.add('routing', 'load-balancer', 'dns or accelerator: something in front of the two load balancers must move traffic');
+    }
+    let account: string | undefined;
+    let primaryRegion: string | undefined;
+    if (crossRegion) {
+      v.check(Stage.isStage(scope), 'scope', scope.node.path || '(root)',
+        'an App or Stage with a standby in another region (a stack per region)');
+      account = resolveAccount(this, props.account);
+      v.check(account !== undefined, 'account', props.account, 'an AWS account id (props.account, the stage\'s env, or CDK_DEFAULT_ACCOUNT)');
+      primaryRegion = props.primaryRegion ?? Stage.of(this)?.region ?? process.env.CDK_DEFAULT_REGION;
+      v.check(primaryRegion !== undefined && !Token.isUnresolved(primaryRegion), 'primaryRegion', props.primaryRegion,
+        'the primary\'s region (props.primaryRegion, the stage\'s env.region or CDK_DEFAULT_REGION)');
+      v.check(primaryRegion !== standbyRegion, 'standby', standbyRegion, `a region other than the primary's (${primaryRegion})`);
+      v.check(props.domain !== undefined, 'domain', props.domain,
+        'a domain with a standby in another region: each region gets its own name, which the standby watches');
+      v.check(props.vpc === undefined, 'vpc', 'a VPC', 'no value with a standby in another region: each regional stack creates its own');
+    } else {
+      v.check(isInStack(this), 'scope', scope.node.path || '(root)', 'a construct inside a Stack with the standby in the same region');
+      for (const [prop, value] of [['account', props.account], ['primaryRegion', props.primaryRegion], ['stackProps', props.stackProps]] as const) {
+        v.check(value === undefined, prop, value, 'no value with the standby in the same region (the stack is yours)');
+      }
+      if (props.routing?.mechanism === RoutingMechanism.ANYCAST) {
+        v.add('routing', 'accelerator',
+          'dns with the standby in the same region: Global Accelerator takes one endpoint group per region, so it '
+          + 'cannot hold a standby in the same region apart from the primary; or put the standby in another region');
+      }
+    }
+    v.throwIfInvalid();
+
+    this.plan = planService({
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, tier,
+      overrides: { ...props.overrides, routing: props.routing?.mechanism ?? (crossRegion ? undefined : RoutingMechanism.DNS) },
+      recordKind: props.routing?.recordKind,
+      cache: props.cache === false ? undefined : { crossRegion },
+      constructPath: this.node.path,
+      isUnresolved: (x) => Token.isUnresolved(x),
+    });
+    addWarnings(this, this.plan.warnings);
+    const profile = this.plan.profile;
+    const baseline = props.capacity.baseline;
+    const standbyMin = Math.max(profile.minCapacity, Math.ceil((baseline * percent) / 100));
+    this.standbyCapacity = { baseline, min: standbyMin, max: props.capacity.max };
+
+    if (crossRegion) {
+      const primary = primaryRegion!;
+      const built = new RegionalService(scope, id, props, this.plan, {
+        topology: Topology.ACTIVE_PASSIVE, regions: [primary, standbyRegion!], account: account!,
+        standbyRegions: [standbyRegion!], standbyCapacity: this.standbyCapacity, stackProps: props.stackProps,
+      });
+      built.assertBudget(this, this.plan.budget);
+      this.budget = built.budget;
+      this.regionStacks = built.regionStacks;
+      this.regions = built.regions;
+      this.globalStack = built.globalStack;
+      this.accelerator = built.accelerator;
+      return;
+    }
+
+    // ---- same region ----
+    const stack = Stack.of(this);
+    const vpc = props.vpc ?? createVpc(this, 2 * profile.minZones);
+    this.vpc = vpc;
+    const zones = vpc.availabilityZones;
+    const zv = validatorFor(this);
+    checkZones(zv, zones, profile.minZones, props.vpc !== undefined, tier);
+    zv.throwIfInvalid();
+    const primaryZones = zones.slice(0, profile.minZones);
+    const standbyZones = zones.slice(profile.minZones, 2 * profile.minZones);
+
+    const domain = props.domain;
+    const zone = domain
+      ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: domain.hostedZoneId, zoneName: domain.zoneName })
+      : undefined;
+    this.certificate = props.certificate.bind(this, {
+      region: stack.region, vpc, hostedZone: zone, alarmTopic: props.alarmTopic,
+      domainNames: domain ? [serviceName(domain), deploymentName(domain, 'primary'), deploymentName(domain, 'standby')] : [],
+    });
+    this.cache = props.cache === false ? undefined : new McpCache(this, 'Cache', {
+      vpc, tier, tierOverrides: props.overrides, ...props.cache,
+    });
+    const common = {
+      tier, tierOverrides: props.overrides, vpc, server: props.server, certificate: this.certificate, cache: this.cache,
+      instanceType: props.instanceType, waf: props.waf === false ? undefined : (props.waf ?? {}),
+    };
+    this.primary = new McpDeployment(this, 'Primary', { ...common, capacity: props.capacity, availabilityZones: primaryZones });
+    this.standby = new McpDeployment(this, 'Standby', { ...common, capacity: this.standbyCapacity, availabilityZones: standbyZones });
+    if (props.schedule) {
+      this.scheduledScaling = new McpScheduledScaling(this, 'Schedule', {
+        autoScalingGroup: this.primary.fleet.autoScalingGroup, schedule: props.schedule, baseline,
+        tier, tierOverrides: props.overrides, floor: profile.minCapacity,
+      });
+    }
+
+    // Promotion: the primary without a healthy instance for a minute scales the standby to the primary's capacity.
+    this.promotionAlarm = new cloudwatch.Alarm(this, 'PrimaryDown', {
+      alarmDescription: `${this.node.path}: the primary has no healthy instance; the standby scales to the primary's capacity`,
+      metric: this.primary.loadBalancer.targetGroup.metrics.healthyHostCount({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.minutes(1) }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    const scaleUp = new autoscaling.StepScalingAction(this, 'PromotionScaleUp', {
+      autoScalingGroup: this.standby.fleet.autoScalingGroup,
+      adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
+    });
+    scaleUp.addAdjustment({ lowerBound: 0, adjustment: this.primary.fleet.capacity.min });
+    this.promotionAlarm.addAlarmAction(new cwactions.AutoScalingAction(scaleUp));
+
+    const roles = { primary: this.primary, standby: this.standby };
+    if (domain && zone) {
+      for (const [name, d] of Object.entries(roles)) {
+        const record = new route53.CnameRecord(this, `${name === 'primary' ? 'Primary' : 'Standby'}Record`, {
+          zone, recordName: deploymentName(domain, name).slice(0, -(domain.zoneName.length + 1)),
+          domainName: d.loadBalancer.loadBalancer.loadBalancerDnsName, ttl: Duration.seconds(profile.recordTtlSeconds),
+        });
+        if (props.mcpProbe ?? true) {
+          const probe = new McpProbe(this, `${name === 'primary' ? 'Primary' : 'Standby'}Probe`, {
+            url: `https://${deploymentName(domain, name)}${props.server.mcpPath}`, endpointName: deploymentName(domain, name),
+          });
+          probe.node.addDependency(record);
+          this.probes[name] = probe;
+        }
+      }
+      this.dns = new McpDnsFailover(this, 'Dns', {
+        hostedZone: zone, recordName: domain.recordName, tier, tierOverrides: props.overrides,
+        routingPolicy: DnsRoutingPolicy.FAILOVER, recordKind: this.plan.dns?.recordKind,
+        endpoints: {
+          primary: { loadBalancer: this.primary.loadBalancer.loadBalancer, role: DnsFailoverRole.PRIMARY, mcpProbeAlarm: this.probes.primary?.alarm },
+          standby: { loadBalancer: this.standby.loadBalancer.loadBalancer, role: DnsFailoverRole.SECONDARY, mcpProbeAlarm: this.probes.standby?.alarm },
+        },
+      });
+    }
+    for (const [name, d] of Object.entries(roles)) {
+      this.monitoring[name] = new McpMonitoring(this, `${name === 'primary' ? 'Primary' : 'Standby'}Monitoring`, {
+        tier, tierOverrides: props.overrides, topic: props.alarmTopic,
+        loadBalancer: d.loadBalancer.loadBalancer, targetGroup: d.loadBalancer.targetGroup, autoScalingGroup: d.fleet.autoScalingGroup,
+        cache: this.cache && name === 'primary' ? { replicationGroupId: this.cache.replicationGroupId } : undefined,
+        probe: this.probes[name],
+      });
+    }
+    if (this.certificate) routeCertificateAlarms(this.certificate, this.monitoring.primary, props.alarmTopic);
+
+    this.budget = computeFailoverBudget({
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, routing: this.plan.routing,
+      probe: this.primary.loadBalancer.healthProbe, dns: this.dns?.dnsRouting, targets: profile.targets,
+      cache: this.cache?.failoverInput,
+    });
+    assertSameBudget(this, this.plan.budget, this.budget);
+    recordSummary(this, {
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, tier, zones: 2 * profile.minZones,
+      minInstances: this.primary.fleet.capacity.min + this.standby.fleet.capacity.min,
+      maxInstances: this.primary.fleet.capacity.max + this.standby.fleet.capacity.max,
+      ...budgetSummary(this.budget),
+      ...sumHours(
+        weeklyHours(props.schedule, baseline, profile.minCapacity, this.primary.fleet.capacity.min, this.primary.fleet.capacity.max),
+        weeklyHours(undefined, baseline, profile.minCapacity, this.standby.fleet.capacity.min, this.standby.fleet.capacity.max),
+      ),
+    });
+  }
+}
+
+function isInStack(c: Construct): boolean {
+  try {
+    Stack.of(c);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `<record>-<role>.<zone>`: one deployment's own name. */
+function deploymentName(domain: McpDomain, role: string): string {
+  const label = domain.recordName === '' ? role : `${domain.recordName}-${role}`;
+  return `${label}.${domain.zoneName}`;
+}
+
+function checkZones(v: Validator, zones: string[], minZones: number, byo: boolean, tier: AvailabilityTier): void {
+  v.check(zones.length >= 2 * minZones, byo ? 'vpc' : 'standby', `${zones.length} zones`,
+    `a VPC spanning at least ${2 * minZones} zones: the ${tier} primary and standby each need ${minZones} zones of their own `
+    + '(us-east-1 offers 6, most regions 3); or put the standby in another region (StandbyLocation.region)');
+}
+
+function sumHours(
+  a: { weeklyInstanceHours?: number; flatPeakInstanceHours?: number },
+  b: { weeklyInstanceHours?: number; flatPeakInstanceHours?: number },
+): { weeklyInstanceHours: number; flatPeakInstanceHours: number } {
+  return {
+    weeklyInstanceHours: (a.weeklyInstanceHours ?? 0) + (b.weeklyInstanceHours ?? 0),
+    flatPeakInstanceHours: (a.flatPeakInstanceHours ?? 0) + (b.flatPeakInstanceHours ?? 0),
+  };
+}

@@ -1,0 +1,264 @@
+/**
+ * What the three AWS topologies share: their props vocabulary (tier, server,
+ * capacity, schedule, cache, certificate, domain, routing), how traffic is routed,
+ * where certificates come from, and the summary each stack carries.
+ */
+import { Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { DnsRecordKind, FailoverBudget } from '../../core/failover-budget';
+import { McpServerSource } from '../../core/server-source';
+import { ScalingSchedule } from '../../core/schedule';
+import { SUMMARY_KEY, StackSummary } from '../../core/summary';
+import { AvailabilityTier, RoutingMechanism, TierOverrides } from '../../core/tiers';
+import { AcceleratorClientAffinity } from '../accelerator';
+import { CacheEngine } from '../cache';
+import { VaultAuthentication, VaultIssuedCertificate } from '../certificate';
+import { FleetCapacity } from '../fleet';
+import { McpWafOptions } from '../load-balancer';
+
+/** How traffic reaches the deployments of a topology. */
+export class TrafficRouting {
+  /**
+   * AWS Global Accelerator: two anycast addresses, no DNS step and no client TTL;
+   * failover follows the load balancers' own target health. Its resources live in
+   * us-west-2 (the Global Accelerator API region).
+   */
+  public static accelerator(options: AcceleratorRoutingOptions = {}): TrafficRouting {
+    return new TrafficRouting(RoutingMechanism.ANYCAST, undefined, options.clientAffinity);
+  }
+
+  /**
+   * Route 53 records with health checks (failover pairs for active-passive,
+   * latency records for multi-region). Needs `domain`.
+   */
+  public static dns(options: DnsRoutingOptions = {}): TrafficRouting {
+    return new TrafficRouting(RoutingMechanism.DNS, options.recordKind ?? DnsRecordKind.CNAME);
+  }
+
+  /**
+   * Nothing in front of the load balancer (active-active only): clients use the
+   * load balancer's name, or `domain` gets a plain record.
+   */
+  public static loadBalancer(): TrafficRouting {
+    return new TrafficRouting(RoutingMechanism.LOAD_BALANCER);
+  }
+
+  private constructor(
+    public readonly mechanism: RoutingMechanism,
+    public readonly recordKind?: DnsRecordKind,
+    public readonly clientAffinity?: AcceleratorClientAffinity,
+  ) {}
+}
+
+export interface AcceleratorRoutingOptions {
+  /** @default AcceleratorClientAffinity.NONE (stateless MCP) */
+  readonly clientAffinity?: AcceleratorClientAffinity;
+}
+
+export interface DnsRoutingOptions {
+  /**
+   * CNAME (TTL from the tier, what the failover budget needs) or ALIAS (zone
+   * apex; the load balancer's fixed 60 s TTL, often over the tier's target).
+   * @default DnsRecordKind.CNAME
+   */
+  readonly recordKind?: DnsRecordKind;
+}
+
+/** The DNS name a service answers on. */
+export interface McpDomain {
+  /** The public hosted zone, e.g. `example.com`. */
+  readonly zoneName: string;
+  /**
+   * The hosted zone's id. Required: synthesis never looks zones up (it runs
+   * offline), and stacks in several regions write records into the zone by id.
+   */
+  readonly hostedZoneId: string;
+  /** The record below the zone, e.g. `mcp` for mcp.example.com. */
+  readonly recordName: string;
+}
+
+/** Where the HTTPS listeners' certificates come from. */
+export abstract class McpCertificate {
+  /** An existing certificate (single-region topologies only: ACM certificates are regional). */
+  public static fromCertificate(certificate: acm.ICertificate): McpCertificate {
+    return new ExistingCertificate(certificate);
+  }
+
+  /** Existing ACM certificates by region. */
+  public static fromCertificateArns(arns: Record<string, string>): McpCertificate {
+    return new CertificateArns(arns);
+  }
+
+  /**
+   * A certificate issued by HashiCorp Vault PKI in each region, imported into
+   * ACM and rotated into the same ARN (`VaultIssuedCertificate`). The common name
+   * defaults to the service's domain; the regional names are added as SANs.
+   */
+  public static vault(options: VaultCertificateSourceOptions): McpCertificate {
+    return new VaultCertificate(options);
+  }
+
+  /** An ACM certificate validated through DNS in the service's hosted zone (needs `domain`). */
+  public static dnsValidated(): McpCertificate {
+    return new DnsValidatedCertificate();
+  }
+
+  /** True when the source can serve stacks in several regions. */
+  public abstract readonly multiRegion: boolean;
+  /** True when the source needs the service's domain (hosted zone, names). */
+  public readonly needsDomain: boolean = false;
+
+  /** The certificate for one regional deployment. */
+  public abstract bind(scope: Construct, context: CertificateBindContext): acm.ICertificate;
+}
+
+export interface VaultCertificateSourceOptions {
+  readonly vaultAddress: string;
+  readonly role: string;
+  /** @default - the service's domain name */
+  readonly commonName?: string;
+  readonly subjectAlternativeNames?: string[];
+  readonly caBundlePem?: string;
+  readonly pkiMount?: string;
+  readonly authentication?: VaultAuthentication;
+  readonly ttlDays?: number;
+  readonly rotationDays?: number;
+  readonly warningDays?: number;
+  readonly maxTtlDays?: number;
+}
+
+export interface CertificateBindContext {
+  readonly region: string;
+  readonly vpc: ec2.IVpc;
+  /** Names the certificate must cover (the service name, the regional name). */
+  readonly domainNames: string[];
+  readonly hostedZone?: route53.IHostedZone;
+  readonly alarmTopic?: sns.ITopic;
+}
+
+class ExistingCertificate extends McpCertificate {
+  public readonly multiRegion = false;
+  constructor(private readonly certificate: acm.ICertificate) { super(); }
+  public bind(): acm.ICertificate { return this.certificate; }
+}
+
+class CertificateArns extends McpCertificate {
+  public readonly multiRegion = true;
+  constructor(public readonly arns: Record<string, string>) { super(); }
+  public bind(scope: Construct, context: CertificateBindContext): acm.ICertificate {
+    // Presence was validated by the topology before anything was built.
+    return acm.Certificate.fromCertificateArn(scope, 'Certificate', this.arns[context.region]);
+  }
+}
+
+class VaultCertificate extends McpCertificate {
+  public readonly multiRegion = true;
+  constructor(public readonly options: VaultCertificateSourceOptions) { super(); }
+  public bind(scope: Construct, context: CertificateBindContext): acm.ICertificate {
+    const [first, ...rest] = context.domainNames;
+    const commonName = this.options.commonName ?? first;
+    const sans = [...new Set([...(this.options.subjectAlternativeNames ?? []), ...(commonName === first ? rest : context.domainNames)])];
+    return new VaultIssuedCertificate(scope, 'Certificate', {
+      ...this.options,
+      vpc: context.vpc,
+      commonName,
+      subjectAlternativeNames: sans.length > 0 ? sans : undefined,
+      alarmTopic: context.alarmTopic,
+    }).certificate;
+  }
+}
+
+class DnsValidatedCertificate extends McpCertificate {
+  public readonly multiRegion = true;
+  public override readonly needsDomain = true;
+  public bind(scope: Construct, context: CertificateBindContext): acm.ICertificate {
+    const [first, ...rest] = context.domainNames;
+    return new acm.Certificate(scope, 'Certificate', {
+      domainName: first,
+      subjectAlternativeNames: rest.length > 0 ? rest : undefined,
+      validation: acm.CertificateValidation.fromDns(context.hostedZone),
+    });
+  }
+}
+
+/** Cache options shared by the topologies (the tier decides the rest). */
+export interface McpServiceCacheOptions {
+  /** @default CacheEngine.VALKEY */
+  readonly engine?: CacheEngine;
+  readonly engineVersion?: string;
+  /** @default 'cache.r7g.large' */
+  readonly cacheNodeType?: string;
+  /** Shards (turns cluster mode on). @default - cluster mode off */
+  readonly numNodeGroups?: number;
+  /** @default 6380 */
+  readonly port?: number;
+  /** @default - AWS owned key */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** The props every topology takes, with the same names on every cloud. */
+export interface McpServiceProps {
+  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  readonly tier?: AvailabilityTier;
+  /** What runs on each instance. */
+  readonly server: McpServerSource;
+  /** Instances: the baseline the schedule's percentages refer to, and optional bounds. */
+  readonly capacity: FleetCapacity;
+  /** @default - no schedule (min/max stay as capacity says) */
+  readonly schedule?: ScalingSchedule;
+  /** Certificates of the HTTPS listeners. */
+  readonly certificate: McpCertificate;
+  /** @default - no DNS record (clients use the load balancer's or accelerator's name) */
+  readonly domain?: McpDomain;
+  /** @default - from the tier: accelerator for mission-critical, DNS otherwise */
+  readonly routing?: TrafficRouting;
+  /** Shared state for the servers (Redis OSS / Valkey). `false`: no cache. @default - a cache from the tier */
+  readonly cache?: McpServiceCacheOptions | false;
+  /** Overrides of the tier's defaults, field by field (health check, timeouts, DNS checks, alarms, targets...). */
+  readonly overrides?: TierOverrides;
+  /** @default - m7i.large */
+  readonly instanceType?: ec2.InstanceType;
+  /** Web application firewall in front of the load balancers. `false`: none. @default - rate limit and AWS managed rules */
+  readonly waf?: McpWafOptions | false;
+  /** Where alarms go. @default - a new encrypted topic per stack */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Run the MCP-level probe (server/discover + tools/list every minute) against the
+   * service and include its alarm in the DNS health checks. Needs `domain`.
+   * @default true when `domain` is set
+   */
+  readonly mcpProbe?: boolean;
+}
+
+/** The fully qualified service name. */
+export function serviceName(domain: McpDomain): string {
+  return domain.recordName === '' ? domain.zoneName : `${domain.recordName}.${domain.zoneName}`;
+}
+
+/** The name of one region's deployment (used for probes and certificates). */
+export function regionalName(domain: McpDomain, region: string): string {
+  const label = domain.recordName === '' ? region : `${domain.recordName}-${region}`;
+  return `${label}.${domain.zoneName}`;
+}
+
+/**
+ * Writes a topology's summary into its stack's template metadata (keyed by the
+ * construct path, so two topologies in a stack do not collide); `npm run synth`
+ * reads it back from the synthesized template.
+ */
+export function recordSummary(scope: Construct, summary: StackSummary): void {
+  const stack = Stack.of(scope);
+  const existing = (stack.templateOptions.metadata ?? {}) as Record<string, unknown>;
+  const summaries = (existing[SUMMARY_KEY] ?? {}) as Record<string, StackSummary>;
+  stack.templateOptions.metadata = { ...existing, [SUMMARY_KEY]: { ...summaries, [scope.node.path]: summary } };
+}
+
+/** The budget part of a summary. */
+export function budgetSummary(budget: FailoverBudget): Pick<StackSummary, 'budgetSeconds' | 'targetSeconds' | 'largestTerm'> {
+  return { budgetSeconds: budget.totalSeconds, targetSeconds: budget.targetSeconds, largestTerm: budget.largestTerm.name };
+}

@@ -1,0 +1,75 @@
+/**
+ * One deployment of the service: a load balancer and the fleet behind it, wired to
+ * the shared cache. Topologies compose one (active-active), two (active-passive)
+ * or one per region (multi-region).
+ */
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { McpServerSource } from '../../core/server-source';
+import { AvailabilityTier, TierOverrides } from '../../core/tiers';
+import { McpCache } from '../cache';
+import { FleetCapacity, FleetWarmPoolOptions, McpFleet } from '../fleet';
+import { McpLoadBalancer, McpWafOptions } from '../load-balancer';
+
+export interface McpDeploymentProps {
+  readonly tier: AvailabilityTier;
+  readonly tierOverrides?: TierOverrides;
+  readonly vpc: ec2.IVpc;
+  readonly server: McpServerSource;
+  readonly capacity: FleetCapacity;
+  readonly certificate: acm.ICertificate;
+  /** Zones of this deployment (both tiers of subnets). @default - every zone of the VPC */
+  readonly availabilityZones?: string[];
+  readonly cache?: McpCache;
+  readonly instanceType?: ec2.InstanceType;
+  readonly waf?: McpWafOptions;
+  readonly warmPool?: FleetWarmPoolOptions;
+}
+
+/** Environment variables that point the server at the shared cache. */
+export enum McpCacheEnv {
+  /** `rediss://host:port` (TLS). */
+  URL = 'REDIS_URL',
+  /** The AUTH token, read from Secrets Manager at boot. */
+  AUTH_TOKEN = 'REDIS_AUTH_TOKEN',
+  /** `true` when the cache runs in cluster mode (the URL is the configuration endpoint). */
+  CLUSTER = 'REDIS_CLUSTER',
+}
+
+export class McpDeployment extends Construct {
+  public readonly loadBalancer: McpLoadBalancer;
+  public readonly fleet: McpFleet;
+
+  constructor(scope: Construct, id: string, props: McpDeploymentProps) {
+    super(scope, id);
+    const zones = props.availabilityZones;
+    this.loadBalancer = new McpLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.vpc,
+      tier: props.tier,
+      tierOverrides: props.tierOverrides,
+      certificate: props.certificate,
+      server: props.server,
+      waf: props.waf,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: zones },
+    });
+    const cache = props.cache;
+    this.fleet = new McpFleet(this, 'Fleet', {
+      vpc: props.vpc,
+      tier: props.tier,
+      tierOverrides: props.tierOverrides,
+      server: props.server,
+      capacity: props.capacity,
+      loadBalancer: this.loadBalancer,
+      instanceType: props.instanceType,
+      warmPool: props.warmPool,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, availabilityZones: zones },
+      environment: cache ? {
+        [McpCacheEnv.URL]: `rediss://${cache.endpointAddress}:${cache.endpointPort}`,
+        ...(cache.clusterModeEnabled ? { [McpCacheEnv.CLUSTER]: 'true' } : {}),
+      } : undefined,
+      secretEnvironment: cache ? { [McpCacheEnv.AUTH_TOKEN]: cache.authSecret } : undefined,
+    });
+    cache?.grantConnect(this.fleet.autoScalingGroup);
+  }
+}

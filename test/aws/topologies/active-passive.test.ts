@@ -1,0 +1,195 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { McpFleet } from '../../../lib/aws/fleet';
+import { ActivePassiveMcpService, ActivePassiveMcpServiceProps, StandbyLocation } from '../../../lib/aws/topologies/active-passive';
+import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
+import { AvailabilityTier, DnsRecordKind, McpServerSource, ScalingSchedule } from '../../../lib/core';
+import { TEST_ACCOUNT, testApp } from '../../support/app';
+
+const server = McpServerSource.container('public.ecr.aws/acme/context:1.4');
+const domain = { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' };
+const base: ActivePassiveMcpServiceProps = {
+  tier: AvailabilityTier.MISSION_CRITICAL,
+  server,
+  capacity: { baseline: 6 },
+  schedule: ScalingSchedule.guidePreset('America/New_York'),
+  certificate: McpCertificate.dnsValidated(),
+  domain,
+  routing: TrafficRouting.dns(),
+};
+
+function sameRegion(overrides: Partial<ActivePassiveMcpServiceProps> = {}) {
+  const app = testApp();
+  const stack = new Stack(app, 'AP', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
+  const svc = new ActivePassiveMcpService(stack, 'Mcp', { ...base, ...overrides });
+  return { app, stack, svc };
+}
+
+function crossRegion(overrides: Partial<ActivePassiveMcpServiceProps> = {}, app: App = testApp()) {
+  const svc = new ActivePassiveMcpService(app, 'Mcp', {
+    ...base, standby: StandbyLocation.region('us-west-2'), primaryRegion: 'us-east-1', account: TEST_ACCOUNT,
+    routing: TrafficRouting.accelerator(), ...overrides,
+  });
+  return { app, svc };
+}
+
+// GIVEN a mission-critical service with its standby in the other zones of us-east-1, behind Route 53 failover
+const same = sameRegion();
+const t = Template.fromStack(same.stack);
+// GIVEN the same with the standby in us-west-2 behind Global Accelerator
+const cross = crossRegion();
+const primary = Template.fromStack(cross.svc.regionStacks!['us-east-1']);
+const standby = Template.fromStack(cross.svc.regionStacks!['us-west-2']);
+
+describe('ActivePassiveMcpService, standby in other zones', () => {
+  test('PRIMARY and SECONDARY records, each with a health check combining HTTPS and the MCP probe', () => {
+    const records = Object.values(t.findResources('AWS::Route53::RecordSet')).map((r) => r.Properties)
+      .filter((r) => r.Name === 'mcp.example.com.');
+    expect(records.map((r) => [r.Failover, r.Type, r.TTL]).sort()).toEqual([['PRIMARY', 'CNAME', '5'], ['SECONDARY', 'CNAME', '5']]);
+    expect(records.every((r) => r.HealthCheckId)).toBe(true);
+    t.resourcePropertiesCountIs('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ Type: 'CALCULATED', HealthThreshold: 2 }) }, 2);
+    t.resourcePropertiesCountIs('AWS::Route53::HealthCheck', {
+      HealthCheckConfig: Match.objectLike({ Type: 'HTTPS', ResourcePath: '/health/ready', RequestInterval: 10, FailureThreshold: 1 }),
+    }, 2);
+  });
+
+  test('with alias records, each evaluates its load balancer\'s target health', () => {
+    const { stack } = sameRegion({ routing: TrafficRouting.dns({ recordKind: DnsRecordKind.ALIAS }), overrides: { enforceBudget: false } });
+    const aliases = Object.values(Template.fromStack(stack).findResources('AWS::Route53::RecordSet'))
+      .map((r) => r.Properties).filter((r) => r.AliasTarget);
+    expect(aliases).toHaveLength(2);
+    expect(aliases.every((r) => r.AliasTarget.EvaluateTargetHealth === true)).toBe(true);
+  });
+
+  test('primary and standby each span 3 zones of their own', () => {
+    const vpc = same.svc.vpc as ec2.Vpc;
+    expect(vpc.availabilityZones).toHaveLength(6);
+    const zonesOf = (fleet: McpFleet) =>
+      same.stack.resolve((fleet.autoScalingGroup.node.defaultChild as unknown as { vpcZoneIdentifier: string[] }).vpcZoneIdentifier);
+    const p = zonesOf(same.svc.primary!.fleet) as unknown[];
+    const s = zonesOf(same.svc.standby!.fleet) as unknown[];
+    expect(p).toHaveLength(3);
+    expect(s).toHaveLength(3);
+    expect(JSON.stringify(p)).not.toEqual(JSON.stringify(s));
+    const subnetsByZone = (az: string) => vpc.privateSubnets.filter((x) => x.availabilityZone === az).map((x) => same.stack.resolve(x.subnetId));
+    expect(JSON.stringify(p)).toEqual(JSON.stringify(['us-east-1a', 'us-east-1b', 'us-east-1c'].flatMap(subnetsByZone)));
+    expect(JSON.stringify(s)).toEqual(JSON.stringify(['us-east-1d', 'us-east-1e', 'us-east-1f'].flatMap(subnetsByZone)));
+  });
+
+  test('the standby runs warm at half the baseline and scales to the primary\'s capacity when the primary has no healthy host', () => {
+    expect(same.svc.standbyCapacity).toEqual({ baseline: 6, min: 3, max: undefined });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'HealthyHostCount', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold',
+      AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('PromotionScaleUp') }]),
+    });
+    t.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      AdjustmentType: 'ExactCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 6 }],
+    });
+  });
+
+  test('the schedule drives the primary only', () => {
+    const actions = Object.values(t.findResources('AWS::AutoScaling::ScheduledAction'));
+    const groups = new Set(actions.map((a) => JSON.stringify(a.Properties.AutoScalingGroupName)));
+    expect(groups.size).toBe(1);
+    expect([...groups][0]).toContain('PrimaryFleet');
+  });
+
+  test('one Multi-AZ cache shared by both deployments', () => {
+    t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 1);
+    t.resourceCountIs('AWS::ElastiCache::GlobalReplicationGroup', 0);
+  });
+
+  test('budget: 26 s = 10 + 6 + 5 + 5 within the mission-critical 30 s', () => {
+    expect(same.svc.budget.describe()).toBe(
+      '26 s = dns-probe-detection 10 s + dns-probe-timeout 6 s + dns-checker-aggregation 5 s + dns-ttl 5 s (target 30 s)');
+  });
+
+  test('snapshot', () => {
+    expect(t.toJSON()).toMatchSnapshot();
+  });
+
+  test.each<[string, Partial<ActivePassiveMcpServiceProps>, RegExp]>([
+    ['an alias record (60 s TTL) for mission-critical', { routing: TrafficRouting.dns({ recordKind: DnsRecordKind.ALIAS }) },
+      /routing: got "dns"; allowed: .*now 81 s = .*Largest term: dns-ttl 60 s: use anycast routing \(no DNS step\) or a non-alias record with recordTtlSeconds <= 9/],
+    ['the accelerator with the standby in the same region', { routing: TrafficRouting.accelerator() },
+      /routing: got "accelerator"; allowed: dns with the standby in the same region: Global Accelerator takes one endpoint group per region/],
+    ['a standby percentage of 0', { standbyCapacityPercent: 0 }, /standbyCapacityPercent: got 0; allowed: an integer from 1 to 100/],
+    ['an account with the standby in the same region', { account: '1' }, /account: got "1"; allowed: no value with the standby in the same region/],
+  ])('refuses %s', (_name, overrides, message) => {
+    expect(() => sameRegion(overrides)).toThrow(message);
+  });
+
+  test('refuses a VPC with fewer zones than primary and standby need', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Small', { env: { account: TEST_ACCOUNT, region: 'eu-west-1' } });
+    expect(() => new ActivePassiveMcpService(stack, 'Mcp', base))
+      .toThrow(/standby: got "3 zones"; allowed: a VPC spanning at least 6 zones: the mission-critical primary and standby each need 3 zones of their own/);
+  });
+});
+
+describe('ActivePassiveMcpService, standby in another region', () => {
+  test('a stack per region and a global stack, deployed in order', () => {
+    expect(Object.keys(cross.svc.regionStacks!)).toEqual(['us-east-1', 'us-west-2']);
+    expect(cross.svc.globalStack!.region).toBe('us-west-2');
+    expect(cross.svc.regionStacks!['us-west-2'].dependencies).toContain(cross.svc.regionStacks!['us-east-1']);
+    expect(cross.svc.globalStack!.dependencies).toEqual(expect.arrayContaining(Object.values(cross.svc.regionStacks!)));
+  });
+
+  test('accelerator endpoint groups with dials 100/0', () => {
+    const g = Template.fromStack(cross.svc.globalStack!);
+    const groups = Object.values(g.findResources('AWS::GlobalAccelerator::EndpointGroup')).map((x) => x.Properties);
+    expect(groups.map((x) => [x.EndpointGroupRegion, x.TrafficDialPercentage])).toEqual([['us-east-1', 100], ['us-west-2', 0]]);
+  });
+
+  test('a Global Datastore from the primary, joined by the standby through an id read from SSM', () => {
+    primary.hasResourceProperties('AWS::ElastiCache::GlobalReplicationGroup', {
+      Members: [Match.objectLike({ Role: 'PRIMARY' })],
+    });
+    standby.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      GlobalReplicationGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('globalreplicationgroupidReader'), 'Parameter.Value'] },
+    });
+    for (const tpl of [primary, standby]) expect(JSON.stringify(tpl.toJSON())).not.toContain('Fn::ImportValue');
+  });
+
+  test('the standby watches the primary: scales up after 2 failed minutes, promotes the cache after the extended outage', () => {
+    standby.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'McpHa/Probe', EvaluationPeriods: 2, AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('PromotionScaleUp') }]),
+    });
+    standby.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('us-east-1 has failed the MCP probe for 5 minute'), EvaluationPeriods: 5, DatapointsToAlarm: 5,
+    });
+    standby.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ 'detail-type': ['CloudWatch Alarm State Change'], detail: { state: { value: ['ALARM'] } } }),
+    });
+    const fn = Object.values(standby.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.PRIMARY_REGION);
+    expect(fn!.Properties.Environment.Variables.PRIMARY_REGION).toBe('us-east-1');
+  });
+
+  test('budget: accelerator 22 s within 30 s; cross-region cache promotion stated apart (300 + 60 + 60 s)', () => {
+    expect(cross.svc.budget.describe()).toBe('22 s = lb-probe-detection 10 s + lb-probe-timeout 2 s + anycast-reroute 10 s (target 30 s)');
+    expect(cross.svc.budget.cacheRecovery?.totalSeconds).toBe(420);
+  });
+
+  test('DNS failover across regions: each regional stack writes its half of the pair', () => {
+    const dns = crossRegion({ routing: TrafficRouting.dns() });
+    const roles = ['us-east-1', 'us-west-2'].map((r) => Object.values(Template.fromStack(dns.svc.regionStacks![r])
+      .findResources('AWS::Route53::RecordSet')).map((x) => x.Properties).find((x) => x.Name === 'mcp.example.com.')?.Failover);
+    expect(roles).toEqual(['PRIMARY', 'SECONDARY']);
+  });
+
+  test.each<[string, Partial<ActivePassiveMcpServiceProps>, RegExp]>([
+    ['no domain', { domain: undefined }, /domain: got undefined; allowed: a domain with a standby in another region/],
+    ['the standby in the primary\'s region', { standby: StandbyLocation.region('us-east-1') }, /standby: got "us-east-1"; allowed: a region other than the primary's \(us-east-1\)/],
+  ])('refuses %s', (_name, overrides, message) => {
+    expect(() => crossRegion(overrides)).toThrow(message);
+  });
+
+  test('refuses a single certificate for two regions', () => {
+    const app = testApp();
+    const s = new Stack(app, 'Certs', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
+    const cert = McpCertificate.fromCertificate(acm.Certificate.fromCertificateArn(s, 'C', 'arn:aws:acm:us-east-1:111111111111:certificate/x'));
+    expect(() => crossRegion({ certificate: cert }, app)).toThrow(/certificate: got "McpCertificate\.fromCertificate\(\.\.\.\)"; allowed: a certificate source that serves every region/);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * Every topology, on every tier, with its default routing: the failover budget the
+ * constructs compute from what they render is within the tier's target. A default
+ * that drifts past its target fails here.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { ActiveActiveMcpService } from '../../../lib/aws/topologies/active-active';
+import { ActivePassiveMcpService } from '../../../lib/aws/topologies/active-passive';
+import { McpCertificate, McpServiceProps } from '../../../lib/aws/topologies/common';
+import { MultiRegionMcpService } from '../../../lib/aws/topologies/multi-region';
+import { AvailabilityTier, McpServerSource } from '../../../lib/core';
+import { TEST_ACCOUNT, testApp } from '../../support/app';
+
+const props = (tier: AvailabilityTier): McpServiceProps => ({
+  tier,
+  server: McpServerSource.container('public.ecr.aws/acme/context:1.4'),
+  capacity: { baseline: 4 },
+  certificate: McpCertificate.dnsValidated(),
+  domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' },
+});
+const stack = (app: App) => new Stack(app, 'S', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
+
+describe.each(Object.values(AvailabilityTier))('%s with default routing', (tier) => {
+  test('active-active', () => {
+    const svc = new ActiveActiveMcpService(stack(testApp()), 'Mcp', props(tier));
+    expect(svc.budget.withinTarget).toBe(true);
+    expect(svc.budget.targetSeconds).toBe(svc.plan.profile.targets.activeActiveDetectionSeconds);
+  });
+
+  test('active-passive, standby in other zones', () => {
+    const svc = new ActivePassiveMcpService(stack(testApp()), 'Mcp', props(tier));
+    expect(svc.budget.withinTarget).toBe(true);
+    expect(svc.budget.targetSeconds).toBe(svc.plan.profile.targets.activePassiveRtoSeconds);
+  });
+
+  test('multi-region', () => {
+    const svc = new MultiRegionMcpService(testApp(), 'Mcp', { ...props(tier), regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
+    expect(svc.budget.withinTarget).toBe(true);
+    expect(svc.budget.targetSeconds).toBe(svc.plan.profile.targets.multiRegionRtoSeconds);
+  });
+});
