@@ -40,11 +40,11 @@ function cdkRows(): SummaryRow[] {
     for (const [id, a] of Object.entries(artifacts)) {
       if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
         const template = JSON.parse(fs.readFileSync(path.join(dir, a.properties.templateFile), 'utf8'));
-        rows.push({
-          stack: a.displayName ?? id,
-          resources: Object.keys(template.Resources ?? {}).length,
-          summary: template.Metadata?.[SUMMARY_KEY] as StackSummary | undefined,
-        });
+        const resources = Object.keys(template.Resources ?? {}).length;
+        // One summary per topology in the stack, keyed by construct path.
+        const summaries = Object.values((template.Metadata?.[SUMMARY_KEY] ?? {}) as Record<string, StackSummary>);
+        if (summaries.length === 0) rows.push({ stack: a.displayName ?? id, resources });
+        for (const summary of summaries) rows.push({ stack: a.displayName ?? id, resources, summary });
       } else if (a.type === 'cdk:cloud-assembly') {
         const nested = path.join(dir, (a.properties as { directoryName: string }).directoryName);
         visit(nested, JSON.parse(fs.readFileSync(path.join(nested, 'manifest.json'), 'utf8')).artifacts ?? {});
