@@ -19,7 +19,6 @@
  *   CertificateArn) at `warningDays`, and an alarm on the function's errors, which
  *   fires on the first failed rotation, `ttlDays - rotationDays` days before expiry.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -39,7 +38,8 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { VaultAuthMethod, VaultCertificatePolicy, resolveVaultCertificatePolicy } from '../core/certificate';
 import type { HandlerConfig } from './certificate-handler';
-import { CompliancePack, acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule, restrictGrantsToAwsServices } from './private/compliance';
+import { CompliancePack, acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule } from './private/compliance';
+import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps } from './private/handler-function';
 import { addWarnings, validatorFor } from './validation';
 
 /** The ACM tag key every certificate of this construct carries; the function's IAM policy keys on it. */
@@ -267,25 +267,18 @@ export class VaultIssuedCertificate extends Construct {
     const stack = Stack.of(this);
     this.tagValue = tagValueFor(this);
 
-    // Logs, encrypted.
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the Vault certificate function logs of ${this.node.path}`,
-      enableKeyRotation: true,
+    // Logs, encrypted; the role, writing only them until the statements below.
+    const basics = createFunctionBasics(this, {
+      keyDescription: `Encrypts the Vault certificate function logs of ${this.node.path}`,
+      roleDescription: `Vault certificate function of ${this.node.path}: imports and rotates one ACM certificate`,
+      encryptionKey: props.encryptionKey,
+      logRetention: props.logRetention,
+      logRemovalPolicy: RemovalPolicy.RETAIN,
+      inVpc: true,
     });
-    if (!props.encryptionKey) {
-      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` } },
-      }));
-      restrictGrantsToAwsServices(this.encryptionKey);
-    }
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.encryptionKey = basics.encryptionKey;
+    this.logGroup = basics.logGroup;
+    this.role = basics.role;
 
     // Network: private subnets, egress to 443 (AWS APIs, Vault) and Vault's port only.
     let securityGroups = props.securityGroups;
@@ -302,16 +295,7 @@ export class VaultIssuedCertificate extends Construct {
       securityGroups = [this.securityGroup];
     }
 
-    // Role: its own logs, the owned certificate, the token secret. No wildcard action.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Vault certificate function of ${this.node.path}: imports and rotates one ACM certificate`,
-    });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
-    this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+    // The owned certificate and the token secret. No wildcard action.
     const certificates = `arn:${stack.partition}:acm:${stack.region}:${stack.account}:certificate/*`;
     // A new certificate has no ARN yet: allowed only when the request tags it as ours.
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -333,32 +317,19 @@ export class VaultIssuedCertificate extends Construct {
     auth.tokenSecret?.grantRead(this.role);
 
     this.handler = new nodejs.NodejsFunction(this, 'Function', {
-      entry: handlerEntry(),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: FUNCTION_TIMEOUT,
-      description: `Issues ${this.policy.commonName} from Vault PKI role ${this.policy.role} and imports it into ACM`.slice(0, 256),
-      role: this.role,
-      logGroup: this.logGroup,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: false,
-        target: 'node24',
+      ...libraryFunctionProps(path.join(__dirname, 'certificate-handler'), basics, {
         // The clients are in the Lambda runtime; the signer, the SHA-256 and the
         // credential chain are bundled (the runtime does not promise them).
         externalModules: ['@aws-sdk/client-acm', '@aws-sdk/client-secrets-manager'],
-      },
+      }),
+      memorySize: 256,
+      timeout: FUNCTION_TIMEOUT,
+      description: `Issues ${this.policy.commonName} from Vault PKI role ${this.policy.role} and imports it into ACM`.slice(0, 256),
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups,
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-      reason: 'AWSLambdaVPCAccessExecutionRole is the AWS-maintained set of ENI permissions a Lambda function needs in a VPC; those EC2 actions support no resource-level scoping.',
-    });
+    acknowledgeTracing(this.role);
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:${nagName(stack.partition, 'AWS::Partition')}:acm:${nagName(stack.region, 'AWS::Region')}:${nagName(stack.account, 'AWS::AccountId')}:certificate/*]`,
       reason: 'An imported certificate\'s ARN is unknown until ACM creates it, so the ARN cannot be named; every ACM statement is limited to the certificate tagged with this construct\'s mcp-ha:certificate value (aws:RequestTag on the first import, aws:ResourceTag afterwards).',
@@ -524,9 +495,3 @@ function tagValueFor(scope: Construct): string {
   return raw.length <= 256 ? raw : `${raw.slice(0, 239)}-${scope.node.addr.slice(0, 16)}`;
 }
 
-/** The handler source: TypeScript in this repository, compiled JavaScript in the published package. */
-function handlerEntry(): string {
-  const dir = path.join(__dirname, 'certificate-handler');
-  const ts = path.join(dir, 'index.ts');
-  return fs.existsSync(ts) ? ts : path.join(dir, 'index.js');
-}

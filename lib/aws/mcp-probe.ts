@@ -12,22 +12,21 @@
  * alarm-based health checks require. A run that cannot happen (throttled, crashed)
  * emits nothing; the alarm treats missing data as breaching.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { BudgetTerm, mcpProbeTerms } from '../core/failover-budget';
-import { acknowledgeControl, restrictGrantsToAwsServices } from './private/compliance';
+import { acknowledgeControl } from './private/compliance';
+import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps } from './private/handler-function';
 import { validatorFor } from './validation';
 import { ENV } from './mcp-probe-handler';
 
@@ -213,44 +212,16 @@ export class McpProbe extends Construct {
     this.evaluationPeriods = evaluationPeriods;
 
     // Build.
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the MCP probe logs of ${this.node.path}`,
-      enableKeyRotation: true,
+    const basics = createFunctionBasics(this, {
+      keyDescription: `Encrypts the MCP probe logs of ${this.node.path}`,
+      roleDescription: `MCP probe of ${this.node.path}: writes its log group, reads its token secret`,
+      encryptionKey: props.encryptionKey,
+      logRetention: props.logRetention,
+      inVpc: props.vpc !== undefined,
     });
-    const stack = Stack.of(this);
-    if (!props.encryptionKey) {
-      // CloudWatch Logs uses the key for this account's log groups only.
-      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-        },
-      }));
-      restrictGrantsToAwsServices(this.encryptionKey);
-    }
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: this.encryptionKey,
-    });
-
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `MCP probe of ${this.node.path}: writes its log group, reads its token secret`,
-    });
-    // Only the two log actions, on this log group only (instead of AWSLambdaBasicExecutionRole on every log group).
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
-    if (props.vpc) {
-      this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason: 'AWSLambdaVPCAccessExecutionRole is the AWS-maintained set of ENI permissions Lambda needs to run in a VPC (they do not support resource-level scoping); attached only when the probe runs in a VPC.',
-      });
-    }
+    this.encryptionKey = basics.encryptionKey;
+    this.logGroup = basics.logGroup;
+    this.role = basics.role;
 
     const environment: Record<string, string> = {
       [ENV.url]: props.url,
@@ -266,16 +237,10 @@ export class McpProbe extends Construct {
     }
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: handlerEntry(),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...libraryFunctionProps(path.join(__dirname, 'mcp-probe-handler'), basics),
       memorySize: 256,
       timeout: Duration.seconds(timeoutSeconds + FUNCTION_HEADROOM_SECONDS),
       description: `MCP probe (server/discover or initialize, then tools/list) of ${Token.isUnresolved(endpointName) ? 'the endpoint' : endpointName}`.slice(0, 256),
-      role: this.role,
-      logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: 1,
       // A missed run is not worth retrying a minute late: the next scheduled run is the retry,
       // and a run that never happens is missing data, which the alarm counts as failure.
@@ -285,19 +250,8 @@ export class McpProbe extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
       securityGroups: props.securityGroups,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: false,
-        target: 'node24',
-        logLevel: nodejs.LogLevel.ERROR,
-      },
     });
-    // Tracing adds xray:PutTraceSegments / PutTelemetryRecords on "*" to the role's default policy.
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; "*" is the only resource they accept (added by Lambda active tracing).',
-    });
+    acknowledgeTracing(this.role);
     props.authTokenSecret?.grantRead(this.role);
 
     this.rule = new events.Rule(this, 'Schedule', {
@@ -372,9 +326,3 @@ function isHttpsUrl(value: unknown): boolean {
   }
 }
 
-/** The handler source: TypeScript in this repository, compiled JavaScript in the published package. */
-function handlerEntry(): string {
-  const dir = path.join(__dirname, 'mcp-probe-handler');
-  const ts = path.join(dir, 'index.ts');
-  return fs.existsSync(ts) ? ts : path.join(dir, 'index.js');
-}

@@ -4,7 +4,7 @@
  * arm64, active tracing, a KMS-encrypted log group of its own and a role that may
  * write only that log group. Callers add exactly the permissions their handler needs.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,7 +13,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { acknowledgeDefaultPolicy, restrictGrantsToAwsServices } from './compliance';
 
 export interface HandlerFunctionProps {
@@ -32,6 +32,98 @@ export interface HandlerFunctionProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
+/** A function's encrypted log group and the role that may write only it. */
+export interface FunctionBasics {
+  readonly encryptionKey: kms.IKey;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+}
+
+export interface FunctionBasicsProps {
+  readonly keyDescription: string;
+  readonly roleDescription: string;
+  /** @default - a new key, usable by CloudWatch Logs for this account's log groups only */
+  readonly encryptionKey?: kms.IKey;
+  /** @default one year */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default - aws-cdk-lib's default for log groups (retain) */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** The function runs in a VPC (adds the ENI permissions Lambda needs there). */
+  readonly inVpc?: boolean;
+}
+
+/**
+ * Creates, in `scope`, the `Key`, `LogGroup` and `Role` every function of this
+ * library has: logs encrypted with a rotating key that only CloudWatch Logs (for
+ * this account's log groups) may use and no principal may grant, kept a year;
+ * a role that may write that log group and nothing else until the caller adds
+ * exactly what its handler needs.
+ */
+export function createFunctionBasics(scope: Construct, props: FunctionBasicsProps): FunctionBasics {
+  const stack = Stack.of(scope);
+  const encryptionKey = props.encryptionKey ?? new kms.Key(scope, 'Key', {
+    description: props.keyDescription,
+    enableKeyRotation: true,
+  });
+  if (!props.encryptionKey) {
+    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+      },
+    }));
+    restrictGrantsToAwsServices(encryptionKey);
+  }
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', {
+    retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    encryptionKey,
+    removalPolicy: props.logRemovalPolicy,
+  });
+  const role = new iam.Role(scope, 'Role', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: props.roleDescription.slice(0, 1000),
+  });
+  // Only the two log actions, on this log group only (instead of AWSLambdaBasicExecutionRole on every log group).
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroup.logGroupArn],
+  }));
+  if (props.inVpc) {
+    role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason: 'AWSLambdaVPCAccessExecutionRole is the AWS-maintained set of ENI permissions Lambda needs to run in a VPC; those EC2 actions support no resource-level scoping.',
+    });
+  }
+  return { encryptionKey, logGroup, role };
+}
+
+/** What every function of this library shares: newest Node runtime, arm64, tracing, local esbuild. */
+export function libraryFunctionProps(
+  handlerDir: string, basics: FunctionBasics, bundling: nodejs.BundlingOptions = {},
+): Pick<nodejs.NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'architecture' | 'role' | 'logGroup' | 'tracing' | 'bundling'> {
+  return {
+    entry: handlerEntry(handlerDir),
+    handler: 'handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    role: basics.role,
+    logGroup: basics.logGroup,
+    tracing: lambda.Tracing.ACTIVE,
+    bundling: { forceDockerBundling: false, minify: true, sourceMap: false, target: 'node24', logLevel: nodejs.LogLevel.ERROR, ...bundling },
+  };
+}
+
+/** Active tracing adds xray:PutTraceSegments / PutTelemetryRecords on "*" to `role`. */
+export function acknowledgeTracing(role: IConstruct): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; "*" is the only resource they accept (added by Lambda active tracing).',
+  });
+}
+
 /** A library-owned function and what it is built from. */
 export class HandlerFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -41,64 +133,29 @@ export class HandlerFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the logs of ${this.node.path}`,
-      enableKeyRotation: true,
+    const basics = createFunctionBasics(this, {
+      keyDescription: `Encrypts the logs of ${this.node.path}`,
+      roleDescription: props.description,
+      encryptionKey: props.encryptionKey,
+      logRetention: props.logRetention,
+      inVpc: props.vpc !== undefined,
     });
-    if (!props.encryptionKey) {
-      this.encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-        },
-      }));
-      restrictGrantsToAwsServices(this.encryptionKey);
-    }
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: this.encryptionKey,
-    });
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: props.description.slice(0, 1000),
-    });
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
-    if (props.vpc) {
-      this.role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason: 'AWSLambdaVPCAccessExecutionRole is the AWS-maintained set of ENI permissions Lambda needs to run in a VPC; those EC2 actions support no resource-level scoping.',
-      });
-    }
+    this.encryptionKey = basics.encryptionKey;
+    this.logGroup = basics.logGroup;
+    this.role = basics.role;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: handlerEntry(props.handlerDir),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...libraryFunctionProps(props.handlerDir, basics),
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout,
       description: props.description.slice(0, 256),
-      role: this.role,
-      logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       retryAttempts: props.retryAttempts,
       environment: props.environment,
       vpc: props.vpc,
       vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
       securityGroups: props.securityGroups,
-      bundling: { forceDockerBundling: false, minify: true, sourceMap: false, target: 'node24' },
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords support no resource-level permissions; "*" is the only resource they accept (added by Lambda active tracing).',
-    });
+    acknowledgeTracing(this.role);
     acknowledgeDefaultPolicy(this.role, `its own log group, X-Ray, and what ${scope.node.path} grants its handler`);
   }
 }
