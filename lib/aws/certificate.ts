@@ -28,7 +28,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -206,7 +205,7 @@ export class VaultIssuedCertificate extends Construct {
   /** The Provider framework around the function. */
   public readonly provider: cr.Provider;
   /** The function: custom-resource events and scheduled rotations. */
-  public readonly handler: nodejs.NodejsFunction;
+  public readonly handler: lambda.Function;
   /** Its execution role: bind this ARN in Vault's AWS auth role. */
   public readonly role: iam.Role;
   /** The security group created for the function (undefined when `securityGroups` was given). */
@@ -316,7 +315,7 @@ export class VaultIssuedCertificate extends Construct {
     }));
     auth.tokenSecret?.grantRead(this.role);
 
-    this.handler = new nodejs.NodejsFunction(this, 'Function', {
+    this.handler = new lambda.Function(this, 'Function', {
       ...libraryFunctionProps(path.join(__dirname, 'certificate-handler'), basics, {
         // The clients are in the Lambda runtime; the signer, the SHA-256 and the
         // credential chain are bundled (the runtime does not promise them).

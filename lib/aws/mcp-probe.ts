@@ -20,7 +20,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -139,7 +139,7 @@ export interface McpProbeProps {
  */
 export class McpProbe extends Construct {
   /** The probe function. */
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   /** The function's execution role (logs, the token secret, X-Ray; nothing else). */
   public readonly role: iam.Role;
   /** The function's log group (the EMF records live here). */
@@ -236,7 +236,7 @@ export class McpProbe extends Construct {
       if (props.authTokenJsonField) environment[ENV.tokenJsonField] = props.authTokenJsonField;
     }
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       ...libraryFunctionProps(path.join(__dirname, 'mcp-probe-handler'), basics),
       memorySize: 256,
       timeout: Duration.seconds(timeoutSeconds + FUNCTION_HEADROOM_SECONDS),

@@ -1,15 +1,14 @@
 /**
  * The one way the library builds its own Lambda functions: TypeScript handler in
- * this repository bundled locally by esbuild (no Docker), newest Node runtime,
+ * this repository bundled by esbuild in-process at synth (no Docker), newest Node runtime,
  * arm64, active tracing, a KMS-encrypted log group of its own and a role that may
  * write only that log group. Callers add exactly the permissions their handler needs.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -100,19 +99,61 @@ export function createFunctionBasics(scope: Construct, props: FunctionBasicsProp
   return { encryptionKey, logGroup, role };
 }
 
-/** What every function of this library shares: newest Node runtime, arm64, tracing, local esbuild. */
+/** How a handler is bundled. */
+export interface HandlerBundling {
+  /**
+   * Modules left out of the bundle (the Lambda runtime provides them).
+   * @default ['@aws-sdk/*'] (the runtime's AWS SDK for JavaScript v3)
+   */
+  readonly externalModules?: string[];
+}
+
+/**
+ * The handler's code: `index.ts` (or `index.js` in the published package) bundled
+ * by esbuild in this process during synthesis (no Docker, no esbuild child
+ * process per function), hashed by the bundle it produces.
+ */
+export function handlerCode(handlerDir: string, bundling: HandlerBundling = {}): lambda.Code {
+  const entry = handlerEntry(handlerDir);
+  return lambda.Code.fromAsset(handlerDir, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Used only if local bundling cannot run (esbuild missing); never here.
+      image: lambda.Runtime.NODEJS_24_X.bundlingImage,
+      local: {
+        tryBundle(outputDir: string): boolean {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const esbuild = require('esbuild') as typeof import('esbuild');
+          esbuild.buildSync({
+            entryPoints: [entry],
+            outfile: path.join(outputDir, 'index.js'),
+            bundle: true,
+            platform: 'node',
+            target: 'node24',
+            format: 'cjs',
+            minify: true,
+            external: bundling.externalModules ?? ['@aws-sdk/*'],
+            logLevel: 'error',
+          });
+          return true;
+        },
+      },
+    },
+  });
+}
+
+/** What every function of this library shares: newest Node runtime, arm64, tracing, the bundled handler. */
 export function libraryFunctionProps(
-  handlerDir: string, basics: FunctionBasics, bundling: nodejs.BundlingOptions = {},
-): Pick<nodejs.NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'architecture' | 'role' | 'logGroup' | 'tracing' | 'bundling'> {
+  handlerDir: string, basics: FunctionBasics, bundling: HandlerBundling = {},
+): Pick<lambda.FunctionProps, 'code' | 'handler' | 'runtime' | 'architecture' | 'role' | 'logGroup' | 'tracing'> {
   return {
-    entry: handlerEntry(handlerDir),
-    handler: 'handler',
+    code: handlerCode(handlerDir, bundling),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_24_X,
     architecture: lambda.Architecture.ARM_64,
     role: basics.role,
     logGroup: basics.logGroup,
     tracing: lambda.Tracing.ACTIVE,
-    bundling: { forceDockerBundling: false, minify: true, sourceMap: false, target: 'node24', logLevel: nodejs.LogLevel.ERROR, ...bundling },
   };
 }
 
@@ -126,7 +167,7 @@ export function acknowledgeTracing(role: IConstruct): void {
 
 /** A library-owned function and what it is built from. */
 export class HandlerFunction extends Construct {
-  public readonly function: nodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
   public readonly encryptionKey: kms.IKey;
@@ -143,7 +184,7 @@ export class HandlerFunction extends Construct {
     this.encryptionKey = basics.encryptionKey;
     this.logGroup = basics.logGroup;
     this.role = basics.role;
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       ...libraryFunctionProps(props.handlerDir, basics),
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout,
