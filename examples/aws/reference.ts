@@ -37,15 +37,16 @@ export interface ReferenceStacks {
   readonly stacks: Stack[];
 }
 
-export function buildReferenceApp(app: App): ReferenceStacks {
-  const server = referenceServer();
+/** Regions of the multi-region reference (the benchmark sweeps more). */
+export const REFERENCE_MULTI_REGION_REGIONS = ['us-east-1', 'eu-west-1'];
 
-  // Active-active, business-critical, one region, DNS (CNAME, 15 s TTL), Vault-issued certificate.
-  const aaStack = new Stack(app, 'McpActiveActive', {
+/** McpActiveActive: business-critical, one region, DNS (CNAME, 15 s TTL), Vault-issued certificate. */
+export function buildActiveActive(app: App, server: NodeServerSource = referenceServer()): ActiveActiveMcpService {
+  const stack = new Stack(app, 'McpActiveActive', {
     env: { account: EXAMPLE_ACCOUNT, region: 'us-east-1' },
     description: 'Reference: active-active MCP service (business-critical, us-east-1)',
   });
-  const activeActive = new ActiveActiveMcpService(aaStack, 'Mcp', {
+  const svc = new ActiveActiveMcpService(stack, 'Mcp', {
     tier: AvailabilityTier.BUSINESS_CRITICAL,
     server,
     capacity: { baseline: 6 },
@@ -54,14 +55,17 @@ export function buildReferenceApp(app: App): ReferenceStacks {
     domain: { ...EXAMPLE_ZONE, recordName: 'mcp-aa' },
     routing: TrafficRouting.dns(),
   });
-  outputs(activeActive, activeActive.budget.describe(), 'mcp-aa.example.com');
+  outputs(svc, svc.budget.describe(), 'mcp-aa.example.com');
+  return svc;
+}
 
-  // Active-passive, mission-critical, standby in the other three zones of us-east-1, Route 53 failover.
-  const apStack = new Stack(app, 'McpActivePassive', {
+/** McpActivePassive: mission-critical, standby in the other three zones of us-east-1, Route 53 failover. */
+export function buildActivePassive(app: App, server: NodeServerSource = referenceServer()): ActivePassiveMcpService {
+  const stack = new Stack(app, 'McpActivePassive', {
     env: { account: EXAMPLE_ACCOUNT, region: 'us-east-1' },
     description: 'Reference: active-passive MCP service (mission-critical, us-east-1, standby in other zones)',
   });
-  const activePassive = new ActivePassiveMcpService(apStack, 'Mcp', {
+  const svc = new ActivePassiveMcpService(stack, 'Mcp', {
     tier: AvailabilityTier.MISSION_CRITICAL,
     server,
     capacity: { baseline: 6 },
@@ -71,12 +75,17 @@ export function buildReferenceApp(app: App): ReferenceStacks {
     domain: { ...EXAMPLE_ZONE, recordName: 'mcp-ap' },
     routing: TrafficRouting.dns(),
   });
-  outputs(activePassive, activePassive.budget.describe(), 'mcp-ap.example.com');
+  outputs(svc, svc.budget.describe(), 'mcp-ap.example.com');
+  return svc;
+}
 
-  // Multi-region, mission-critical, us-east-1 + eu-west-1 behind Global Accelerator, Global Datastore.
-  const multiRegion = new MultiRegionMcpService(app, 'McpMultiRegion', {
+/** McpMultiRegion-*: mission-critical, behind Global Accelerator, Global Datastore from the first region. */
+export function buildMultiRegion(
+  app: App, regions: string[] = REFERENCE_MULTI_REGION_REGIONS, server: NodeServerSource = referenceServer(),
+): MultiRegionMcpService {
+  const svc = new MultiRegionMcpService(app, 'McpMultiRegion', {
     tier: AvailabilityTier.MISSION_CRITICAL,
-    regions: ['us-east-1', 'eu-west-1'],
+    regions,
     account: EXAMPLE_ACCOUNT,
     server,
     capacity: { baseline: 6 },
@@ -85,14 +94,20 @@ export function buildReferenceApp(app: App): ReferenceStacks {
     domain: { ...EXAMPLE_ZONE, recordName: 'mcp' },
     routing: TrafficRouting.accelerator(),
   });
-  for (const region of Object.values(multiRegion.regions)) {
-    outputs(region, multiRegion.budget.describe(), undefined);
+  for (const region of Object.values(svc.regions)) outputs(region, svc.budget.describe(), undefined);
+  if (svc.accelerator) {
+    new CfnOutput(svc.accelerator, 'AcceleratorDnsName', { value: svc.accelerator.dnsName });
+    new CfnOutput(svc.accelerator, 'FailoverBudget', { value: svc.budget.describe() });
   }
-  if (multiRegion.accelerator) {
-    new CfnOutput(multiRegion.accelerator, 'AcceleratorDnsName', { value: multiRegion.accelerator.dnsName });
-    new CfnOutput(multiRegion.accelerator, 'FailoverBudget', { value: multiRegion.budget.describe() });
-  }
+  return svc;
+}
 
+/** Every reference stack set in one app (what `cdk synth` runs). */
+export function buildReferenceApp(app: App): ReferenceStacks {
+  const server = referenceServer();
+  const activeActive = buildActiveActive(app, server);
+  const activePassive = buildActivePassive(app, server);
+  const multiRegion = buildMultiRegion(app, REFERENCE_MULTI_REGION_REGIONS, server);
   return {
     activeActive, activePassive, multiRegion,
     stacks: app.node.children.filter((c): c is Stack => c instanceof Stack),
