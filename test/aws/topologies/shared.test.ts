@@ -1,0 +1,65 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
+import { McpCertificate, McpServiceProps } from '../../../lib/aws/topologies/common';
+import { resolveAccount } from '../../../lib/aws/topologies/regional';
+import { createVpc, publishAcross, publishedName, validateServiceProps, weeklyHours } from '../../../lib/aws/topologies/shared';
+import { McpServerSource, ScalingSchedule, Validator } from '../../../lib/core';
+import { TEST_ACCOUNT, testApp } from '../../support/app';
+
+describe('topology helpers', () => {
+  test('the default VPC: a NAT gateway per zone, no public IPs on launch, encrypted flow logs kept a year', () => {
+    const stack = new Stack(testApp(), 'V', { env: { account: TEST_ACCOUNT, region: 'eu-west-1' } });
+    createVpc(stack, 3);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::EC2::NatGateway', 3);
+    for (const s of Object.values(t.findResources('AWS::EC2::Subnet'))) expect(s.Properties.MapPublicIpOnLaunch).toBe(false);
+    t.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+  });
+
+  test('values cross regions through an SSM parameter of a deterministic name, read after the source deploys', () => {
+    const app = testApp();
+    const source = new Stack(app, 'Src', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
+    const target = new Stack(app, 'Dst', { env: { account: TEST_ACCOUNT, region: 'us-west-2' } });
+    const scope = new Construct(source, 'Lb');
+    const value = publishAcross(scope, target, 'arn', 'arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/x/y');
+    const again = publishAcross(scope, target, 'arn', 'ignored: published once');
+    expect(again).toBe(value);
+    expect(publishedName(scope, 'arn')).toBe('/mcp-ha/Src/Lb/arn');
+    Template.fromStack(source).hasResourceProperties('AWS::SSM::Parameter', { Name: '/mcp-ha/Src/Lb/arn' });
+    Template.fromStack(target).resourceCountIs('Custom::AWS', 1);
+    expect(target.dependencies).toContain(source);
+  });
+
+  test('weekly instance-hours: the schedule floor, or min capacity around the clock', () => {
+    expect(weeklyHours(undefined, 6, 3, 6, 12)).toEqual({ weeklyInstanceHours: 1008, flatPeakInstanceHours: 2016 });
+    expect(weeklyHours(ScalingSchedule.guidePreset(), 6, 3, 6, 12)).toEqual({ weeklyInstanceHours: 1020, flatPeakInstanceHours: 2016 });
+  });
+
+  test('the account must be known for cross-region stacks', () => {
+    const app = testApp();
+    expect(resolveAccount(app, '123456789012')).toBe('123456789012');
+    const saved = process.env.CDK_DEFAULT_ACCOUNT;
+    delete process.env.CDK_DEFAULT_ACCOUNT;
+    try {
+      expect(resolveAccount(app, undefined)).toBeUndefined();
+    } finally {
+      if (saved !== undefined) process.env.CDK_DEFAULT_ACCOUNT = saved;
+    }
+  });
+
+  test.each<[string, Partial<McpServiceProps>, RegExp]>([
+    ['an upper-case zone', { domain: { zoneName: 'Example.COM', hostedZoneId: 'Z123', recordName: 'mcp' } },
+      /domain\.zoneName: got "Example\.COM"; allowed: a lowercase domain name/],
+    ['a record name with an underscore', { domain: { zoneName: 'example.com', hostedZoneId: 'Z123', recordName: 'm_cp' } },
+      /domain\.recordName: got "m_cp"; allowed: lowercase DNS labels/],
+    ['the MCP probe without a domain', { mcpProbe: true }, /mcpProbe: got true; allowed: a domain/],
+  ])('refuses %s', (_name, overrides, message) => {
+    const v = new Validator();
+    validateServiceProps(v, {
+      server: McpServerSource.container('x:1'), capacity: { baseline: 2 }, certificate: McpCertificate.fromCertificateArns({}), ...overrides,
+    }, { multiRegion: false });
+    expect(() => v.throwIfInvalid()).toThrow(message);
+  });
+});

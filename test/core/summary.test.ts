@@ -1,0 +1,27 @@
+import { SUMMARY_KEY, formatSummaryTable } from '../../lib/core/summary';
+
+describe('synth summary table', () => {
+  test('one aligned row per stack with budget vs target and the largest term; OVER when the budget misses', () => {
+    const table = formatSummaryTable([
+      {
+        stack: 'Ok', resources: 10, summary: {
+          cloud: 'aws', topology: 'active-active', tier: 'standard', zones: 2, minInstances: 2, maxInstances: 4,
+          budgetSeconds: 25, targetSeconds: 30, largestTerm: 'lb-probe-detection', weeklyInstanceHours: 336, flatPeakInstanceHours: 672,
+        },
+      },
+      { stack: 'Over', resources: 3, summary: { cloud: 'aws', topology: 'multi-region', tier: 'standard', regions: ['a', 'b'], budgetSeconds: 400, targetSeconds: 300, largestTerm: 'dns-ttl' } },
+      { stack: 'Plain', resources: 1 },
+    ]);
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/^stack\s+cloud\s+topology\s+tier\s+resources\s+zones\/regions\s+min-max inst\s+failover budget\s+weekly inst-h$/);
+    expect(lines[2]).toMatch(/^Ok\s+aws\s+active-active\s+standard\s+10\s+2 zones\s+2-4\s+25 s \/ 30 s \(lb-probe-detection\)\s+336 \(flat 672\)$/);
+    expect(lines[3]).toMatch(/400 s \/ 300 s OVER \(dns-ttl\)/);
+    expect(lines[3]).toMatch(/2 regions/);
+    expect(lines[4]).toMatch(/^Plain\s+-\s+-\s+-\s+1\s+-\s+-\s+-\s+-$/);
+    expect(new Set(lines.map((l) => l.indexOf('cloud') >= 0 ? l.indexOf('cloud') : -1)).size).toBeGreaterThan(0);
+  });
+
+  test('the metadata key topologies write and npm run synth reads', () => {
+    expect(SUMMARY_KEY).toBe('McpHa::Summary');
+  });
+});
