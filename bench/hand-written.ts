@@ -28,11 +28,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import * as fs from 'fs';
 import * as path from 'path';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const SERVER_ENTRY = path.join(__dirname, '..', 'examples', 'mcp-server', 'src', 'main.ts');
+const SERVER_ENTRY = ['main.ts', 'main.js'].map((f) => path.join(__dirname, '..', 'examples', 'mcp-server', 'src', f)).find((f) => fs.existsSync(f))!;
 const CERTIFICATE_ARN = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/00000000-0000-4000-8000-000000000000`;
 const PORT = 8080;
 const CACHE_PORT = 6380;

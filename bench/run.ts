@@ -23,6 +23,7 @@ import * as path from 'path';
 import type { CaseResult } from './case';
 import { CASES, BenchCase } from './cases';
 import { ROOT } from './context';
+import { compileTree } from './compile';
 import { ProfileSummary, summarizeProfile } from './profile';
 
 const TARGET_SAME_RESOURCES = 1.3;
@@ -33,13 +34,19 @@ interface Options {
   readonly cases: BenchCase[];
   readonly verify: boolean;
   readonly cpuProf: boolean;
+  /** Run the TypeScript sources through tsx instead of the compiled JavaScript. */
+  readonly source: boolean;
 }
+
+/** How a child runs bench/case: plain node on the compiled tree, or tsx on the sources. */
+let caseCommand: string[] = [];
 
 function parseArgs(argv: string[]): Options {
   let runs = 5;
   let cases = [...CASES];
   let verify = true;
   let cpuProf = false;
+  let source = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -59,13 +66,15 @@ function parseArgs(argv: string[]): Options {
       verify = false;
     } else if (a === '--cpu-prof') {
       cpuProf = true;
+    } else if (a === '--source') {
+      source = true;
     } else if (a === '--help' || a === '-h') {
       usage();
     } else {
       usage(`unknown argument ${a}`);
     }
   }
-  return { runs, cases, verify, cpuProf };
+  return { runs, cases, verify, cpuProf, source };
 }
 
 function usage(error?: string): never {
@@ -76,6 +85,7 @@ function usage(error?: string): never {
     '  --cases ...   subset of the cases (ratios need their two cases)',
     '  --no-verify   skip checking the bench builders against examples/aws/reference.ts',
     '  --cpu-prof    afterwards, one extra run per case under node --cpu-prof, summarized',
+    '  --source      load the TypeScript sources through tsx (default: the compiled JavaScript, as published)',
     `cases: ${CASES.map((c) => c.name).join(', ')}`,
   ].join('\n'));
   process.exit(error ? 2 : 0);
@@ -99,7 +109,7 @@ function runCase(c: BenchCase, extraNodeArgs: string[] = []): Run {
   const resultFile = path.join(os.tmpdir(), `mcp-bench-${process.pid}-${c.name}.json`);
   fs.rmSync(resultFile, { force: true });
   const t = performance.now();
-  const child = spawnSync(process.execPath, [...extraNodeArgs, '--import', 'tsx', path.join(ROOT, 'bench', 'case.ts'), c.name, '--result', resultFile], {
+  const child = spawnSync(process.execPath, [...extraNodeArgs, ...caseCommand, c.name, '--result', resultFile], {
     cwd: ROOT, env: childEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   const totalMs = performance.now() - t;
@@ -252,6 +262,15 @@ function extraResources(a: Summary, b: Summary): string {
 
 function main(): void {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.source) {
+    caseCommand = ['--import', 'tsx', path.join(ROOT, 'bench', 'case.ts')];
+  } else {
+    const started = performance.now();
+    const build = compileTree(ROOT);
+    caseCommand = [path.join(build, 'bench', 'case.js')];
+    console.log(`Compiled lib/, examples/ and bench/ to JavaScript in ${path.relative(ROOT, build)} (${((performance.now() - started) / 1000).toFixed(1)} s): `
+      + 'cases load the library as a consumer does, without a TypeScript loader (--source to use tsx).');
+  }
   const startedAt = new Date();
   const cdkVersion = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')) as { version: string }).version;
   const fingerprintBefore = sourceFingerprint();
@@ -268,7 +287,7 @@ function main(): void {
 
   let verification: { ok: boolean; message: string } | undefined;
   if (opts.verify) {
-    const v = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'case.ts'), '--verify'], {
+    const v = spawnSync(process.execPath, [...caseCommand, '--verify'], {
       cwd: ROOT, env: childEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
     });
     const lines = `${v.stdout}\n${v.stderr}`.split('\n');

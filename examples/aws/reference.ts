@@ -5,6 +5,7 @@
  * See examples/aws/README.md for the deployment steps.
  */
 import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
 import * as path from 'path';
 import {
   ActiveActiveMcpService, ActivePassiveMcpService, McpCertificate, MultiRegionMcpService, NodeServerSource, StandbyLocation,
@@ -21,7 +22,9 @@ export const EXAMPLE_VAULT = { vaultAddress: 'https://vault.example.com:8200', r
 
 /** The reference server (examples/mcp-server), bundled at synth and run by systemd on every instance. */
 export function referenceServer(): NodeServerSource {
-  return NodeServerSource.fromEntry(path.join(__dirname, '..', 'mcp-server', 'src', 'main.ts'));
+  // main.ts in this repository; main.js where the examples run compiled (the benchmark).
+  const src = path.join(__dirname, '..', 'mcp-server', 'src');
+  return NodeServerSource.fromEntry(fs.existsSync(path.join(src, 'main.ts')) ? path.join(src, 'main.ts') : path.join(src, 'main.js'));
 }
 
 /** The guide's week in New York, with New Year's Day and Christmas as holidays. */
