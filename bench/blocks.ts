@@ -25,7 +25,8 @@ export function buildActiveActiveBlocks(app: App): void {
   });
   const scope = new Construct(stack, 'Mcp');
   const tier = AvailabilityTier.BUSINESS_CRITICAL;
-  // The VPC ActiveActiveMcpService creates (lib/aws/topologies/shared.ts createVpc, minZones 3), same code as the baseline.
+  // The baseline's VPC, written out: createVpc (lib/aws/topologies/shared.ts) also encrypts the flow
+  // logs with a key of its own, which the baseline does not have; both sides build the same VPC here.
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     maxAzs: 3,
     natGateways: 3,
