@@ -10,7 +10,7 @@
  * and Global Datastore are L1 resources; everything around them (security
  * group, secret, key, log groups) is L2.
  */
-import { ArnFormat, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -23,6 +23,7 @@ import { Validator } from '../core/errors';
 import { CacheFailoverInput } from '../core/failover-budget';
 import { AvailabilityTier, TierProfile, extendedOutageSeconds, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
 import { CompliancePack, acknowledgePackRule, restrictGrantsToAwsServices } from './private/compliance';
+import { createLogEncryptionKey } from './private/log-key';
 import { validatorFor } from './validation';
 
 /** The cache engine. Both speak the Redis protocol. */
@@ -366,7 +367,8 @@ export class McpCache extends CacheBase {
       this.authSecret = secret;
     }
 
-    this.logEncryptionKey = props.logEncryptionKey ?? this.createLogKey();
+    this.logEncryptionKey = props.logEncryptionKey
+      ?? createLogEncryptionKey(this, 'LogKey', `Encrypts the slow and engine logs of the MCP session cache ${this.node.path}`);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.slowLogGroup = new logs.LogGroup(this, 'SlowLog', {
       encryptionKey: this.logEncryptionKey,
@@ -485,28 +487,6 @@ export class McpCache extends CacheBase {
     return selected;
   }
 
-  private createLogKey(): kms.Key {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'LogKey', {
-      description: `Encrypts the slow and engine logs of the MCP session cache ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey',
-        'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-        },
-      },
-    }));
-    restrictGrantsToAwsServices(key);
-    return key;
-  }
 }
 
 function validateEngineVersion(v: Validator, engine: CacheEngine, version: string): void {

@@ -6,14 +6,19 @@
  */
 import { Arn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CompliancePack, acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule } from './private/compliance';
+import { createLogEncryptionKey } from './private/log-key';
 import { validatorFor } from './validation';
 
 /** Construct id of the stack-wide function aws-cdk-lib creates for AwsCustomResource. */
 const AWS_CUSTOM_RESOURCE_SINGLETON = 'AWS679f53fac002430cb0da5b7982bd2287';
+/** Construct id of the stack-wide scope holding that function's log group. */
+const READER_LOGS_ID = 'McpHaCrossRegionReaderLogs';
 const NAME_PATTERN = /^\/[a-zA-Z0-9_.\-/]{1,1010}$/;
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 
@@ -57,6 +62,28 @@ export interface CrossRegionValueProps {
    * @default '1'
    */
   readonly refreshToken?: string;
+  /**
+   * Key of the log group of the stack's reader function (aws-cdk-lib runs one
+   * function for every AwsCustomResource of a stack: the first reader of the stack
+   * creates that log group, so later readers' keys are not used).
+   * @default - a new rotating key for the stack's readers
+   */
+  readonly logEncryptionKey?: kms.IKey;
+}
+
+/**
+ * The one log group of a stack's AwsCustomResource function: encrypted, kept a year
+ * (created with the stack's first reader; the singleton function takes the log
+ * group of the first AwsCustomResource that creates it).
+ */
+function readerLogGroup(stack: Stack, key: kms.IKey | undefined): logs.ILogGroup {
+  const existing = stack.node.tryFindChild(READER_LOGS_ID)?.node.tryFindChild('LogGroup') as logs.LogGroup | undefined;
+  if (existing) return existing;
+  const scope = new Construct(stack, READER_LOGS_ID);
+  return new logs.LogGroup(scope, 'LogGroup', {
+    encryptionKey: key ?? createLogEncryptionKey(scope, 'Key', `Encrypts the logs of the function reading values of other regions in ${stack.stackName}`),
+    retention: logs.RetentionDays.ONE_YEAR,
+  });
 }
 
 /** Reads an SSM parameter published in another region. */
@@ -88,6 +115,7 @@ export class CrossRegionValue extends Construct {
       logging: cr.Logging.withDataHidden(),
     };
     this.reader = new cr.AwsCustomResource(this, 'Reader', {
+      logGroup: readerLogGroup(stack, props.logEncryptionKey),
       onCreate: call,
       onUpdate: call,
       policy: cr.AwsCustomResourcePolicy.fromStatements([
@@ -114,11 +142,6 @@ export class CrossRegionValue extends Construct {
       const noVpc = reader + 'it reaches only the SSM API of another region, never the service network.';
       acknowledgePackRule(singleton, 'LambdaInsideVPC', noVpc);
       acknowledgeControl(singleton, 'lambda_inside_vpc_check', noVpc);
-      // Its log group is created by aws-cdk-lib (@aws-cdk/aws-lambda:useCdkManagedLogGroup) with no key option.
-      const logs = reader + 'its log group (created by aws-cdk-lib, which offers no key for it) holds request metadata only '
-        + '(this library\'s readers log with data hidden); CloudWatch Logs encrypts it with a service key.';
-      acknowledgePackRule(singleton, 'CloudWatchLogGroupEncrypted', logs);
-      acknowledgeControl(singleton, 'cloudwatch_log_group_encrypted_check', logs);
     }
     acknowledgeDefaultPolicy(this.reader, 'ssm:GetParameter on the one published parameter');
   }

@@ -44,6 +44,25 @@ describe('reference stacks', () => {
     }
   });
 
+  test('each stack has one log key, and it encrypts every log group of the stack', () => {
+    for (const [name, t] of Object.entries(templates)) {
+      const groups = Object.entries(t.findResources('AWS::Logs::LogGroup'));
+      const logKeys = Object.entries(t.findResources('AWS::KMS::Key')).filter(([, k]) => JSON.stringify(k.Properties.KeyPolicy).includes('logs.'));
+      // The global stack's only function reads the regions' load balancer ARNs from SSM.
+      expect(logKeys.map(([id]) => id)).toEqual([expect.stringMatching(name === 'McpMultiRegion-global' ? /^McpHaCrossRegionReaderLogsKey/ : /LogKey/)]);
+      if (name === 'McpMultiRegion-global') {
+        expect(groups.length).toBe(1);
+        expect(groups[0][0]).toMatch(/^McpHaCrossRegionReaderLogsLogGroup/);
+      } else {
+        expect(groups.length).toBeGreaterThanOrEqual(4); // flow logs, cache slow and engine logs, at least one function
+      }
+      const [keyId, key] = logKeys[0];
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.DeletionPolicy).toBe('Retain');
+      for (const [, g] of groups) expect(g.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    }
+  });
+
   test('every fleet runs the reference server from its bundled asset under systemd', () => {
     const fleets = Object.entries(templates).flatMap(([name, t]) =>
       Object.values(t.findResources('AWS::EC2::LaunchTemplate')).map((lt) => [name, lt.Properties.LaunchTemplateData.UserData] as const));

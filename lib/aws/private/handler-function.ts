@@ -4,7 +4,7 @@
  * arm64, active tracing, a KMS-encrypted log group of its own and a role that may
  * write only that log group. Callers add exactly the permissions their handler needs.
  */
-import { AssetHashType, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,7 +13,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { acknowledgeDefaultPolicy, restrictGrantsToAwsServices } from './compliance';
+import { acknowledgeDefaultPolicy } from './compliance';
+import { createLogEncryptionKey } from './log-key';
 
 export interface HandlerFunctionProps {
   /** Folder (next to the compiled construct) holding index.ts / index.js. */
@@ -59,22 +60,7 @@ export interface FunctionBasicsProps {
  * exactly what its handler needs.
  */
 export function createFunctionBasics(scope: Construct, props: FunctionBasicsProps): FunctionBasics {
-  const stack = Stack.of(scope);
-  const encryptionKey = props.encryptionKey ?? new kms.Key(scope, 'Key', {
-    description: props.keyDescription,
-    enableKeyRotation: true,
-  });
-  if (!props.encryptionKey) {
-    encryptionKey.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-      },
-    }));
-    restrictGrantsToAwsServices(encryptionKey);
-  }
+  const encryptionKey = props.encryptionKey ?? createLogEncryptionKey(scope, 'Key', props.keyDescription);
   const logGroup = new logs.LogGroup(scope, 'LogGroup', {
     retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     encryptionKey,

@@ -8,6 +8,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
@@ -22,11 +23,19 @@ import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
 import { McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
 import { McpDeployment } from './deployment';
-import { assertSameBudget, createVpc, publishAcross, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
+import { assertSameBudget, createVpc, deploymentLogKey, publishAcross, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
 
 export interface ActiveActiveMcpServiceProps extends McpServiceProps {
   /** @default - a new VPC across the tier's zones, one NAT gateway per zone, flow logs on */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Encrypts every log group the service creates: VPC flow logs, its functions' logs
+   * (certificate, MCP probe) and the cache's slow and engine logs. A key you pass
+   * must let logs.<region>.amazonaws.com use it (kms:Encrypt*, Decrypt*, ReEncrypt*,
+   * GenerateDataKey*, DescribeKey) for this account's log groups.
+   * @default - one new rotating key for the deployment
+   */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 export class ActiveActiveMcpService extends Construct {
@@ -35,6 +44,8 @@ export class ActiveActiveMcpService extends Construct {
   /** The failover budget computed from the rendered settings (equals `plan.budget`). */
   public readonly budget: FailoverBudget;
   public readonly vpc: ec2.IVpc;
+  /** The key of the service's log groups. */
+  public readonly logEncryptionKey: kms.IKey;
   public readonly certificate: acm.ICertificate;
   public readonly deployment: McpDeployment;
   public readonly cache?: McpCache;
@@ -73,16 +84,17 @@ export class ActiveActiveMcpService extends Construct {
     const overrides = props.overrides;
 
     // ---- build ----
-    this.vpc = props.vpc ?? createVpc(this, profile.minZones);
+    this.logEncryptionKey = deploymentLogKey(this, props.logEncryptionKey);
+    this.vpc = props.vpc ?? createVpc(this, profile.minZones, this.logEncryptionKey);
     const hostedZone = props.domain
       ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.domain.hostedZoneId, zoneName: props.domain.zoneName })
       : undefined;
     this.certificate = props.certificate.bind(this, {
-      region: stack.region, vpc: this.vpc, hostedZone, alarmTopic: props.alarmTopic,
+      region: stack.region, vpc: this.vpc, logEncryptionKey: this.logEncryptionKey, hostedZone, alarmTopic: props.alarmTopic,
       domainNames: props.domain ? [serviceName(props.domain)] : [],
     });
     this.cache = props.cache === false ? undefined : new McpCache(this, 'Cache', {
-      vpc: this.vpc, tier, tierOverrides: overrides, ...props.cache,
+      vpc: this.vpc, tier, tierOverrides: overrides, ...props.cache, logEncryptionKey: this.logEncryptionKey,
     });
     this.deployment = new McpDeployment(this, 'Deployment', {
       tier, tierOverrides: overrides, vpc: this.vpc, server: props.server, capacity: props.capacity,
@@ -133,7 +145,9 @@ export class ActiveActiveMcpService extends Construct {
         });
       }
       if (props.mcpProbe ?? true) {
-        this.probe = new McpProbe(this, 'Probe', { url: `https://${serviceName(props.domain)}${props.server.mcpPath}` });
+        this.probe = new McpProbe(this, 'Probe', {
+          url: `https://${serviceName(props.domain)}${props.server.mcpPath}`, encryptionKey: this.logEncryptionKey,
+        });
       }
     }
     this.monitoring = new McpMonitoring(this, 'Monitoring', {

@@ -14,6 +14,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { Validator } from '../../core/errors';
@@ -31,7 +32,7 @@ import { addWarnings, validatorFor } from '../validation';
 import { McpDomain, McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
 import { McpDeployment } from './deployment';
 import { McpRegion, RegionalService, resolveAccount } from './regional';
-import { assertSameBudget, createVpc, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
+import { assertSameBudget, createVpc, deploymentLogKey, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
 
 /** Where the standby runs. */
 export abstract class StandbyLocation {
@@ -68,6 +69,14 @@ export interface ActivePassiveMcpServiceProps extends McpServiceProps {
   readonly standbyCapacityPercent?: number;
   /** Same region only. @default - a new VPC across twice the tier's zones */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Same region only. Encrypts every log group the service creates: VPC flow logs, its functions' logs
+   * (certificate, MCP probe) and the cache's slow and engine logs. A key you pass
+   * must let logs.<region>.amazonaws.com use it (kms:Encrypt*, Decrypt*, ReEncrypt*,
+   * GenerateDataKey*, DescribeKey) for this account's log groups.
+   * @default - one new rotating key for the deployment
+   */
+  readonly logEncryptionKey?: kms.IKey;
   /** Another region only. @default - the stage's account, else CDK_DEFAULT_ACCOUNT */
   readonly account?: string;
   /** Another region only: the primary's region. @default - the stage's region, else CDK_DEFAULT_REGION */
@@ -84,6 +93,8 @@ export class ActivePassiveMcpService extends Construct {
 
   // Same region:
   public readonly vpc?: ec2.IVpc;
+  /** Same region only: the key of the service's log groups. */
+  public readonly logEncryptionKey?: kms.IKey;
   public readonly certificate?: acm.ICertificate;
   public readonly cache?: McpCache;
   public readonly primary?: McpDeployment;
@@ -127,6 +138,8 @@ export class ActivePassiveMcpService extends Construct {
       v.check(props.domain !== undefined, 'domain', props.domain,
         'a domain with a standby in another region: each region gets its own name, which the standby watches');
       v.check(props.vpc === undefined, 'vpc', 'a VPC', 'no value with a standby in another region: each regional stack creates its own');
+      v.check(props.logEncryptionKey === undefined, 'logEncryptionKey', 'a KMS key',
+        'no value with a standby in another region: KMS keys are regional, so each regional stack creates its own');
     } else {
       v.check(isInStack(this), 'scope', scope.node.path || '(root)', 'a construct inside a Stack with the standby in the same region');
       for (const [prop, value] of [['account', props.account], ['primaryRegion', props.primaryRegion], ['stackProps', props.stackProps]] as const) {
@@ -171,7 +184,9 @@ export class ActivePassiveMcpService extends Construct {
 
     // ---- same region ----
     const stack = Stack.of(this);
-    const vpc = props.vpc ?? createVpc(this, 2 * profile.minZones);
+    const logEncryptionKey = deploymentLogKey(this, props.logEncryptionKey);
+    this.logEncryptionKey = logEncryptionKey;
+    const vpc = props.vpc ?? createVpc(this, 2 * profile.minZones, logEncryptionKey);
     this.vpc = vpc;
     const zones = vpc.availabilityZones;
     const zv = validatorFor(this);
@@ -185,11 +200,11 @@ export class ActivePassiveMcpService extends Construct {
       ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: domain.hostedZoneId, zoneName: domain.zoneName })
       : undefined;
     this.certificate = props.certificate.bind(this, {
-      region: stack.region, vpc, hostedZone: zone, alarmTopic: props.alarmTopic,
+      region: stack.region, vpc, logEncryptionKey, hostedZone: zone, alarmTopic: props.alarmTopic,
       domainNames: domain ? [serviceName(domain), deploymentName(domain, 'primary'), deploymentName(domain, 'standby')] : [],
     });
     this.cache = props.cache === false ? undefined : new McpCache(this, 'Cache', {
-      vpc, tier, tierOverrides: props.overrides, ...props.cache,
+      vpc, tier, tierOverrides: props.overrides, ...props.cache, logEncryptionKey,
     });
     const common = {
       tier, tierOverrides: props.overrides, vpc, server: props.server, certificate: this.certificate, cache: this.cache,
@@ -230,6 +245,7 @@ export class ActivePassiveMcpService extends Construct {
         if (props.mcpProbe ?? true) {
           const probe = new McpProbe(this, `${name === 'primary' ? 'Primary' : 'Standby'}Probe`, {
             url: `https://${deploymentName(domain, name)}${props.server.mcpPath}`, endpointName: deploymentName(domain, name),
+            encryptionKey: logEncryptionKey,
           });
           probe.node.addDependency(record);
           this.probes[name] = probe;

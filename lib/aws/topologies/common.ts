@@ -135,6 +135,8 @@ export interface VaultCertificateSourceOptions {
 export interface CertificateBindContext {
   readonly region: string;
   readonly vpc: ec2.IVpc;
+  /** Encrypts the log groups the certificate's functions write. */
+  readonly logEncryptionKey: kms.IKey;
   /** Names the certificate must cover (the service name, the regional name). */
   readonly domainNames: string[];
   readonly hostedZone?: route53.IHostedZone;
@@ -166,6 +168,7 @@ class VaultCertificate extends McpCertificate {
     return new VaultIssuedCertificate(scope, 'Certificate', {
       ...this.options,
       vpc: context.vpc,
+      encryptionKey: context.logEncryptionKey,
       commonName,
       subjectAlternativeNames: sans.length > 0 ? sans : undefined,
       alarmTopic: context.alarmTopic,

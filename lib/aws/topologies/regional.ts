@@ -13,6 +13,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
@@ -28,12 +29,14 @@ import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
 import { McpServiceProps, budgetSummary, recordSummary, regionalName, serviceName } from './common';
 import { McpDeployment } from './deployment';
-import { assertSameBudget, createVpc, publishAcross, routeCertificateAlarms, weeklyHours } from './shared';
+import { assertSameBudget, createVpc, deploymentLogKey, publishAcross, routeCertificateAlarms, weeklyHours } from './shared';
 
 /** What one regional stack holds. */
 export class McpRegion extends Construct {
   public readonly region: string;
   public readonly vpc: ec2.IVpc;
+  /** The key of this region's log groups. */
+  public readonly logEncryptionKey: kms.IKey;
   public readonly certificate: acm.ICertificate;
   public readonly cache?: McpCache;
   public readonly deployment: McpDeployment;
@@ -57,18 +60,19 @@ export class McpRegion extends Construct {
     const domain = service.domain;
     this.region = region;
 
-    this.vpc = createVpc(this, profile.minZones);
+    this.logEncryptionKey = props.logEncryptionKey;
+    this.vpc = createVpc(this, profile.minZones, this.logEncryptionKey);
     const zone = domain
       ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: domain.hostedZoneId, zoneName: domain.zoneName })
       : undefined;
     this.certificate = service.certificate.bind(this, {
-      region, vpc: this.vpc, hostedZone: zone, alarmTopic: service.alarmTopic,
+      region, vpc: this.vpc, logEncryptionKey: this.logEncryptionKey, hostedZone: zone, alarmTopic: service.alarmTopic,
       domainNames: domain ? [serviceName(domain), regionalName(domain, region)] : [],
     });
 
     if (service.cache !== false) {
       this.cache = new McpCache(this, 'Cache', {
-        vpc: this.vpc, tier, tierOverrides: overrides, ...service.cache,
+        vpc: this.vpc, tier, tierOverrides: overrides, ...service.cache, logEncryptionKey: this.logEncryptionKey,
         globalDatastore: props.primary
           ? { role: GlobalDatastoreRole.PRIMARY, globalReplicationGroupIdSuffix: props.globalDatastoreSuffix }
           : { role: GlobalDatastoreRole.SECONDARY, globalReplicationGroupId: props.globalReplicationGroupId },
@@ -96,6 +100,7 @@ export class McpRegion extends Construct {
       if (service.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
           url: `https://${regionalName(domain, region)}${service.server.mcpPath}`, endpointName: regionalName(domain, region),
+          encryptionKey: this.logEncryptionKey,
         });
         this.probe.node.addDependency(this.regionalRecord);
       }
@@ -134,6 +139,7 @@ export class McpRegion extends Construct {
       url: `https://${regionalName(domain, primaryRegion)}${service.server.mcpPath}`,
       endpointName: regionalName(domain, primaryRegion),
       evaluationPeriods: props.scaleUpAfterMinutes ?? 2,
+      encryptionKey: this.logEncryptionKey,
     });
     (this as { primaryWatch?: McpProbe }).primaryWatch = watch;
     if (props.scaleUpTo !== undefined) {
@@ -162,6 +168,7 @@ export class McpRegion extends Construct {
         primaryRegion,
         trigger,
         candidates: props.promotion,
+        encryptionKey: this.logEncryptionKey,
       });
       (this as { cachePromotion?: McpCachePromotion }).cachePromotion = promotion;
       this.monitoring.routeAlarm('PrimaryExtendedOutage', trigger);
@@ -181,6 +188,8 @@ export interface McpRegionProps {
   readonly capacity: FleetCapacity;
   readonly globalDatastoreSuffix?: string;
   readonly globalReplicationGroupId?: string;
+  /** The region's log key (created in its stack, before any cross-region reader). */
+  readonly logEncryptionKey: kms.IKey;
 }
 
 export interface WatchPrimaryProps {
@@ -227,13 +236,15 @@ export class RegionalService {
         description: `MCP service ${id}: ${primary ? 'primary' : standby ? 'standby' : 'secondary'} region ${region} (${o.topology}, ${tier})`,
       });
       this.regionStacks[region] = stack;
+      // The region's log key exists before its first cross-region reader, whose logs it encrypts too.
+      const logEncryptionKey = deploymentLogKey(stack, undefined);
       let globalId: string | undefined;
       if (!primary && service.cache !== false) {
         globalId = publishAcross(this.regions[primaryRegion].cache!, stack, 'global-replication-group-id',
-          this.regions[primaryRegion].cache!.globalReplicationGroupId!);
+          this.regions[primaryRegion].cache!.globalReplicationGroupId!, logEncryptionKey);
       }
       this.regions[region] = new McpRegion(stack, 'Service', {
-        service, plan, topology: o.topology, region, primary, standby,
+        service, plan, topology: o.topology, region, primary, standby, logEncryptionKey,
         capacity: standby && o.standbyCapacity ? o.standbyCapacity : service.capacity,
         globalDatastoreSuffix: suffix, globalReplicationGroupId: globalId,
       });
@@ -247,14 +258,15 @@ export class RegionalService {
       const promotion = service.cache === false ? undefined : Object.fromEntries(secondaryRegions.map((r) => [r, {
         replicationGroupId: r === promotionRegion
           ? this.regions[r].cache!.replicationGroupId
-          : publishAcross(this.regions[r].cache!, this.regionStacks[promotionRegion], 'replication-group-id', this.regions[r].cache!.replicationGroupId),
+          : publishAcross(this.regions[r].cache!, this.regionStacks[promotionRegion], 'replication-group-id', this.regions[r].cache!.replicationGroupId,
+            watcher.logEncryptionKey),
         healthUrl: `https://${regionalName(service.domain!, r)}${service.server.readinessPath}`,
       }]));
       watcher.watchPrimary({
         service, plan, primaryRegion,
         globalReplicationGroupId: service.cache === false ? undefined
           : publishAcross(this.regions[primaryRegion].cache!, this.regionStacks[promotionRegion], 'global-replication-group-id',
-            this.globalReplicationGroupId!),
+            this.globalReplicationGroupId!, watcher.logEncryptionKey),
         scaleUpTo: o.standbyRegions.includes(promotionRegion) ? this.regions[primaryRegion].deployment.fleet.capacity.min : undefined,
         promotion,
       });

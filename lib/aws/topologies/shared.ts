@@ -6,7 +6,6 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -19,31 +18,19 @@ import { RoutingMechanism } from '../../core/tiers';
 import { VaultIssuedCertificate } from '../certificate';
 import { CrossRegionValue, PublishedValue } from '../cross-region';
 import { McpMonitoring } from '../monitoring';
-import { acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule, restrictGrantsToAwsServices } from '../private/compliance';
+import { acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule } from '../private/compliance';
+import { createLogEncryptionKey } from '../private/log-key';
 import { McpServiceProps } from './common';
 
 /**
  * A VPC across `zones` zones: public subnets (load balancer and NAT gateways only, no
  * public IP on launch), private-with-egress subnets (one NAT gateway per zone) and flow
- * logs to a KMS-encrypted log group kept a year.
+ * logs to a log group kept a year, encrypted with `logEncryptionKey`.
  */
-export function createVpc(scope: Construct, zones: number): ec2.Vpc {
+export function createVpc(scope: Construct, zones: number, logEncryptionKey: kms.IKey): ec2.Vpc {
   const stack = Stack.of(scope);
-  const flowLogKey = new kms.Key(scope, 'FlowLogKey', {
-    description: `Encrypts the VPC flow logs of ${scope.node.path}`,
-    enableKeyRotation: true,
-  });
-  flowLogKey.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
-    resources: ['*'],
-    conditions: {
-      ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
-    },
-  }));
-  restrictGrantsToAwsServices(flowLogKey);
   const flowLogGroup = new logs.LogGroup(scope, 'FlowLogs', {
-    encryptionKey: flowLogKey,
+    encryptionKey: logEncryptionKey,
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
   });
@@ -77,6 +64,17 @@ export function createVpc(scope: Construct, zones: number): ec2.Vpc {
 
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const LABEL = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/;
+
+/**
+ * The key of every log group a deployment creates (VPC flow logs, function logs,
+ * cache logs): the user's, or one new key per deployment. Each of those log groups
+ * would otherwise get a key of its own with the very same policy (CloudWatch Logs of
+ * this account and region), so one key costs less and grants no more.
+ */
+export function deploymentLogKey(scope: Construct, key: kms.IKey | undefined): kms.IKey {
+  return key ?? createLogEncryptionKey(scope, 'LogKey',
+    `Encrypts the log groups of ${scope.node.path}: VPC flow logs, function logs and cache logs`);
+}
 
 /** Checks the props every topology shares; problems go to `v`. */
 export function validateServiceProps(v: Validator, props: McpServiceProps, context: { readonly multiRegion: boolean }): void {
@@ -147,9 +145,10 @@ export function publishedName(scope: Construct, key: string): string {
 /**
  * Makes `value` (from `scope`'s stack) available in `target` (another region): an
  * SSM parameter in the source region, read by a small custom resource in the
- * target stack, which deploys after the source.
+ * target stack, which deploys after the source. `logEncryptionKey` (the target
+ * deployment's log key) encrypts the reader's logs.
  */
-export function publishAcross(scope: Construct, target: Stack, key: string, value: string): string {
+export function publishAcross(scope: Construct, target: Stack, key: string, value: string, logEncryptionKey?: kms.IKey): string {
   const source = Stack.of(scope);
   const parameterName = publishedName(scope, key);
   if (!scope.node.tryFindChild(`Published-${key}`)) {
@@ -158,5 +157,5 @@ export function publishAcross(scope: Construct, target: Stack, key: string, valu
   target.addStackDependency(source, 'reads a value the source stack publishes in SSM');
   const readerId = `${source.node.id}-${key}`.replace(/[^A-Za-z0-9-]/g, '-');
   const existing = target.node.tryFindChild(readerId) as CrossRegionValue | undefined;
-  return (existing ?? new CrossRegionValue(target, readerId, { region: source.region, parameterName })).value;
+  return (existing ?? new CrossRegionValue(target, readerId, { region: source.region, parameterName, logEncryptionKey })).value;
 }

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { ActiveActiveMcpService, ActiveActiveMcpServiceProps } from '../../../lib/aws/topologies/active-active';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
 import { AvailabilityTier, McpServerSource, SUMMARY_KEY, ScalingSchedule } from '../../../lib/core';
@@ -10,7 +11,10 @@ const server = McpServerSource.container('public.ecr.aws/acme/context:1.4');
 const domain = { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' };
 const certArn = 'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
 
-function build(overrides: Partial<ActiveActiveMcpServiceProps> = {}, region = 'us-east-1') {
+function build(
+  overrides: Partial<ActiveActiveMcpServiceProps> = {}, region = 'us-east-1',
+  inStack: (stack: Stack) => Partial<ActiveActiveMcpServiceProps> = () => ({}),
+) {
   const app = testApp();
   const stack = new Stack(app, 'AA', { env: { account: TEST_ACCOUNT, region } });
   const svc = new ActiveActiveMcpService(stack, 'Mcp', {
@@ -22,6 +26,7 @@ function build(overrides: Partial<ActiveActiveMcpServiceProps> = {}, region = 'u
     domain,
     routing: TrafficRouting.dns(),
     ...overrides,
+    ...inStack(stack),
   });
   return { app, stack, svc };
 }
@@ -105,6 +110,23 @@ describe('ActiveActiveMcpService', () => {
     const west = build({ routing: TrafficRouting.accelerator(), certificate: McpCertificate.dnsValidated() }, 'us-west-2');
     expect(west.svc.acceleratorStack).toBe(west.stack);
     Template.fromStack(west.stack).resourceCountIs('AWS::GlobalAccelerator::Accelerator', 1);
+  });
+
+  test('one rotating log key encrypts every log group the service creates; a key of the user\'s replaces it', () => {
+    const key = dnsCase.svc.logEncryptionKey;
+    const keyArn = dnsCase.stack.resolve(key.keyArn);
+    const groups = Object.values(t.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBe(4); // VPC flow logs, cache slow and engine logs, the MCP probe
+    for (const g of groups) expect(g.Properties.KmsKeyId).toEqual(keyArn);
+    t.resourceCountIs('AWS::KMS::Key', 3); // logs, the cache's AUTH token secret, the alarm topic
+    const own = build({}, 'us-east-1', (stack) => ({
+      logEncryptionKey: kms.Key.fromKeyArn(stack, 'Own', `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`),
+    }));
+    const ownT = Template.fromStack(own.stack);
+    ownT.resourceCountIs('AWS::KMS::Key', 2);
+    for (const g of Object.values(ownT.findResources('AWS::Logs::LogGroup'))) {
+      expect(g.Properties.KmsKeyId).toBe(`arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`);
+    }
   });
 
   test('snapshot', () => {

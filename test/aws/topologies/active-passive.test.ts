@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { McpFleet } from '../../../lib/aws/fleet';
 import { ActivePassiveMcpService, ActivePassiveMcpServiceProps, StandbyLocation } from '../../../lib/aws/topologies/active-passive';
@@ -184,6 +185,13 @@ describe('ActivePassiveMcpService, standby in another region', () => {
     ['the standby in the primary\'s region', { standby: StandbyLocation.region('us-east-1') }, /standby: got "us-east-1"; allowed: a region other than the primary's \(us-east-1\)/],
   ])('refuses %s', (_name, overrides, message) => {
     expect(() => crossRegion(overrides)).toThrow(message);
+  });
+
+  test('refuses a log key: KMS keys are regional, each regional stack creates its own', () => {
+    const app = testApp();
+    const s = new Stack(app, 'Keys', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
+    const key = kms.Key.fromKeyArn(s, 'K', `arn:aws:kms:us-east-1:${TEST_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`);
+    expect(() => crossRegion({ logEncryptionKey: key }, app)).toThrow(/logEncryptionKey: got "a KMS key"; allowed: no value with a standby in another region: KMS keys are regional/);
   });
 
   test('refuses a single certificate for two regions', () => {

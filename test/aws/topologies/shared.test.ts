@@ -1,21 +1,41 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { McpCertificate, McpServiceProps } from '../../../lib/aws/topologies/common';
 import { resolveAccount } from '../../../lib/aws/topologies/regional';
-import { createVpc, publishAcross, publishedName, validateServiceProps, weeklyHours } from '../../../lib/aws/topologies/shared';
+import { createVpc, deploymentLogKey, publishAcross, publishedName, validateServiceProps, weeklyHours } from '../../../lib/aws/topologies/shared';
 import { McpServerSource, ScalingSchedule, Validator } from '../../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
 
 describe('topology helpers', () => {
   test('the default VPC: a NAT gateway per zone, no public IPs on launch, encrypted flow logs kept a year', () => {
     const stack = new Stack(testApp(), 'V', { env: { account: TEST_ACCOUNT, region: 'eu-west-1' } });
-    createVpc(stack, 3);
+    const key = deploymentLogKey(stack, undefined);
+    createVpc(stack, 3, key);
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::EC2::NatGateway', 3);
     for (const s of Object.values(t.findResources('AWS::EC2::Subnet'))) expect(s.Properties.MapPublicIpOnLaunch).toBe(false);
     t.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
-    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: Match.anyValue() });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: stack.resolve((key as kms.Key).keyArn) });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Sid: 'AllowCloudWatchLogsOfThisAccountAndRegion',
+        Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:eu-west-1:${TEST_ACCOUNT}:log-group:*` } },
+      })]) },
+    });
+  });
+
+  test('a log key the user passes is used as it is: no key is created', () => {
+    const stack = new Stack(testApp(), 'V', { env: { account: TEST_ACCOUNT, region: 'eu-west-1' } });
+    const own = kms.Key.fromKeyArn(stack, 'Own', `arn:aws:kms:eu-west-1:${TEST_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`);
+    expect(deploymentLogKey(stack, own)).toBe(own);
+    createVpc(stack, 2, own);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: own.keyArn });
   });
 
   test('values cross regions through an SSM parameter of a deterministic name, read after the source deploys', () => {
