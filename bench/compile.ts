@@ -2,12 +2,14 @@
  * The benchmark measures the library as a consumer loads it: JavaScript, not
  * TypeScript through a loader. This transpiles lib/, examples/ and bench/ once
  * (esbuild, no bundling, same tree) into bench/.build, beside a copy of cdk.json,
- * so every case runs with plain `node`. Both sides of every ratio (library and
- * hand-written stacks) are compiled the same way.
+ * so every case runs with plain `node`, with the library's Lambda handlers
+ * prebuilt as the published package carries them (scripts/build.ts). Both sides
+ * of every ratio (library and hand-written stacks) are compiled the same way.
  */
 import { buildSync } from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
+import { bundleLibraryHandlers } from '../scripts/build';
 
 export const BUILD_DIR_NAME = '.build';
 
@@ -27,6 +29,8 @@ export function compileTree(root: string): string {
   buildSync({
     entryPoints, outdir: out, outbase: root, bundle: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error',
   });
+  // The library's Lambda handlers, prebuilt as `npm run build` ships them in the package.
+  bundleLibraryHandlers(path.join(root, 'lib'), path.join(out, 'lib'));
   // Files the code reads by relative path (feature flags; the server reads its version).
   for (const f of ['cdk.json', 'package.json']) fs.copyFileSync(path.join(root, f), path.join(out, f));
   return out;

@@ -13,10 +13,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as path from 'path';
 import { Construct } from 'constructs';
 import { CompliancePack, acknowledgeControl, acknowledgePackRule } from './private/compliance';
-import { HandlerFunction } from './private/handler-function';
+import { HandlerFunction, libraryHandlerDir } from './private/handler-function';
 import { validatorFor } from './validation';
 
 /** A region whose cache may become the primary. */
@@ -79,7 +78,7 @@ export class McpCachePromotion extends Construct {
     const namespace = props.metricNamespace ?? 'McpHa/CachePromotion';
     const candidates = regions.map((region) => ({ region, ...props.candidates[region] }));
     this.handler = new HandlerFunction(this, 'Handler', {
-      handlerDir: path.join(__dirname, 'cache-promotion-handler'),
+      handlerDir: libraryHandlerDir('cache-promotion-handler'),
       description: `Promotes the healthiest secondary of Global Datastore ${props.globalReplicationGroupId} when ${props.primaryRegion} is down`,
       timeout: Duration.seconds(60),
       reservedConcurrentExecutions: 1,

@@ -19,7 +19,6 @@
  *   CertificateArn) at `warningDays`, and an alarm on the function's errors, which
  *   fires on the first failed rotation, `ttlDays - rotationDays` days before expiry.
  */
-import * as path from 'node:path';
 import { CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -38,7 +37,7 @@ import { Construct } from 'constructs';
 import { VaultAuthMethod, VaultCertificatePolicy, resolveVaultCertificatePolicy } from '../core/certificate';
 import type { HandlerConfig } from './certificate-handler';
 import { CompliancePack, acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule } from './private/compliance';
-import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps } from './private/handler-function';
+import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps, libraryHandlerDir } from './private/handler-function';
 import { addWarnings, validatorFor } from './validation';
 
 /** The ACM tag key every certificate of this construct carries; the function's IAM policy keys on it. */
@@ -316,11 +315,7 @@ export class VaultIssuedCertificate extends Construct {
     auth.tokenSecret?.grantRead(this.role);
 
     this.handler = new lambda.Function(this, 'Function', {
-      ...libraryFunctionProps(path.join(__dirname, 'certificate-handler'), basics, {
-        // The clients are in the Lambda runtime; the signer, the SHA-256 and the
-        // credential chain are bundled (the runtime does not promise them).
-        externalModules: ['@aws-sdk/client-acm', '@aws-sdk/client-secrets-manager'],
-      }),
+      ...libraryFunctionProps(libraryHandlerDir('certificate-handler'), basics),
       memorySize: 256,
       timeout: FUNCTION_TIMEOUT,
       description: `Issues ${this.policy.commonName} from Vault PKI role ${this.policy.role} and imports it into ACM`.slice(0, 256),

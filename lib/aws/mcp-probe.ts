@@ -12,7 +12,6 @@
  * alarm-based health checks require. A run that cannot happen (throttled, crashed)
  * emits nothing; the alarm treats missing data as breaching.
  */
-import * as path from 'node:path';
 import { Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -26,7 +25,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { BudgetTerm, mcpProbeTerms } from '../core/failover-budget';
 import { acknowledgeControl } from './private/compliance';
-import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps } from './private/handler-function';
+import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps, libraryHandlerDir } from './private/handler-function';
 import { validatorFor } from './validation';
 import { ENV } from './mcp-probe-handler';
 
@@ -237,7 +236,7 @@ export class McpProbe extends Construct {
     }
 
     this.function = new lambda.Function(this, 'Function', {
-      ...libraryFunctionProps(path.join(__dirname, 'mcp-probe-handler'), basics),
+      ...libraryFunctionProps(libraryHandlerDir('mcp-probe-handler'), basics),
       memorySize: 256,
       timeout: Duration.seconds(timeoutSeconds + FUNCTION_HEADROOM_SECONDS),
       description: `MCP probe (server/discover or initialize, then tools/list) of ${Token.isUnresolved(endpointName) ? 'the endpoint' : endpointName}`.slice(0, 256),

@@ -52,6 +52,8 @@ export class NodeServerSource extends McpServerSource implements IStackBoundServ
   public static fromEntry(entry: string, options: NodeServerOptions = {}): NodeServerSource {
     const v = new Validator({ propPrefix: 'server' });
     v.check(fs.existsSync(entry), 'entry', entry, 'an existing TypeScript or JavaScript file');
+    v.check(esbuildInstalled(), 'entry', entry,
+      'a file to bundle with esbuild, which the app installs (npm install --save-dev esbuild); or an already bundled file (NodeServerSource.fromBundle)');
     const endpoint = resolve(options, v);
     v.throwIfInvalid();
     return new NodeServerSource(endpoint, { entry: path.resolve(entry) }, options.nodeMajorVersion ?? 22);
@@ -162,6 +164,16 @@ function resolve(options: NodeServerOptions, v: Validator): ServerEndpoint {
   const major = options.nodeMajorVersion ?? 22;
   v.oneOf('nodeMajorVersion', major, AL2023_NODE_MAJORS, 'Amazon Linux 2023 packages nodejs20, nodejs22 and nodejs24');
   return resolveServerEndpoint({ ...options, port: options.port ?? 8080 }, v);
+}
+
+/** esbuild is an optional peer: only `fromEntry` needs it. */
+function esbuildInstalled(): boolean {
+  try {
+    require.resolve('esbuild');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function bundleLocally(entry: string, outputDir: string): boolean {

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -56,6 +57,28 @@ describe('NodeServerSource', () => {
 
   test('an unbound source refuses to render (it ships code per stack)', () => {
     expect(() => NodeServerSource.fromBundle(bundle).renderStartScript()).toThrow(/renders per stack: the fleet binds it first/);
+  });
+
+  test('fromEntry without esbuild in the app: a clear error pointing at esbuild or fromBundle', () => {
+    // GIVEN a process where the library cannot resolve esbuild (an optional peer; tsx, which runs this test's TypeScript, still can)
+    const blocker = path.join(dir, 'no-esbuild.js');
+    fs.writeFileSync(blocker, `
+      const Module = require('module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, parent, ...rest) {
+        if (request === 'esbuild' && !(parent && parent.filename && parent.filename.includes('/node_modules/'))) {
+          const e = new Error('blocked'); e.code = 'MODULE_NOT_FOUND'; throw e;
+        }
+        return resolve.call(this, request, parent, ...rest);
+      };`);
+    const entry = path.join(dir, 'main.ts');
+    fs.writeFileSync(entry, 'export {};\n');
+    const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'lib', 'aws', 'server-bundle.ts'))}).NodeServerSource.fromEntry(${JSON.stringify(entry)})`;
+    // WHEN a server source is made from an entry
+    const r = spawnSync(process.execPath, ['--require', blocker, '--import', 'tsx', '-e', script], { encoding: 'utf8' });
+    // THEN synthesis stops with the prop, the value and what is allowed
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/server\.entry: got ".*main\.ts"; allowed: a file to bundle with esbuild, which the app installs \(npm install --save-dev esbuild\); or an already bundled file \(NodeServerSource\.fromBundle\)/);
   });
 
   test.each<[string, () => unknown, RegExp]>([

@@ -1,6 +1,7 @@
 /**
- * The one way the library builds its own Lambda functions: TypeScript handler in
- * this repository bundled by esbuild in-process at synth (no Docker), newest Node runtime,
+ * The one way the library builds its own Lambda functions: a TypeScript handler
+ * prebuilt into the package by `npm run build` (bundled by esbuild in-process at synth
+ * when running from this repository's sources; no Docker either way), newest Node runtime,
  * arm64, active tracing, a KMS-encrypted log group of its own and a role that may
  * write only that log group. Callers add exactly the permissions their handler needs.
  */
@@ -95,32 +96,66 @@ export interface HandlerBundling {
 }
 
 /**
- * The handler's code: `index.ts` (or `index.js` in the published package) bundled
- * by esbuild in this process during synthesis (no Docker, no esbuild child
- * process per function), hashed by the bundle it produces.
+ * The library's own Lambda handlers: folders beside the constructs (`lib/aws/<name>/index.ts`)
+ * and how each is bundled. `npm run build` bundles each one into `<name>/bundle/index.js` of
+ * the package, so an app that uses the package needs no bundler for them.
  */
-export function handlerCode(handlerDir: string, bundling: HandlerBundling = {}): lambda.Code {
-  const entry = handlerEntry(handlerDir);
+export const LIBRARY_HANDLERS: Readonly<Record<string, HandlerBundling>> = {
+  'mcp-probe-handler': {},
+  'cache-promotion-handler': {},
+  // The ACM and Secrets Manager clients are in the Lambda runtime; the SigV4 signer,
+  // the SHA-256 and the credential chain are bundled (the runtime does not promise them).
+  'certificate-handler': { externalModules: ['@aws-sdk/client-acm', '@aws-sdk/client-secrets-manager'] },
+};
+
+/** Folder of the prebuilt bundle inside a handler folder (written by `npm run build`). */
+export const HANDLER_BUNDLE_DIR = 'bundle';
+
+/** The folder of one of the library's handlers, beside the compiled constructs. */
+export function libraryHandlerDir(name: keyof typeof LIBRARY_HANDLERS & string): string {
+  return path.join(__dirname, '..', name);
+}
+
+/** Bundles a handler into `outfile`: the one set of esbuild options for build time and synth time. */
+export function bundleHandler(entry: string, outfile: string, bundling: HandlerBundling = {}): void {
+  // esbuild is a development dependency: the published package ships prebuilt bundles.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  esbuild.buildSync({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minify: true,
+    external: bundling.externalModules ?? ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+}
+
+/**
+ * The handler's code. In the published package: the bundle `npm run build` made
+ * (`<handlerDir>/bundle/index.js`), hashed by its content. In this repository:
+ * `index.ts` bundled by esbuild in this process during synthesis (no Docker, no
+ * esbuild child process), hashed by the bundle it produces. Both hash to the same
+ * asset for the same source.
+ */
+export function handlerCode(handlerDir: string, bundling: HandlerBundling = LIBRARY_HANDLERS[path.basename(handlerDir)] ?? {}): lambda.Code {
+  const prebuilt = path.join(handlerDir, HANDLER_BUNDLE_DIR);
+  if (fs.existsSync(path.join(prebuilt, 'index.js'))) return lambda.Code.fromAsset(prebuilt);
+  const entry = path.join(handlerDir, 'index.ts');
+  if (!fs.existsSync(entry)) {
+    throw new Error(`mcp-ha-constructs: ${path.join(prebuilt, 'index.js')} is missing (the package's build bundles every handler): reinstall the package`);
+  }
   return lambda.Code.fromAsset(handlerDir, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      // Used only if local bundling cannot run (esbuild missing); never here.
+      // Required by the API; local bundling always runs (esbuild is a development dependency here).
       image: lambda.Runtime.NODEJS_24_X.bundlingImage,
       local: {
         tryBundle(outputDir: string): boolean {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports
-          const esbuild = require('esbuild') as typeof import('esbuild');
-          esbuild.buildSync({
-            entryPoints: [entry],
-            outfile: path.join(outputDir, 'index.js'),
-            bundle: true,
-            platform: 'node',
-            target: 'node24',
-            format: 'cjs',
-            minify: true,
-            external: bundling.externalModules ?? ['@aws-sdk/*'],
-            logLevel: 'error',
-          });
+          bundleHandler(entry, path.join(outputDir, 'index.js'), bundling);
           return true;
         },
       },
@@ -130,7 +165,7 @@ export function handlerCode(handlerDir: string, bundling: HandlerBundling = {}):
 
 /** What every function of this library shares: newest Node runtime, arm64, tracing, the bundled handler. */
 export function libraryFunctionProps(
-  handlerDir: string, basics: FunctionBasics, bundling: HandlerBundling = {},
+  handlerDir: string, basics: FunctionBasics, bundling?: HandlerBundling,
 ): Pick<lambda.FunctionProps, 'code' | 'handler' | 'runtime' | 'architecture' | 'role' | 'logGroup' | 'tracing'> {
   return {
     code: handlerCode(handlerDir, bundling),
@@ -185,10 +220,4 @@ export class HandlerFunction extends Construct {
     acknowledgeTracing(this.role);
     acknowledgeDefaultPolicy(this.role, `its own log group, X-Ray, and what ${scope.node.path} grants its handler`);
   }
-}
-
-/** The handler source: TypeScript in this repository, compiled JavaScript in the published package. */
-export function handlerEntry(dir: string): string {
-  const ts = path.join(dir, 'index.ts');
-  return fs.existsSync(ts) ? ts : path.join(dir, 'index.js');
 }
