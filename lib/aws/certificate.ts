@@ -7,7 +7,7 @@
  * expiration", after its example of "HashiCorp Vault integration. Automated
  * rotation occurs every 30 days with 7-day advance notifications".
  *
- * - A custom resource (CDK Provider framework) whose function logs in to Vault
+ * - A custom resource, invoked by CloudFormation directly, whose function logs in to Vault
  *   (AWS IAM auth by default: no secret exists anywhere), issues from the PKI role
  *   and imports certificate, chain and key into ACM. Its ARN is the physical ID:
  *   updates and rotations re-import into the same ARN, so a listener using
@@ -32,11 +32,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { VaultAuthMethod, VaultCertificatePolicy, resolveVaultCertificatePolicy } from '../core/certificate';
 import type { HandlerConfig } from './certificate-handler';
-import { CompliancePack, acknowledgeControl, acknowledgeDefaultPolicy, acknowledgePackRule } from './private/compliance';
+import { CompliancePack, acknowledgeDefaultPolicy, acknowledgePackRule } from './private/compliance';
 import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps, libraryHandlerDir } from './private/handler-function';
 import { addWarnings, validatorFor } from './validation';
 
@@ -45,6 +44,13 @@ export const CERTIFICATE_TAG_KEY = 'mcp-ha:certificate';
 
 /** The function's deadline: Vault calls with retries, plus waiting for a load balancer to release the certificate on delete. */
 const FUNCTION_TIMEOUT = Duration.minutes(10);
+/**
+ * How long CloudFormation waits for the function's answer: a run that times out
+ * unanswered is retried by Lambda (asynchronous invocation: after about 1, then 2
+ * minutes), so three runs fit: 3 x 10 + 3 = 33 minutes, then the deployment fails
+ * instead of waiting CloudFormation's default hour.
+ */
+const SERVICE_TIMEOUT = Duration.minutes(35);
 
 /** Options of Vault's AWS auth method (IAM type). */
 export interface VaultAwsIamAuthOptions {
@@ -201,8 +207,6 @@ export class VaultIssuedCertificate extends Construct {
   public readonly certificateArn: string;
   /** The custom resource that issues and imports it. */
   public readonly resource: CustomResource;
-  /** The Provider framework around the function. */
-  public readonly provider: cr.Provider;
   /** The function: custom-resource events and scheduled rotations. */
   public readonly handler: lambda.Function;
   /** Its execution role: bind this ARN in Vault's AWS auth role. */
@@ -362,42 +366,12 @@ export class VaultIssuedCertificate extends Construct {
     };
     const configJson = stack.toJsonString(config);
 
-    const frameworkLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      encryptionKey: this.encryptionKey,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler,
-      logGroup: frameworkLogGroup,
-    });
-    const functionArnForNag = `<${stack.getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction)}.Arn>:*`;
-    Validations.of(this.provider).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The CDK Provider framework\'s own function (created by aws-cdk-lib) uses AWSLambdaBasicExecutionRole: CloudWatch Logs only.',
-    });
-    Validations.of(this.provider).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${functionArnForNag}]`,
-      reason: 'The CDK Provider framework grants its function lambda:InvokeFunction on the certificate function and its versions (<arn>:*): the only function it may invoke.',
-    });
-    // The framework function (aws-cdk-lib's) relays CloudFormation events to the certificate function.
-    const framework = 'aws-cdk-lib\'s Provider framework function only relays this certificate\'s CloudFormation events to the '
-      + 'certificate function during deployments; ';
-    acknowledgePackRule(this.provider, 'LambdaConcurrency', framework
-      + 'CloudFormation sends one event at a time per resource, so a concurrency reservation would never be used.',
-      [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
-    acknowledgePackRule(this.provider, 'LambdaDLQ', framework
-      + 'CloudFormation waits for its answer and fails the deployment on error, so no event can be lost.',
-      [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
-    const frameworkNoVpc = framework + 'it calls only the Lambda API and CloudFormation\'s pre-signed response URL and never '
-      + 'reaches Vault or the service network (the certificate function, which does, runs in the VPC).';
-    acknowledgePackRule(this.provider, 'LambdaInsideVPC', frameworkNoVpc);
-    acknowledgeControl(this.provider, 'lambda_inside_vpc_check', frameworkNoVpc);
-    acknowledgeDefaultPolicy(this.provider, 'lambda:InvokeFunction on the certificate function');
-
     // The custom resource always receives Delete: the function deletes, keeps or revokes as configured.
+    // CloudFormation invokes the function itself (no Provider framework: no second
+    // function, role and log group); the function always answers on the response URL.
     this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: this.provider.serviceToken,
+      serviceToken: this.handler.functionArn,
+      serviceTimeout: SERVICE_TIMEOUT,
       resourceType: 'Custom::VaultIssuedCertificate',
       properties: { Config: configJson },
       removalPolicy: RemovalPolicy.DESTROY,
@@ -423,6 +397,7 @@ export class VaultIssuedCertificate extends Construct {
         role: scheduleRole,
       }),
     });
+    const functionArnForNag = `<${stack.getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction)}.Arn>:*`;
     Validations.of(scheduleRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${functionArnForNag}]`,
       reason: 'The schedule\'s role may invoke only the certificate function and its versions (<arn>:*), as aws-cdk-lib\'s grantInvoke writes it.',

@@ -3,9 +3,12 @@ import {
 } from '@aws-sdk/client-acm';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import {
-  CustomResourceResult, HandlerConfig, HandlerDependencies, RotationResult, formatSerial, handleEvent, parseConfig,
+  CustomResourceResult, HandlerConfig, HandlerDependencies, RotationResult, formatSerial, handleEvent, handler, parseConfig,
+  respondToCloudFormation,
 } from '../../lib/aws/certificate-handler';
 import { TestPki, VaultFake, generateTestPki, removeTestPki, verifySigV4 } from '../support/vault-fake';
 
@@ -378,6 +381,106 @@ describe('configuration', () => {
 
   test('formatSerial writes colon-separated lowercase hex pairs', () => {
     expect(formatSerial('1A2B3')).toBe('01:a2:b3');
+  });
+});
+
+describe('CloudFormation invokes the function directly: every event is answered on the response URL', () => {
+  /** A stand-in for the pre-signed S3 URL: records each PUT, answers with the next status (then 200). */
+  async function responseEndpoint(statuses: number[] = []) {
+    const puts: Array<{ method: string; path: string; headers: http.IncomingHttpHeaders; body: Record<string, unknown> }> = [];
+    const server = http.createServer((req, res) => {
+      let data = '';
+      req.on('data', (c) => { data += c; });
+      req.on('end', () => {
+        puts.push({ method: req.method!, path: req.url!, headers: req.headers, body: JSON.parse(data) });
+        res.statusCode = statuses.shift() ?? 200;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cfn-response?X-Amz-Signature=abc`;
+    return { puts, url, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+  const withUrl = (e: CloudFormationCustomResourceEvent, url: string) => ({ ...e, ResponseURL: url }) as CloudFormationCustomResourceEvent;
+
+  test('Create: SUCCESS with the certificate ARN as physical ID and ARN, serial and expiry as data', async () => {
+    const endpoint = await responseEndpoint();
+    try {
+      acmMock.on(ImportCertificateCommand).resolves({ CertificateArn: NEW_ARN });
+      await respondToCloudFormation(withUrl(cfnEvent('Create', config()), endpoint.url), deps());
+      expect(endpoint.puts).toHaveLength(1);
+      const [put] = endpoint.puts;
+      expect(put.method).toBe('PUT');
+      expect(put.path).toBe('/cfn-response?X-Amz-Signature=abc');
+      expect(put.headers['content-type']).toBe('');
+      expect(put.body).toMatchObject({
+        Status: 'SUCCESS', PhysicalResourceId: NEW_ARN, RequestId: 'req-1', LogicalResourceId: 'CertResource',
+        StackId: 'arn:aws:cloudformation:us-east-1:111111111111:stack/Test/guid', NoEcho: false,
+        Data: { CertificateArn: NEW_ARN, SerialNumber: expect.stringMatching(/^([0-9a-f]{2}:)+[0-9a-f]{2}$/), NotAfter: expect.any(String) },
+      });
+      expect(JSON.stringify(put.body)).not.toMatch(/PRIVATE KEY/);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  test('a failed Create: FAILED with the reason and a physical ID Delete knows is no certificate; the function itself does not fail', async () => {
+    const endpoint = await responseEndpoint();
+    try {
+      vault.sealed = true;
+      await expect(respondToCloudFormation(withUrl(cfnEvent('Create', config()), endpoint.url), deps())).resolves.toBeUndefined();
+      const [put] = endpoint.puts;
+      expect(put.body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'vault-certificate-not-created-req-1' });
+      expect(put.body.Reason).toMatch(/is sealed \(HTTP 503: Vault is sealed\); an operator must unseal it/);
+      // The stack's rollback then deletes that ID: nothing to delete, SUCCESS.
+      vault.sealed = false;
+      await respondToCloudFormation(withUrl(cfnEvent('Delete', config(), 'vault-certificate-not-created-req-1'), endpoint.url), deps());
+      expect(endpoint.puts[1].body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'vault-certificate-not-created-req-1' });
+      expect(acmMock.calls()).toHaveLength(0);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  test('a failed Update keeps the physical ID (the certificate serving stays)', async () => {
+    const endpoint = await responseEndpoint();
+    try {
+      acmMock.on(ImportCertificateCommand).rejects(Object.assign(new Error('The certificate is malformed'), { name: 'ValidationException' }));
+      await respondToCloudFormation(withUrl(cfnEvent('Update', config(), ARN), endpoint.url), deps());
+      expect(endpoint.puts[0].body).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ARN });
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  test('a response URL answering 5xx is retried with backoff; a 4xx is not', async () => {
+    const flaky = await responseEndpoint([503, 500]);
+    const denied = await responseEndpoint([403]);
+    try {
+      acmMock.on(ImportCertificateCommand).resolves({ CertificateArn: NEW_ARN });
+      await respondToCloudFormation(withUrl(cfnEvent('Create', config()), flaky.url), deps());
+      expect(flaky.puts).toHaveLength(3);
+      expect(sleeps.slice(-2)).toEqual([1000, 2000]);
+      await expect(respondToCloudFormation(withUrl(cfnEvent('Create', config()), denied.url), deps()))
+        .rejects.toThrow(/the CloudFormation response URL answered HTTP 403/);
+      expect(denied.puts).toHaveLength(1);
+    } finally {
+      await Promise.all([flaky.close(), denied.close()]);
+    }
+  });
+
+  test('the Lambda entry point answers CloudFormation events and returns rotation results', async () => {
+    const endpoint = await responseEndpoint();
+    try {
+      vault.sealed = true;
+      // Through the real entry point (default dependencies: no AWS call happens, Vault refuses first).
+      await expect(handler(withUrl(cfnEvent('Create', config({ auth: { method: 'token', tokenSecretId: undefined } })), endpoint.url)))
+        .resolves.toBeUndefined();
+      expect(endpoint.puts[0].body.Status).toBe('FAILED');
+      await expect(handler({ action: 'rotate', certificateArn: 'not-an-arn', config: config() })).rejects.toThrow(/is not an ACM certificate ARN/);
+    } finally {
+      await endpoint.close();
+    }
   });
 });
 

@@ -122,6 +122,17 @@ describe('VaultIssuedCertificate defaults', () => {
     expect(cert.policy).toMatchObject({ ttlDays: 45, rotationDays: 30, warningDays: 7, daysLeftAtRotation: 15 });
   });
 
+  test('CloudFormation invokes the certificate function itself, and waits at most 35 minutes (three 10-minute runs)', () => {
+    const [resource] = Object.values(template.findResources('Custom::VaultIssuedCertificate'));
+    expect(resource.Properties.ServiceToken).toEqual(stack.resolve(cert.handler.functionArn));
+    expect(resource.Properties.ServiceTimeout).toBe('2100');
+    expect(cert.handler.timeout?.toSeconds()).toBe(600);
+    // One function of its own: no Provider framework (a second function, role and log group).
+    const own = (type: string) => Object.keys(template.findResources(type)).filter((id) => id.startsWith('Cert'));
+    expect(own('AWS::Lambda::Function')).toHaveLength(1);
+    expect(own('AWS::Logs::LogGroup')).toHaveLength(1);
+  });
+
   test('the HTTPS listener uses the custom resource ARN (unchanged by rotation)', () => {
     // THEN
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
@@ -242,7 +253,6 @@ describe('VaultIssuedCertificate defaults', () => {
 
   test('exposes what it created', () => {
     expect(cert.handler).toBeDefined();
-    expect(cert.provider).toBeDefined();
     expect(cert.securityGroup).toBeDefined();
     expect(cert.expiryAlarm).toBeDefined();
     expect(cert.rotationFailureAlarm).toBeDefined();

@@ -3,8 +3,9 @@
  * HashiCorp Vault, issues a certificate from a PKI role and imports it into ACM.
  *
  * Two kinds of invocation:
- * - CloudFormation custom-resource events (through the CDK Provider framework):
- *   Create imports a new certificate (PhysicalResourceId = its ARN); Update
+ * - CloudFormation custom-resource events, sent by CloudFormation itself and
+ *   always answered with a PUT to the event's pre-signed ResponseURL (SUCCESS, or
+ *   FAILED with the reason): Create imports a new certificate (PhysicalResourceId = its ARN); Update
  *   re-imports into the same ARN, so listeners using it need no change; Delete
  *   revokes it in Vault (only with `revokeOnDelete`) and deletes it from ACM
  *   (unless `retainOnDelete`).
@@ -26,6 +27,7 @@
  * The private key exists only in this function's memory between the issue call
  * and the ACM import: it is never logged, never returned, never put in an error.
  */
+import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -75,7 +77,7 @@ export interface RotateEvent {
   readonly config: HandlerConfig;
 }
 
-/** What the Provider framework receives: Data holds no secret. */
+/** What CloudFormation receives: Data holds no secret. */
 export interface CustomResourceResult {
   readonly PhysicalResourceId: string;
   readonly Data?: { readonly CertificateArn: string; readonly SerialNumber: string; readonly NotAfter: string };
@@ -529,8 +531,79 @@ export function parseConfig(raw: unknown): HandlerConfig {
 }
 
 /** The Lambda entry point (its second argument is Lambda's context, so dependencies are not taken here). */
-export async function handler(event: CloudFormationCustomResourceEvent | RotateEvent): Promise<CustomResourceResult | RotationResult> {
-  return handleEvent(event);
+export async function handler(event: CloudFormationCustomResourceEvent | RotateEvent): Promise<CustomResourceResult | RotationResult | void> {
+  return isCloudFormationEvent(event) ? respondToCloudFormation(event) : handleEvent(event);
+}
+
+function isCloudFormationEvent(event: CloudFormationCustomResourceEvent | RotateEvent): event is CloudFormationCustomResourceEvent {
+  return typeof (event as CloudFormationCustomResourceEvent).ResponseURL === 'string'
+    && typeof (event as CloudFormationCustomResourceEvent).RequestType === 'string';
+}
+
+/** CloudFormation shows at most this much of a failure reason (the whole response is limited to 4,096 bytes). */
+const MAX_REASON_LENGTH = 1000;
+
+/**
+ * CloudFormation invokes the function directly (no Provider framework): it handles
+ * the event and always answers on the pre-signed response URL, SUCCESS with the
+ * certificate's ARN as physical ID, or FAILED with the reason. Only a crash or a
+ * timeout goes unanswered: Lambda retries the event, and the resource's
+ * ServiceTimeout bounds CloudFormation's wait.
+ */
+export async function respondToCloudFormation(event: CloudFormationCustomResourceEvent, deps: HandlerDependencies = {}): Promise<void> {
+  let response: Record<string, unknown>;
+  try {
+    const result = await handleEvent(event, deps) as CustomResourceResult;
+    response = { Status: 'SUCCESS', PhysicalResourceId: result.PhysicalResourceId, Data: result.Data };
+  } catch (e) {
+    const reason = (e as Error).message || String(e);
+    log(deps, { event: 'cloudformation-failed', requestType: event.RequestType, reason });
+    response = {
+      Status: 'FAILED',
+      Reason: reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 3)}...` : reason,
+      // A failed Create has no certificate: any stable ID will do (Delete recognizes it as none).
+      PhysicalResourceId: 'PhysicalResourceId' in event ? event.PhysicalResourceId : `vault-certificate-not-created-${event.RequestId}`,
+    };
+  }
+  const body = JSON.stringify({
+    ...response, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, NoEcho: false,
+  });
+  await putResponse(event.ResponseURL, body, deps);
+  log(deps, { event: 'cloudformation-response', requestType: event.RequestType, status: response.Status, physicalResourceId: response.PhysicalResourceId });
+}
+
+/** PUTs the response to the pre-signed URL (S3), retrying network errors and 5xx answers. */
+async function putResponse(responseUrl: string, body: string, deps: HandlerDependencies): Promise<void> {
+  const url = new URL(responseUrl);
+  const attempts = deps.maxAttempts ?? 4;
+  const put = () => new Promise<number>((resolve, reject) => {
+    const request = (url.protocol === 'http:' ? http : https).request(url, {
+      method: 'PUT',
+      // S3 pre-signed URLs are signed without a content type.
+      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
+      timeout: deps.requestTimeoutMs ?? 10_000,
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+    request.end(body);
+  });
+  for (let attempt = 1; ; attempt++) {
+    let problem: string;
+    try {
+      const status = await put();
+      if (status >= 200 && status < 300) return;
+      problem = `HTTP ${status}`;
+      if (status < 500) throw new Error(`the CloudFormation response URL answered ${problem}`);
+    } catch (e) {
+      if ((e as Error).message.startsWith('the CloudFormation response URL')) throw e;
+      problem = (e as Error).message;
+    }
+    if (attempt >= attempts) throw new Error(`the CloudFormation response URL failed ${attempts} times (last: ${problem})`);
+    await (deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms))))((deps.baseDelayMs ?? 1000) * 2 ** (attempt - 1));
+  }
 }
 
 /** Custom-resource events and the rotation event, with injectable dependencies. */
