@@ -1,0 +1,37 @@
+/**
+ * The README's quick-start command, as a user runs it: `npm run synth` drives the
+ * real CDK CLI (`cdk synth` with the root cdk.json) over the reference app and
+ * prints the summary read back from the synthesized templates.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const STACKS = ['McpActiveActive', 'McpActivePassive', 'McpMultiRegion-us-east-1', 'McpMultiRegion-eu-west-1', 'McpMultiRegion-global'];
+
+describe('npm run synth (the real CDK CLI)', () => {
+  // WHEN the README's synth command runs
+  const run = spawnSync('npm', ['run', '--silent', 'synth'], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CHECKPOINT_DISABLE: '1', CI: 'true' },
+  });
+
+  test('synthesizes every reference stack and exits 0', () => {
+    expect(run.stderr).not.toMatch(/\[Error|ValidationError|failed \(exit/);
+    expect(run.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.out', 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string }> };
+    const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack').map(([id]) => id);
+    expect(stacks.sort()).toEqual([...STACKS].sort());
+  });
+
+  test('prints one summary row per stack, each budget within its target', () => {
+    const rows = run.stdout.split('\n').filter((l) => STACKS.some((s) => l.startsWith(`${s} `)));
+    expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(STACKS);
+    for (const row of rows) {
+      const [, budget, target] = row.match(/(\d+) s \/ (\d+) s/)!;
+      expect(Number(budget)).toBeLessThanOrEqual(Number(target));
+      expect(row).toMatch(/^\S+\s+aws\s+(active-active|active-passive|multi-region)\s/);
+    }
+  });
+});
