@@ -9,6 +9,7 @@ import { McpFleet } from '../../lib/aws/fleet';
 import { NodeServerSource, isStackBound } from '../../lib/aws/server-bundle';
 import { McpServerSource } from '../../lib/core/server-source';
 import { TEST_ACCOUNT, testApp } from '../support/app';
+import { writeEsbuildBlocker } from '../support/no-esbuild';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
 const bundle = path.join(dir, 'server.js');
@@ -61,16 +62,7 @@ describe('NodeServerSource', () => {
 
   test('fromEntry without esbuild in the app: a clear error pointing at esbuild or fromBundle', () => {
     // GIVEN a process where the library cannot resolve esbuild (an optional peer; tsx, which runs this test's TypeScript, still can)
-    const blocker = path.join(dir, 'no-esbuild.js');
-    fs.writeFileSync(blocker, `
-      const Module = require('module');
-      const resolve = Module._resolveFilename;
-      Module._resolveFilename = function (request, parent, ...rest) {
-        if (request === 'esbuild' && !(parent && parent.filename && parent.filename.includes('/node_modules/'))) {
-          const e = new Error('blocked'); e.code = 'MODULE_NOT_FOUND'; throw e;
-        }
-        return resolve.call(this, request, parent, ...rest);
-      };`);
+    const blocker = writeEsbuildBlocker(dir);
     const entry = path.join(dir, 'main.ts');
     fs.writeFileSync(entry, 'export {};\n');
     const script = `require(${JSON.stringify(path.join(__dirname, '..', '..', 'lib', 'aws', 'server-bundle.ts'))}).NodeServerSource.fromEntry(${JSON.stringify(entry)})`;

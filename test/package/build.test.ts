@@ -15,6 +15,7 @@ import { buildPackage } from '../../scripts/build';
 import { McpProbe } from '../../lib/aws/mcp-probe';
 import { HandlerFunction, LIBRARY_HANDLERS, libraryHandlerDir } from '../../lib/aws/private/handler-function';
 import { TEST_ACCOUNT, cdkJsonContext, testApp } from '../support/app';
+import { writeEsbuildBlocker } from '../support/no-esbuild';
 
 const ROOT = path.join(__dirname, '..', '..');
 // Inside node_modules/.cache, so the built files resolve aws-cdk-lib from this repository's node_modules.
@@ -70,18 +71,7 @@ describe('npm run build', () => {
 
   test('an app using the built package synthesizes the library\'s functions without esbuild, with the same code as the sources', () => {
     // GIVEN the built package, loaded by plain node with esbuild impossible to load
-    const blocker = path.join(OUT, 'no-esbuild.js');
-    fs.writeFileSync(blocker, `
-      const Module = require('module');
-      const resolve = Module._resolveFilename;
-      Module._resolveFilename = function (request, ...rest) {
-        if (request === 'esbuild' || request.startsWith('esbuild/')) {
-          const e = new Error("Cannot find module 'esbuild' (blocked: the published package must not need it)");
-          e.code = 'MODULE_NOT_FOUND';
-          throw e;
-        }
-        return resolve.call(this, request, ...rest);
-      };`);
+    const blocker = writeEsbuildBlocker(OUT);
     const outdir = path.join(OUT, 'cdk.out');
     const script = `${libraryFunctionsScript(DIST)}
       let esbuildLoads = true;
