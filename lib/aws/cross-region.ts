@@ -63,27 +63,32 @@ export interface CrossRegionValueProps {
    */
   readonly refreshToken?: string;
   /**
-   * Key of the log group of the stack's reader function (aws-cdk-lib runs one
-   * function for every AwsCustomResource of a stack: the first reader of the stack
-   * creates that log group, so later readers' keys are not used).
+   * Key of the log group of the stack's reader function. aws-cdk-lib runs one
+   * function for every AwsCustomResource of a stack, so the stack's first reader
+   * creates that log group; later readers pass the same key or none.
    * @default - a new rotating key for the stack's readers
    */
   readonly logEncryptionKey?: kms.IKey;
 }
 
+/** The log group of each stack's reader function, and the key a reader asked for (undefined: the library's own). */
+const READER_LOGS = new WeakMap<Stack, { readonly logGroup: logs.ILogGroup; readonly key?: kms.IKey }>();
+
 /**
- * The one log group of a stack's AwsCustomResource function: encrypted, kept a year
- * (created with the stack's first reader; the singleton function takes the log
- * group of the first AwsCustomResource that creates it).
+ * The one log group of a stack's AwsCustomResource function: encrypted, kept a year,
+ * created with the stack's first reader (the singleton function takes the log group
+ * of the first AwsCustomResource that creates it).
  */
 function readerLogGroup(stack: Stack, key: kms.IKey | undefined): logs.ILogGroup {
-  const existing = stack.node.tryFindChild(READER_LOGS_ID)?.node.tryFindChild('LogGroup') as logs.LogGroup | undefined;
-  if (existing) return existing;
+  const existing = READER_LOGS.get(stack);
+  if (existing) return existing.logGroup;
   const scope = new Construct(stack, READER_LOGS_ID);
-  return new logs.LogGroup(scope, 'LogGroup', {
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', {
     encryptionKey: key ?? createLogEncryptionKey(scope, 'Key', `Encrypts the logs of the function reading values of other regions in ${stack.stackName}`),
     retention: logs.RetentionDays.ONE_YEAR,
   });
+  READER_LOGS.set(stack, { logGroup, key });
+  return logGroup;
 }
 
 /** Reads an SSM parameter published in another region. */
@@ -99,9 +104,13 @@ export class CrossRegionValue extends Construct {
       'an AWS region name such as us-east-1');
     v.check(NAME_PATTERN.test(props.parameterName), 'parameterName', props.parameterName,
       'an SSM parameter path starting with "/"');
+    const stack = Stack.of(this);
+    const first = READER_LOGS.get(stack);
+    v.check(!first || props.logEncryptionKey === undefined || props.logEncryptionKey === first.key, 'logEncryptionKey', '(a key)',
+      'the key of the stack\'s first CrossRegionValue, or none: every reader of a stack runs in the one function aws-cdk-lib '
+      + 'creates for AwsCustomResource, whose log group the first reader created');
     v.throwIfInvalid();
 
-    const stack = Stack.of(this);
     const parameterArn = Arn.format({
       service: 'ssm', region: props.region, resource: 'parameter', resourceName: props.parameterName.slice(1),
     }, stack);
