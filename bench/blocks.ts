@@ -26,7 +26,7 @@ export function buildActiveActiveBlocks(app: App): void {
   const scope = new Construct(stack, 'Mcp');
   const tier = AvailabilityTier.BUSINESS_CRITICAL;
   // The baseline's VPC, written out: createVpc (lib/aws/topologies/shared.ts) also encrypts the flow
-  // logs with a key of its own, which the baseline does not have; both sides build the same VPC here.
+  // logs with the deployment's log key, which the baseline does not have; both sides build the same VPC here.
   const vpc = new ec2.Vpc(scope, 'Vpc', {
     maxAzs: 3,
     natGateways: 3,
