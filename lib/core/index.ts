@@ -16,3 +16,4 @@ export * from './timezones';
 export * from './summary';
 export * from './server-source';
 export * from './certificate';
+export * from './cache-write-model';
