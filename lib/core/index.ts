@@ -17,3 +17,4 @@ export * from './summary';
 export * from './server-source';
 export * from './certificate';
 export * from './cache-write-model';
+export * from './authorization';
