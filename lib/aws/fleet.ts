@@ -10,6 +10,8 @@
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -265,6 +267,14 @@ const HEARTBEAT_SECONDS = { min: 30, max: 7200 };
 /** Instance refresh: launch before terminating, up to 10 % above desired (AWS's default for Rolling). */
 const MAX_HEALTHY_PERCENT = 110;
 
+/** A step-scaling action and the alarm that triggers it. */
+export interface FleetStepScaling {
+  /** The scaling policy (AWS::AutoScaling::ScalingPolicy, StepScaling). */
+  readonly action: autoscaling.StepScalingAction;
+  /** The alarm whose breach runs `action`; its breach side matches the action's steps. */
+  readonly alarm: cloudwatch.Alarm;
+}
+
 /**
  * An Auto Scaling group of MCP servers.
  *
@@ -290,7 +300,7 @@ export class McpFleet extends Construct {
   /** Request-count target tracking, when `requestsPerTargetPerMinute` is set. */
   public readonly requestScaling?: autoscaling.TargetTrackingScalingPolicy;
   /** P95-latency step scaling, when a load balancer is attached. */
-  public readonly latencyScaling?: autoscaling.StepScalingPolicy;
+  public readonly latencyScaling?: FleetStepScaling;
   /** The warm pool, when configured. */
   public readonly warmPool?: autoscaling.WarmPool;
 
@@ -545,19 +555,29 @@ export class McpFleet extends Construct {
     if (lb) {
       const thresholdSeconds = profile.alarms.p95LatencyMs / 1000;
       const minutes = profile.alarms.latencyEvaluationMinutes;
-      this.latencyScaling = this.autoScalingGroup.scaleOnMetric('Latency', {
-        metric: lb.targetGroup.metrics.targetResponseTime({ statistic: 'p95', period: Duration.minutes(1) }),
-        scalingSteps: [
-          { upper: thresholdSeconds, change: 0 },
-          { lower: thresholdSeconds, change: +1 },
-          { lower: thresholdSeconds * 2, change: +2 },
-        ],
+      // Built from its parts rather than with scaleOnMetric: StepScalingPolicy always passes the deprecated
+      // StepScalingActionProps#cooldown (even undefined), which prints a deprecation warning on every synth.
+      // Same construct ids (Latency/UpperPolicy, Latency/UpperAlarm) as scaleOnMetric, so nothing is replaced.
+      const scope = new Construct(this.autoScalingGroup, 'Latency');
+      const action = new autoscaling.StepScalingAction(scope, 'UpperPolicy', {
+        autoScalingGroup: this.autoScalingGroup,
         adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-        evaluationPeriods: minutes,
-        datapointsToAlarm: minutes,
         // A percentile is not averaged again: any minute at p95 above the threshold counts.
         metricAggregationType: autoscaling.MetricAggregationType.MAXIMUM,
       });
+      // Bounds are relative to the alarm's threshold; the alarm breaches above it (GreaterThanOrEqual).
+      action.addAdjustment({ lowerBound: 0, upperBound: thresholdSeconds, adjustment: +1 });
+      action.addAdjustment({ lowerBound: thresholdSeconds, adjustment: +2 });
+      const alarm = new cloudwatch.Alarm(scope, 'UpperAlarm', {
+        metric: lb.targetGroup.metrics.targetResponseTime({ statistic: 'p95', period: Duration.minutes(1) }),
+        alarmDescription: `p95 target response time at or above ${thresholdSeconds} s for ${minutes} minute(s): add 1 instance, 2 at twice that`,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: thresholdSeconds,
+        evaluationPeriods: minutes,
+        datapointsToAlarm: minutes,
+      });
+      alarm.addAlarmAction(new cwactions.AutoScalingAction(action));
+      this.latencyScaling = { action, alarm };
     }
   }
 }
