@@ -11,17 +11,22 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildPackage } from '../../scripts/build';
+import * as os from 'os';
+import { reachableFiles } from '../../scripts/package-files';
 import { McpProbe } from '../../lib/aws/mcp-probe';
 import { HandlerFunction, LIBRARY_HANDLERS, libraryHandlerDir } from '../../lib/aws/private/handler-function';
 import { TEST_ACCOUNT, cdkJsonContext, testApp } from '../support/app';
 import { writeEsbuildBlocker } from '../support/no-esbuild';
 
 const ROOT = path.join(__dirname, '..', '..');
-// Inside node_modules/.cache, so the built files resolve aws-cdk-lib from this repository's node_modules.
+// Inside node_modules/.cache, so the unpacked files resolve aws-cdk-lib from this repository's node_modules.
 const OUT = path.join(ROOT, 'node_modules', '.cache', `mcp-ha-build-test-${process.pid}`);
-const DIST = path.join(OUT, 'dist');
+/** The tarball `npm pack` wrote, unpacked: what users get. */
+const PACKAGE = path.join(OUT, 'package');
+const DIST = path.join(PACKAGE, 'dist');
 let bundles: string[] = [];
+let tarball = '';
+let packedFiles: string[] = [];
 
 /** The library's functions in one stack: the MCP probe through the public API, every handler through HandlerFunction. */
 function libraryFunctionsScript(lib: string): string {
@@ -43,12 +48,94 @@ function functionCode(template: { Resources: Record<string, { Type: string; Prop
     .map(([id, r]) => [id, r.Properties.Code.S3Key]));
 }
 
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? listFiles(path.join(dir, d.name)) : [path.join(dir, d.name)]);
+}
+
 beforeAll(() => {
-  bundles = buildPackage(DIST);
-}, 120_000);
+  // The real `npm pack`: its prepack script builds dist/ (tsc + handler bundles) and verifies the file list.
+  fs.mkdirSync(OUT, { recursive: true });
+  const pack = spawnSync('npm', ['pack', '--json', '--pack-destination', OUT], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stdout}\n${pack.stderr}`);
+  const report = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+  tarball = path.join(OUT, report[0].filename);
+  packedFiles = report[0].files.map((f) => f.path).sort();
+  const untar = spawnSync('tar', ['-xzf', tarball, '-C', OUT], { encoding: 'utf8' });
+  if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
+  bundles = listFiles(DIST).filter((f) => f.endsWith(path.join('bundle', 'index.js')));
+}, 180_000);
 
 afterAll(() => {
   fs.rmSync(OUT, { recursive: true, force: true });
+});
+
+describe('npm pack (prepack builds and verifies)', () => {
+  test('ships exactly what the entry points reach, plus the docs, README and LICENSE', () => {
+    const reach = reachableFiles(PACKAGE);
+    expect(reach.missing).toEqual([]);
+    expect(packedFiles.filter((f) => f.startsWith('dist/'))).toEqual(reach.files);
+    // The unbundled handlers require AWS SDK packages the package does not depend on: never shipped.
+    expect(packedFiles.filter((f) => /-handler\/index\.(js|d\.ts)$/.test(f) && !f.includes('mcp-probe-handler'))).toEqual([]);
+    expect(packedFiles).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'docs/FAILOVER.md']));
+  });
+
+  test('every README link works on the npm page: absolute, and links into the package name packed files', () => {
+    const readme = fs.readFileSync(path.join(PACKAGE, 'README.md'), 'utf8');
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    expect(targets.length).toBeGreaterThan(3);
+    expect(targets.filter((t) => !/^(https?:\/\/|#)/.test(t))).toEqual([]);
+    const inPackage = targets.filter((t) => t.startsWith('https://unpkg.com/mcp-ha-constructs/'))
+      .map((t) => t.slice('https://unpkg.com/mcp-ha-constructs/'.length).replace(/#.*$/, ''));
+    expect(inPackage.filter((f) => !packedFiles.includes(f))).toEqual([]);
+  });
+
+  test('LICENSE is the Apache License 2.0 the package declares', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8')) as { license: string; keywords: string[] };
+    expect(pkg.license).toBe('Apache-2.0');
+    expect(fs.readFileSync(path.join(PACKAGE, 'LICENSE'), 'utf8')).toMatch(/^\s+Apache License\s+Version 2\.0, January 2004/);
+    expect(pkg.keywords).toEqual(expect.arrayContaining(['awscdk', 'cdktf', 'mcp']));
+  });
+
+  test('installed into a fresh app, the README\'s consumer example synthesizes with plain node and no warning', () => {
+    // GIVEN a scratch app outside this repository with the tarball and its required peers installed
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-ha-consumer-'));
+    try {
+      fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+      const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
+      const peers = ['aws-cdk-lib', 'constructs'].map((p) => `${p}@${lock.packages[`node_modules/${p}`].version}`);
+      const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, ...peers],
+        { cwd: app, encoding: 'utf8' });
+      expect(install.stderr.split('\n').filter((l) => /ERR!|npm error/.test(l))).toEqual([]);
+      expect(install.status).toBe(0);
+      const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+      const example = [...readme.matchAll(/```ts\n(\/\/ app\.ts\n[\s\S]*?)```/g)].map((m) => m[1])[0];
+      expect(example).toContain("from 'mcp-ha-constructs'");
+      fs.writeFileSync(path.join(app, 'app.ts'), example);
+
+      // WHEN it runs, with the zones an offline synth needs in the context (as README says)
+      const outdir = path.join(app, 'cdk.out');
+      const run = spawnSync(process.execPath, ['--import', require.resolve('tsx'), 'app.ts'], {
+        cwd: app, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+        env: {
+          ...process.env, CDK_OUTDIR: outdir,
+          CDK_CONTEXT_JSON: JSON.stringify({ 'availability-zones:account=123456789012:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] }),
+        },
+      });
+
+      // THEN it synthesizes from the installed package (not this repository), without a warning
+      expect(run.stderr.split('\n').filter((l) => l.trim() && !/^Bundling asset/.test(l))).toEqual([]);
+      expect(run.status).toBe(0);
+      expect(require.resolve('mcp-ha-constructs', { paths: [app] })).toBe(path.join(fs.realpathSync(app), 'node_modules', 'mcp-ha-constructs', 'dist', 'index.js'));
+      const template = JSON.parse(fs.readFileSync(path.join(outdir, 'Mcp.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
+      const types = Object.values(template.Resources).map((r) => r.Type);
+      expect(types).toEqual(expect.arrayContaining([
+        'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::ElastiCache::ReplicationGroup',
+      ]));
+    } finally {
+      fs.rmSync(app, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('npm run build', () => {
