@@ -51,6 +51,18 @@ export interface ProbeLimits {
   /** Consecutive successes before healthy (absent where not settable). */
   readonly healthyThreshold?: NumberRange;
   /**
+   * Where the service has no healthy-threshold setting: the successes it takes to
+   * restore a target (Application Gateway: one). A configured healthyThreshold
+   * other than this cannot be rendered and is refused by the cloud layer.
+   */
+  readonly fixedHealthyThreshold?: number;
+  /**
+   * True when every instance of the load balancer probes each target on its own
+   * (Application Gateway): detection is per instance, and until the last instance
+   * has seen the failure some requests still reach the failed target.
+   */
+  readonly probesPerInstance?: boolean;
+  /**
    * Consecutive failures before unhealthy. For Traffic Manager the setting is
    * "tolerated failures" (0-9), i.e. unhealthy after tolerated + 1 failures: the
    * range here is expressed as failures-before-unhealthy (1-10) so every cloud
@@ -86,10 +98,17 @@ export const PROBE_LIMITS: Readonly<Record<ProbeMechanism, ProbeLimits>> = {
   [ProbeMechanism.AZURE_APPLICATION_GATEWAY]: {
     mechanism: ProbeMechanism.AZURE_APPLICATION_GATEWAY,
     service: 'Application Gateway custom probe',
-    docUrl: 'https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview',
+    // The API reference documents the numbers: interval and timeout "Acceptable values are from 1 second to
+    // 86400 seconds"; unhealthyThreshold (the retry count) "Acceptable values are from 1 ... to 20". The
+    // overview page documents the behaviour: no healthy threshold ("responds successfully to one request ...
+    // it is added back as healthy") and every gateway instance probes the backends independently
+    // (https://learn.microsoft.com/azure/application-gateway/application-gateway-probe-overview).
+    docUrl: 'https://learn.microsoft.com/javascript/api/@azure/arm-network/applicationgatewayprobe',
     intervalSeconds: { min: 1, max: 86400 },
     timeoutSeconds: { min: 1, max: 86400 },
     timeoutRule: TimeoutRule.AT_MOST_INTERVAL,
+    fixedHealthyThreshold: 1,
+    probesPerInstance: true,
     unhealthyThreshold: { min: 1, max: 20 },
   },
   [ProbeMechanism.AZURE_LOAD_BALANCER]: {
