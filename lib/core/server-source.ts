@@ -48,6 +48,26 @@ export function timeoutEnvironment(chain: TimeoutChain): Record<string, string> 
   };
 }
 
+/** The Linux family a start script targets (its package manager). */
+export enum OsFamily {
+  /** Amazon Linux 2023 (dnf): the AWS fleets. */
+  AMAZON_LINUX = 'amazon-linux',
+  /** Ubuntu (apt): the Azure scale sets (and any Debian-based image). */
+  UBUNTU = 'ubuntu',
+}
+
+/** Options of `McpServerSource.renderStartScript` beyond the environment. */
+export interface StartScriptOptions {
+  /** @default OsFamily.AMAZON_LINUX */
+  readonly osFamily?: OsFamily;
+  /**
+   * Renders the command that reads one secret into the shell variable `name`
+   * at boot, from `reference` (a Secrets Manager ARN, a Key Vault secret URI...).
+   * @default - AWS Secrets Manager with the instance role
+   */
+  readonly fetchSecret?: (name: string, reference: string) => string;
+}
+
 /** Quotes a value for bash: single quotes, with embedded single quotes closed, escaped and reopened. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'"'"'`)}'`;
@@ -211,7 +231,11 @@ export abstract class McpServerSource {
    * port and paths (`MCP_PORT`, `MCP_PATH`, ...) are always the source's.
    * `MCP_DRAIN_SECONDS`, when present, bounds graceful shutdown.
    */
-  public renderStartScript(env: Record<string, string> = {}, secretEnv: Record<string, string> = {}): string[] {
+  public renderStartScript(
+    env: Record<string, string> = {},
+    secretEnv: Record<string, string> = {},
+    options: StartScriptOptions = {},
+  ): string[] {
     const merged: Record<string, string> = {
       ...this.environment,
       ...env,
@@ -228,17 +252,19 @@ export abstract class McpServerSource {
     }
     // Secrets are read at boot with the instance role, never written into the template:
     // each lands in a shell variable of the same name, then reaches the server by name.
-    const fetches = Object.entries(secretEnv).map(([k, arn]) =>
+    const fetchSecret = options.fetchSecret ?? ((k: string, arn: string) =>
       `${k}="$(aws secretsmanager get-secret-value --region "$(echo ${shellQuote(arn)} | cut -d: -f4)" `
       + `--secret-id ${shellQuote(arn)} --query SecretString --output text)"`);
-    return ['set -euo pipefail', ...fetches, ...this.renderBody(merged, Object.keys(secretEnv))];
+    const fetches = Object.entries(secretEnv).map(([k, ref]) => fetchSecret(k, ref));
+    return ['set -euo pipefail', ...fetches,
+      ...this.renderBody(merged, Object.keys(secretEnv), options.osFamily ?? OsFamily.AMAZON_LINUX)];
   }
 
   /**
    * The commands after the shell options; `env` is complete, `secretNames` are shell
    * variables already holding secret values, to pass on by name.
    */
-  protected abstract renderBody(env: Record<string, string>, secretNames: readonly string[]): string[];
+  protected abstract renderBody(env: Record<string, string>, secretNames: readonly string[], osFamily: OsFamily): string[];
 }
 
 class ContainerServerSource extends McpServerSource {
@@ -250,7 +276,7 @@ class ContainerServerSource extends McpServerSource {
     return 2;
   }
 
-  protected renderBody(env: Record<string, string>, secretNames: readonly string[]): string[] {
+  protected renderBody(env: Record<string, string>, secretNames: readonly string[], osFamily: OsFamily): string[] {
     const drain = env[McpServerEnv.DRAIN_SECONDS];
     const run = [
       'docker run -d --restart unless-stopped --name mcp',
@@ -261,8 +287,11 @@ class ContainerServerSource extends McpServerSource {
       ...secretNames.map((k) => `-e ${k}`),
       shellQuote(this.image),
     ];
+    const install = osFamily === OsFamily.UBUNTU
+      ? ['export DEBIAN_FRONTEND=noninteractive', 'apt-get update -q', 'apt-get install -y -q docker.io']
+      : ['dnf install -y docker'];
     return [
-      'dnf install -y docker',
+      ...install,
       'systemctl enable --now docker',
       ...secretNames.map((k) => `export ${k}`),
       run.join(' '),
