@@ -221,12 +221,30 @@ export interface RedisHandle {
   readonly process: Managed;
 }
 
-export async function startRedis(group: ProcessGroup, options: { port?: number; name?: string } = {}): Promise<RedisHandle> {
+export interface RedisOptions {
+  /** @default - a free port */
+  readonly port?: number;
+  /** Log file name in the group's directory. @default 'redis' */
+  readonly name?: string;
+  /**
+   * Start as a read-only replica of the redis-server on this loopback port
+   * (`--replicaof 127.0.0.1 <port>`, `--replica-read-only yes`): what a Global Datastore
+   * secondary is to its primary.
+   */
+  readonly replicaOf?: number;
+}
+
+export async function startRedis(group: ProcessGroup, options: RedisOptions = {}): Promise<RedisHandle> {
   const bin = requireBinary('redis-server');
   const port = options.port ?? await freePort();
   const proc = group.spawn(options.name ?? 'redis', bin, [
     '--port', String(port), '--bind', LOOPBACK, '--save', '', '--appendonly', 'no',
     '--protected-mode', 'yes', '--daemonize', 'no', '--dir', group.dir, '--loglevel', 'warning',
+    // Each instance its own files (a replica's sync writes an RDB unless diskless).
+    '--dbfilename', `${options.name ?? 'redis'}-${port}.rdb`, '--repl-diskless-sync', 'yes', '--repl-diskless-load', 'swapdb',
+    ...(options.replicaOf !== undefined
+      ? ['--replicaof', LOOPBACK, String(options.replicaOf), '--replica-read-only', 'yes', '--repl-diskless-sync-delay', '0']
+      : ['--repl-diskless-sync-delay', '0']),
   ]);
   await waitFor(`redis-server on ${LOOPBACK}:${port}`, async () => {
     if (proc.hasExited) throw new Error(`redis-server exited; see ${proc.logFile}`);

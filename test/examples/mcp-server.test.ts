@@ -5,14 +5,19 @@
  * a missing binary fails the suite with that message rather than skipping it.
  */
 import { mkdtempSync } from 'node:fs';
+import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createClient } from 'redis';
 import { bundleServer } from '../../examples/mcp-server/build';
 import {
-  ConfigError, ReferenceServer, SERVER_ENV, STATUS_RESOURCE_URI, createServer, readConfig,
+  ConfigError, ReferenceServer, SERVER_ENV, STATUS_RESOURCE_URI, createServer, defaultCacheGraceSeconds, originCheck, readConfig,
 } from '../../examples/mcp-server/src';
+import {
+  CacheWriteEnv, CacheWriteModel, CacheWritePlan, RegionWriteMode, regionHealthPolicy,
+} from '../../lib/core/cache-write-model';
+import { ASSUMPTIONS, Cloud } from '../../lib/core/failover-budget';
 import { AvailabilityTier, resolveTier } from '../../lib/core/tiers';
 import { timeoutEnvironment } from '../../lib/core/server-source';
 import {
@@ -196,7 +201,10 @@ describe('health', () => {
     await waitFor('ready', async () => (await httpStatus(`http://${LOOPBACK}:${port}/health/ready`)) === 200, 5000);
     expect(await httpStatus(`http://${LOOPBACK}:${port}/health/live`)).toBe(200);
     const body = await (await fetch(`http://${LOOPBACK}:${port}/health/ready`)).json();
-    expect(body).toMatchObject({ status: 'healthy', replica: 'replica-a' });
+    expect(body).toMatchObject({ status: 'healthy', cache: { reachable: true, role: 'primary', canWrite: true } });
+    // Nothing sensitive: no replica (host) name, no cache address
+    expect(JSON.stringify(body)).not.toMatch(/replica-a|127\.0\.0\.1|redis:\/\//);
+    expect(await (await fetch(`http://${LOOPBACK}:${port}/health/live`)).json()).toEqual({ status: 'alive', draining: false });
   });
 
   test('readiness 429 (degraded) while Redis is slower than the threshold', async () => {
@@ -222,22 +230,42 @@ describe('health', () => {
     await waitFor('ready again', async () => (await httpStatus(`http://${LOOPBACK}:${port}/health/ready`)) === 200, 5000);
   });
 
-  test('readiness 503 while Redis is unreachable; Redis tools fail as tool errors; both recover', async () => {
-    // GIVEN a server on its own Redis
+  test('the grace period: core\'s region-health policy (slowest in-region cache failover + one probe interval) unless CACHE_GRACE_SECONDS says otherwise', () => {
+    const slowest = Math.max(...[Cloud.AWS, Cloud.AZURE, Cloud.GCP].map((c) => ASSUMPTIONS.cacheAutomaticFailover[c].seconds));
+    const interval = resolveTier(AvailabilityTier.MISSION_CRITICAL).healthProbe.intervalSeconds;
+    expect(defaultCacheGraceSeconds()).toBe(regionHealthPolicy(slowest, interval).cacheGraceSeconds);
+    expect(readConfig({}).cacheGraceSeconds).toBe(slowest + interval);
+    expect(readConfig({ [CacheWriteEnv.DEPENDENCY_GRACE_SECONDS]: '12' }).cacheGraceSeconds).toBe(12);
+  });
+
+  test('readiness tolerates an unreachable cache for the grace period, then 503; liveness never depends on the cache; tools fail clearly; both recover', async () => {
+    // GIVEN a server on its own Redis with a 2 s grace period
     const own = await startRedis(group, { name: 'redis-outage' });
-    const s = start({ redisUrl: own.url, replicaId: 'replica-outage' });
+    const s = start({ redisUrl: own.url, replicaId: 'replica-outage', cacheGraceSeconds: 2 });
     const { port, url } = await s.start();
     const ready = `http://${LOOPBACK}:${port}/health/ready`;
+    const live = `http://${LOOPBACK}:${port}/health/live`;
     await waitFor('ready', async () => (await httpStatus(ready)) === 200, 5000);
     const client = await connect(url, 'modern');
     clients.push(client);
     // WHEN Redis stops
+    const stoppedAt = Date.now();
     await group.stop(own.process);
-    // THEN readiness is 503 with the reason, context_lookup is a tool error, server_info still answers
-    await waitFor('503', async () => (await httpStatus(ready)) === 503, 5000);
+    // THEN readiness stays 200 ("cache-grace") while the outage is shorter than the grace period
+    const during = await fetch(ready);
+    const duringBody = await during.json() as { status: string; cache: { reachable: boolean; canWrite: boolean; graceSeconds: number } };
+    expect(Date.now() - stoppedAt).toBeLessThan(2000);
+    expect(during.status).toBe(200);
+    expect(duringBody).toMatchObject({ status: 'cache-grace', cache: { reachable: false, canWrite: false, graceSeconds: 2 } });
+    // AND turns 503 once the outage outlasts it (not before)
+    await waitFor('503', async () => (await httpStatus(ready)) === 503, 5000, 50);
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(2000);
     const body = await (await fetch(ready)).json() as { status: string; reason: string };
     expect(body.status).toBe('unhealthy');
-    expect(body.reason).toMatch(/^redis: /);
+    expect(body.reason).toMatch(/^cache unreachable for [\d.]+ s \(grace 2 s\)$/);
+    // Nothing sensitive: the cache's address and the client's error text stay in the log
+    expect(JSON.stringify(body)).not.toContain(String(own.port));
+    expect(await httpStatus(live)).toBe(200);
     const failed = await client.callTool({ name: 'context_lookup', arguments: { handle: 'h', key: 'k' } });
     expect(failed.isError).toBe(true);
     expect(JSON.stringify(failed.content)).toMatch(/context store unavailable/);
@@ -247,6 +275,190 @@ describe('health', () => {
     await waitFor('200 after restart', async () => (await httpStatus(ready)) === 200, 10_000);
     const ok = await client.callTool({ name: 'context_lookup', arguments: { handle: 'h', key: 'k', action: 'set', value: 'v' } });
     expect(ok.isError).toBeFalsy();
+  });
+});
+
+/** A raw HTTP request (fetch cannot set Host): status and body. */
+function rawRequest(port: number, opts: { method?: string; path?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: LOOPBACK, port, method: opts.method ?? 'GET', path: opts.path ?? '/mcp', headers: opts.headers, setHost: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => { body += d.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** A complete 2026-07-28 tools/list request (per-request envelope, Mcp-Method header), as a browser page would send it. */
+const LIST_TOOLS = JSON.stringify({
+  jsonrpc: '2.0', id: 1, method: 'tools/list',
+  params: {
+    _meta: {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {},
+      'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+    },
+  },
+});
+const MCP_HEADERS = {
+  'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list',
+};
+
+describe('transport security (MCP: validate Origin on every request; Host against the service\'s names)', () => {
+  let loopbackPort: number;
+  let publicPort: number;
+
+  beforeAll(async () => {
+    // A server with the loopback names only, and one with the service's names as a topology
+    // renders them into MCP_ALLOWED_HOSTS (both bound to loopback: tests bind nothing else).
+    loopbackPort = (await start({ replicaId: 'sec-loopback' }).start()).port;
+    const named = readConfig({ HOST: '0.0.0.0', [SERVER_ENV.ALLOWED_HOSTS]: 'mcp.example.com, mcp.eu-west-1.example.com' });
+    publicPort = (await start({ allowedHosts: named.allowedHosts, replicaId: 'sec-public' }).start()).port;
+  });
+
+  const post = (port: number, headers: Record<string, string>) => rawRequest(port, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body: LIST_TOOLS });
+
+  test('no Origin (a non-browser MCP client) passes; an allowed Origin passes', async () => {
+    expect((await post(loopbackPort, { host: `127.0.0.1:${loopbackPort}` })).status).toBe(200);
+    expect((await post(loopbackPort, { host: `localhost:${loopbackPort}`, origin: `http://localhost:${loopbackPort}` })).status).toBe(200);
+    expect((await post(publicPort, { host: 'mcp.example.com', origin: 'https://mcp.example.com' })).status).toBe(200);
+  });
+
+  test('a foreign Origin gets 403 with a JSON-RPC error, on the MCP path and on every other path', async () => {
+    const r = await post(loopbackPort, { host: `127.0.0.1:${loopbackPort}`, origin: 'https://evil.example' });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Invalid Origin: evil.example' } });
+    // a rebinding page served from attacker.example, now resolving to 127.0.0.1
+    expect((await post(loopbackPort, { host: `attacker.example:${loopbackPort}`, origin: `http://attacker.example:${loopbackPort}` })).status).toBe(403);
+    expect((await rawRequest(loopbackPort, { path: '/health/ready', headers: { host: `127.0.0.1:${loopbackPort}`, origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await post(publicPort, { host: 'mcp.example.com', origin: 'https://mcp.example.com.evil.example' })).status).toBe(403);
+  });
+
+  test('the opaque "null" Origin and an unparsable Origin get 403 (deny on failure)', async () => {
+    expect((await post(loopbackPort, { host: `127.0.0.1:${loopbackPort}`, origin: 'null' })).status).toBe(403);
+    expect((await post(loopbackPort, { host: `127.0.0.1:${loopbackPort}`, origin: 'not a url' })).status).toBe(403);
+  });
+
+  test('a Host outside the allow-list gets 403; health paths are exempt (load balancers probe by IP)', async () => {
+    const r = await post(publicPort, { host: 'evil.example' });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body)).toMatchObject({ error: { message: 'Invalid Host: evil.example' } });
+    expect((await post(publicPort, { host: '10.0.1.23:8080' })).status).toBe(403);
+    expect((await post(loopbackPort, { host: `attacker.example:${loopbackPort}` })).status).toBe(403);
+    expect((await post(publicPort, { host: 'mcp.eu-west-1.example.com:443' })).status).toBe(200);
+    expect((await rawRequest(publicPort, { path: '/health/ready', headers: { host: '10.0.1.23:8080' } })).status).toBe(200);
+    expect((await rawRequest(publicPort, { path: '/health/live', headers: { host: '10.0.1.23:8080' } })).status).toBe(200);
+  });
+
+  test('without names on a non-loopback bind the Host check is off, and every browser Origin is refused', async () => {
+    // (not started: tests bind to loopback only; the pipeline is what createServer builds from this config)
+    const open = createServer({ host: '0.0.0.0', redisUrl: redis.url, logSink: () => undefined });
+    expect(open.config.allowedHosts).toEqual([]);
+    expect(open.config.allowedOrigins).toEqual([]);
+    const refused = await originCheck(open.config.allowedOrigins)(
+      new Request('http://anything.example/mcp', { method: 'POST', headers: { origin: 'https://anything.example' } }),
+      { path: '/mcp', health: false, fields: {} },
+    );
+    expect(refused?.status).toBe(403);
+    expect(originCheck([])(new Request('http://anything.example/mcp', { method: 'POST' }), { path: '/mcp', health: false, fields: {} })).toBeUndefined();
+    await open.close().catch(() => undefined);
+  });
+
+  test('MCP_ALLOWED_HOSTS and MCP_ALLOWED_ORIGINS: names only, loopback names added on a loopback bind; bad entries refused', () => {
+    expect(readConfig({ HOST: '127.0.0.1', [SERVER_ENV.ALLOWED_HOSTS]: 'MCP.example.com' }).allowedHosts)
+      .toEqual(['localhost', '127.0.0.1', '[::1]', 'mcp.example.com']);
+    expect(readConfig({ HOST: '0.0.0.0', [SERVER_ENV.ALLOWED_HOSTS]: 'mcp.example.com' }).allowedOrigins).toEqual(['mcp.example.com']);
+    expect(readConfig({ HOST: '0.0.0.0', [SERVER_ENV.ALLOWED_HOSTS]: 'mcp.example.com', [SERVER_ENV.ALLOWED_ORIGINS]: 'app.example.com' }).allowedOrigins)
+      .toEqual(['app.example.com']);
+    expect(readConfig({}).allowedHosts).toEqual([]);
+    expect(() => readConfig({ [SERVER_ENV.ALLOWED_HOSTS]: 'https://mcp.example.com,*', [SERVER_ENV.ALLOWED_ORIGINS]: 'https://*' }))
+      .toThrow(/MCP_ALLOWED_HOSTS: "https:\/\/mcp.example.com" is not a host name[\s\S]*MCP_ALLOWED_HOSTS: "\*" is not a host name[\s\S]*MCP_ALLOWED_ORIGINS: "https:\/\/\*" is not a host name/);
+  });
+});
+
+describe('writes under the cache write model (a real redis-server replica: replicaof, replica-read-only yes)', () => {
+  // GIVEN the single-writer plan core renders for two regions, us-east-1 holding the writer
+  const plan = CacheWritePlan.of({ model: CacheWriteModel.SINGLE_WRITER, regions: ['us-east-1', 'eu-west-1'] });
+  let primary: RedisHandle;
+  let replica: RedisHandle;
+  let east: Client;
+  let west: Client;
+  let westPort: number;
+  let eastPort: number;
+
+  const set = (c: Client, value: string) => c.callTool({ name: 'context_lookup', arguments: { handle: 'wm', key: 'k', action: 'set', value } });
+  const get = async (c: Client) => structured<{ value?: string }>(await c.callTool({ name: 'context_lookup', arguments: { handle: 'wm', key: 'k' } })).value;
+  const text = (r: { content?: unknown }) => (r.content as { text: string }[])[0].text;
+  const readiness = async (port: number) => (await fetch(`http://${LOOPBACK}:${port}/health/ready`)).json() as Promise<{ status: string; cache: { role: string; canWrite: boolean } }>;
+  const admin = async <T>(port: number, cmd: string[]): Promise<T> => {
+    const c = createClient({ url: `redis://${LOOPBACK}:${port}` });
+    await c.connect();
+    try {
+      return await c.sendCommand(cmd) as T;
+    } finally {
+      c.destroy();
+    }
+  };
+
+  beforeAll(async () => {
+    primary = await startRedis(group, { name: 'redis-us-east-1' });
+    replica = await startRedis(group, { name: 'redis-eu-west-1', replicaOf: primary.port });
+    await waitFor('replica in sync', async () => /master_link_status:up/.test(await admin<string>(replica.port, ['INFO', 'replication'])), 10_000);
+    const serverFor = (region: string, redisUrl: string) => {
+      const cfg = readConfig({ ...plan.environmentFor(region, 30), HOST: LOOPBACK, REDIS_URL: redisUrl, REPLICA_ID: region });
+      return start({ ...cfg, port: 0 });
+    };
+    const e = await serverFor('us-east-1', primary.url).start();
+    const w = await serverFor('eu-west-1', replica.url).start();
+    eastPort = e.port;
+    westPort = w.port;
+    east = await connect(e.url, 'modern');
+    west = await connect(w.url, 'legacy');
+    clients.push(east, west);
+  });
+
+  test('the server reads the environment the plan renders', () => {
+    const cfg = readConfig({ ...plan.environmentFor('eu-west-1', 30) });
+    expect(cfg).toMatchObject({
+      writeModel: CacheWriteModel.SINGLE_WRITER, writeMode: RegionWriteMode.READ_ONLY_UNLESS_PROMOTED, region: 'eu-west-1', writerRegion: 'us-east-1', cacheGraceSeconds: 30,
+    });
+    expect(() => readConfig({ [CacheWriteEnv.MODEL]: 'single-writer' })).toThrow(/CACHE_WRITE_MODEL=single-writer needs SERVICE_REGION and CACHE_WRITER_REGION/);
+    expect(() => readConfig({ [CacheWriteEnv.MODEL]: 'multi', [CacheWriteEnv.MODE]: 'read-only-unless-promoted' }))
+      .toThrow(/CACHE_WRITE_MODEL="multi": expected one of single-region, multi-writer, single-writer[\s\S]*CACHE_WRITE_MODE=read-only-unless-promoted needs CACHE_WRITE_MODEL=single-writer/);
+  });
+
+  test('the writer region writes; the replica region serves the replicated value and refuses writes with a clear tool error naming the writer', async () => {
+    expect((await set(east, 'from-east')).isError).toBeFalsy();
+    await waitFor('replicated', async () => (await get(west)) === 'from-east', 5000, 50);
+    const refused = await set(west, 'from-west');
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toMatch(/^this region \(eu-west-1\) is read-only: writes are served by us-east-1 \(single-writer cache/);
+    const del = await west.callTool({ name: 'context_lookup', arguments: { handle: 'wm', key: 'k', action: 'delete' } });
+    expect(del.isError).toBe(true);
+    expect(text(del)).toMatch(/^this region \(eu-west-1\) is read-only/);
+    // the write really did not happen
+    expect(await get(east)).toBe('from-east');
+    // readiness: the replica region is ready (it serves reads) and says it cannot write
+    expect(await readiness(westPort)).toMatchObject({ status: 'healthy', cache: { role: 'replica', canWrite: false } });
+    expect(await readiness(eastPort)).toMatchObject({ status: 'healthy', cache: { role: 'primary', canWrite: true } });
+  });
+
+  test('after a promotion (the replica becomes master) the region writes without a restart; the demoted region refuses clearly', async () => {
+    // WHEN eu-west-1's member is promoted and us-east-1's becomes its replica (a failover)
+    await admin(replica.port, ['REPLICAOF', 'NO', 'ONE']);
+    await admin(primary.port, ['REPLICAOF', LOOPBACK, String(replica.port)]);
+    // THEN eu-west-1 writes, same server process
+    const ok = await set(west, 'from-west');
+    expect(ok.isError).toBeFalsy();
+    expect(structured(ok)).toMatchObject({ value: 'from-west', replica: 'eu-west-1' });
+    expect(await readiness(westPort)).toMatchObject({ cache: { role: 'primary', canWrite: true } });
+    // AND us-east-1, the deployment-time writer, now refuses writes and says why
+    await waitFor('east replicating', async () => (await get(east)) === 'from-west', 10_000, 100);
+    const refused = await set(east, 'from-east-again');
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toMatch(/^this region \(us-east-1\) is read-only: its cache member is a replica now/);
+    expect(await readiness(eastPort)).toMatchObject({ cache: { role: 'replica', canWrite: false } });
   });
 });
 

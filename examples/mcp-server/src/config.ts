@@ -7,6 +7,8 @@
  * core (`McpServerEnv`), never retyped here.
  */
 import { hostname } from 'node:os';
+import { CacheWriteEnv, CacheWriteModel, RegionWriteMode, regionHealthPolicy } from '../../../lib/core/cache-write-model';
+import { ASSUMPTIONS } from '../../../lib/core/failover-budget';
 import { McpServerEnv } from '../../../lib/core/server-source';
 import { AvailabilityTier, resolveTier } from '../../../lib/core/tiers';
 
@@ -51,6 +53,35 @@ export interface ServerConfig {
   readonly contextTtlSeconds: number;
   /** Seconds an idle keep-alive connection stays open; should exceed the load balancer's idle timeout. */
   readonly keepAliveTimeoutSeconds: number;
+  /**
+   * Host names (no port) the `Host` header of a request may carry (DNS-rebinding protection,
+   * MCP transport specification). Loopback names are added when the server binds to loopback.
+   * Health paths are exempt: load balancers probe by IP address.
+   * @default - none: on a loopback bind the loopback names; otherwise the Host check is off
+   * (logged at start) and every request carrying a browser `Origin` is refused
+   */
+  readonly allowedHosts: readonly string[];
+  /**
+   * Host names (no scheme, no port) a browser `Origin` may name. A request without `Origin`
+   * (every non-browser MCP client) passes; a foreign or unparsable one (`null`) gets 403.
+   * @default - the allowed hosts (same-origin web clients of this service)
+   */
+  readonly allowedOrigins: readonly string[];
+  /** How the regions write to the cache (`CACHE_WRITE_MODEL`). @default single-region */
+  readonly writeModel: CacheWriteModel;
+  /** This region's write mode at deployment time (`CACHE_WRITE_MODE`). @default local */
+  readonly writeMode: RegionWriteMode;
+  /** The region holding the cache writer at deployment time (`CACHE_WRITER_REGION`), for the read-only error. */
+  readonly writerRegion?: string;
+  /** This server's region (`SERVICE_REGION`). @default 'local' */
+  readonly region: string;
+  /**
+   * Seconds the cache may be unreachable before readiness fails (`CACHE_GRACE_SECONDS`): a
+   * routine in-region cache failover must not take every instance, and so the region, out.
+   * @default - core's regionHealthPolicy: the slowest documented or assumed in-region cache
+   * failover of the supported clouds plus one mission-critical probe interval (35 s)
+   */
+  readonly cacheGraceSeconds: number;
 }
 
 /** Every variable the server reads: core's `McpServerEnv`, then the server's own. */
@@ -74,7 +105,45 @@ export const SERVER_ENV = {
   REDIS_TIMEOUT_MS: 'MCP_REDIS_TIMEOUT_MS',
   CONTEXT_TTL_SECONDS: 'MCP_CONTEXT_TTL_SECONDS',
   IDLE_TIMEOUT_SECONDS: 'MCP_IDLE_TIMEOUT_SECONDS',
+  /** Comma-separated host names the `Host` header may carry (rendered by the topologies from the service's names). */
+  ALLOWED_HOSTS: 'MCP_ALLOWED_HOSTS',
+  /** Comma-separated host names a browser `Origin` may carry. @default - MCP_ALLOWED_HOSTS */
+  ALLOWED_ORIGINS: 'MCP_ALLOWED_ORIGINS',
+  WRITE_MODEL: CacheWriteEnv.MODEL,
+  WRITE_MODE: CacheWriteEnv.MODE,
+  WRITER_REGION: CacheWriteEnv.WRITER_REGION,
+  REGION: CacheWriteEnv.REGION,
+  CACHE_GRACE_SECONDS: CacheWriteEnv.DEPENDENCY_GRACE_SECONDS,
 } as const;
+
+/** Host names a loopback-bound server always accepts (the SDK's own list). */
+export const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+/** True for an address only this machine can reach. */
+export function isLoopbackBind(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * The grace period when the environment sets none: core's policy with the slowest in-region
+ * cache failover of the clouds (ElastiCache and Memorystore, 30 s assumed; Azure 15 s
+ * documented) and the mission-critical probe interval (5 s): 35 s.
+ */
+export function defaultCacheGraceSeconds(): number {
+  const slowest = Math.max(...Object.values(ASSUMPTIONS.cacheAutomaticFailover).map((a) => a.seconds));
+  return regionHealthPolicy(slowest, resolveTier(AvailabilityTier.MISSION_CRITICAL).healthProbe.intervalSeconds).cacheGraceSeconds;
+}
+
+/** `names`, plus the loopback names when `host` is a loopback address (what the server accepts). */
+export function withLoopbackNames(host: string, names: readonly string[]): string[] {
+  return isLoopbackBind(host) ? [...new Set([...LOOPBACK_NAMES, ...names])] : [...names];
+}
+
+/** A comma-separated list of host names, lower-cased; IPv6 literals keep their brackets. */
+function hostList(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
+}
+
 
 /**
  * Defaults when a variable is absent: the mission-critical tier's chain, the one
@@ -129,9 +198,42 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     problems.push(`${SERVER_ENV.REDIS_URL}: expected a redis:// or rediss:// URL (credentials are not echoed here)`);
   }
   const requestTimeout = timeouts.requestTimeoutSeconds;
+  const host = env[SERVER_ENV.HOST] || '0.0.0.0';
+  const allowedHosts = hostList(env[SERVER_ENV.ALLOWED_HOSTS]);
+  for (const h of allowedHosts) {
+    if (h === '*' || /[/:@\s]/.test(h.replace(/^\[[0-9a-f:.]+\]$/, 'ipv6'))) {
+      problems.push(`${SERVER_ENV.ALLOWED_HOSTS}: ${JSON.stringify(h)} is not a host name (list names without scheme or port, e.g. mcp.example.com)`);
+    }
+  }
+  const originsRaw = env[SERVER_ENV.ALLOWED_ORIGINS];
+  const allowedOrigins = originsRaw !== undefined && originsRaw !== '' ? hostList(originsRaw) : allowedHosts;
+  for (const h of allowedOrigins) {
+    if (h === '*' || h === 'http://*' || h === 'https://*' || /[/:@\s]/.test(h.replace(/^\[[0-9a-f:.]+\]$/, 'ipv6').replace(/^[a-z-]+:\/\/\*$/, 'scheme'))) {
+      problems.push(`${SERVER_ENV.ALLOWED_ORIGINS}: ${JSON.stringify(h)} is not a host name (list names without scheme or port; "<scheme>://*" only for browser-extension schemes)`);
+    }
+  }
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(values as readonly string[]).includes(raw)) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected one of ${values.join(', ')}`);
+      return fallback;
+    }
+    return raw as T;
+  };
+  const writeModel = oneOf(SERVER_ENV.WRITE_MODEL, Object.values(CacheWriteModel), CacheWriteModel.SINGLE_REGION);
+  const writeMode = oneOf(SERVER_ENV.WRITE_MODE, Object.values(RegionWriteMode), RegionWriteMode.LOCAL);
+  const writerRegion = env[SERVER_ENV.WRITER_REGION] || undefined;
+  const region = env[SERVER_ENV.REGION] || 'local';
+  if (writeMode === RegionWriteMode.READ_ONLY_UNLESS_PROMOTED && writeModel !== CacheWriteModel.SINGLE_WRITER) {
+    problems.push(`${SERVER_ENV.WRITE_MODE}=${writeMode} needs ${SERVER_ENV.WRITE_MODEL}=${CacheWriteModel.SINGLE_WRITER} (got ${writeModel})`);
+  }
+  if (writeModel === CacheWriteModel.SINGLE_WRITER && (!writerRegion || !env[SERVER_ENV.REGION])) {
+    problems.push(`${SERVER_ENV.WRITE_MODEL}=${CacheWriteModel.SINGLE_WRITER} needs ${SERVER_ENV.REGION} and ${SERVER_ENV.WRITER_REGION} (the read-only error names the writer region)`);
+  }
   const config: ServerConfig = {
     port,
-    host: env[SERVER_ENV.HOST] || '0.0.0.0',
+    host,
     mcpPath: env[SERVER_ENV.PATH] || '/mcp',
     readinessPath: env[SERVER_ENV.READINESS_PATH] || '/health/ready',
     livenessPath: env[SERVER_ENV.LIVENESS_PATH] || '/health/live',
@@ -146,6 +248,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     // Longer than any load balancer idle timeout the chain allows above the request
     // timeout, so the load balancer (not the server) closes idle connections first.
     keepAliveTimeoutSeconds: num(SERVER_ENV.IDLE_TIMEOUT_SECONDS, 2 * requestTimeout, { min: 1 }) + 5,
+    allowedHosts: withLoopbackNames(host, allowedHosts),
+    allowedOrigins: withLoopbackNames(host, allowedOrigins),
+    writeModel,
+    writeMode,
+    writerRegion,
+    region,
+    cacheGraceSeconds: num(SERVER_ENV.CACHE_GRACE_SECONDS, defaultCacheGraceSeconds(), { min: 0 }),
   };
   for (const [name, value] of [['mcpPath', config.mcpPath], ['readinessPath', config.readinessPath], ['livenessPath', config.livenessPath]]) {
     if (!value.startsWith('/')) problems.push(`${name}=${JSON.stringify(value)}: expected an absolute path`);

@@ -1,6 +1,13 @@
 /** The reference MCP server, for tests and for embedding. */
 export { createServer, runFromEnvironment } from './server';
-export type { CreateServerOptions, DrainResult, Readiness, ReferenceServer } from './server';
-export { ConfigError, SERVER_ENV, checkTimeouts, defaultTimeouts, readConfig } from './config';
+export type { CreateServerOptions, DrainResult, Readiness, ReferenceServer, RequestContext, RequestStep } from './server';
+export {
+  ConfigError, LOOPBACK_NAMES, SERVER_ENV, checkTimeouts, defaultCacheGraceSeconds, defaultTimeouts, isLoopbackBind, readConfig,
+  withLoopbackNames,
+} from './config';
 export type { ServerConfig, ServerTimeouts } from './config';
-export { SERVER_NAME, STATUS_RESOURCE_URI } from './mcp';
+export { SERVER_NAME, STATUS_RESOURCE_URI, readOnlyMessage } from './mcp';
+export type { WritePlacement } from './mcp';
+export { ReadOnlyCacheError, isReadOnlyError, parseRole } from './store';
+export type { CacheRole, ProbeResult } from './store';
+export { hostCheck, originCheck } from './transport-security';

@@ -6,7 +6,34 @@
  */
 import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { ContextStore } from './store';
+import { CacheWriteModel } from '../../../lib/core/cache-write-model';
+import { ContextStore, ReadOnlyCacheError } from './store';
+
+/** Where this server sits in the cache write model (from CACHE_WRITE_MODEL, SERVICE_REGION, CACHE_WRITER_REGION). */
+export interface WritePlacement {
+  readonly writeModel: CacheWriteModel;
+  readonly region: string;
+  readonly writerRegion?: string;
+}
+
+/**
+ * The tool error for a write the cache refused as read-only, naming where writes go.
+ * Never a silent failure, never a generic error: the client learns which region writes.
+ */
+export function readOnlyMessage(p: WritePlacement): string {
+  if (p.writeModel === CacheWriteModel.SINGLE_WRITER) {
+    if (p.writerRegion && p.writerRegion !== p.region) {
+      return `this region (${p.region}) is read-only: writes are served by ${p.writerRegion} `
+        + '(single-writer cache: this region\'s member is a read-only replica until the library promotes it). '
+        + `Send writes to the ${p.writerRegion} endpoint, or retry after a promotion; reads are served here.`;
+    }
+    return `this region (${p.region}) is read-only: its cache member is a replica now (the writer was promoted `
+      + 'in another region after a failover); writes are served by the region holding the promoted primary. '
+      + 'Reads are served here.';
+  }
+  return `the cache member this server writes to (region ${p.region}, ${p.writeModel} model) answered read-only: `
+    + 'an in-region cache failover is probably in progress (the server reconnects); retry the write shortly.';
+}
 
 /** What the tools need from the running process. */
 export interface McpSurfaceDeps {
@@ -17,6 +44,7 @@ export interface McpSurfaceDeps {
   readonly longestToolCallSeconds: number;
   readonly contextTtlSeconds: number;
   readonly isDraining: () => boolean;
+  readonly placement: WritePlacement;
 }
 
 export const SERVER_NAME = 'mcp-ha-reference';
@@ -71,7 +99,8 @@ function buildServer(deps: McpSurfaceDeps): McpServer {
     'context_lookup',
     {
       title: 'Context lookup',
-      description: 'Get, set or delete a context value for an explicit handle. Values live in Redis with a TTL.',
+      description: 'Get, set or delete a context value for an explicit handle. Values live in Redis with a TTL. '
+        + 'In a read-only region (single-writer cache, replica member) set and delete answer an error naming the writer region.',
       inputSchema: contextInput,
       outputSchema: contextOutput,
       annotations: { idempotentHint: true, openWorldHint: false },
@@ -93,6 +122,7 @@ function buildServer(deps: McpSurfaceDeps): McpServer {
             : { handle, key, action, found: true, value: stored, replica: deps.replicaId };
         }
       } catch (err) {
+        if (err instanceof ReadOnlyCacheError) return toolError(readOnlyMessage(deps.placement));
         return toolError(`context store unavailable: ${err instanceof Error ? err.message : String(err)}`);
       }
       return { content: [{ type: 'text', text: JSON.stringify(out) }], structuredContent: out };
@@ -139,7 +169,14 @@ function buildServer(deps: McpSurfaceDeps): McpServer {
     STATUS_RESOURCE_URI,
     { title: 'Replica status', description: 'The answering replica, uptime and whether its Redis is reachable.', mimeType: 'application/json' },
     async (uri) => ({
-      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ ...info(deps), redisReady: deps.store.isReady }) }],
+      contents: [{
+        uri: uri.href,
+        mimeType: 'application/json',
+        text: JSON.stringify({
+          ...info(deps), redisReady: deps.store.isReady, region: deps.placement.region,
+          writeModel: deps.placement.writeModel, cacheRole: deps.store.role, canWrite: deps.store.role === 'primary',
+        }),
+      }],
     }),
   );
 

@@ -12,27 +12,75 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMcpHandler } from '@modelcontextprotocol/server';
-import { ServerConfig, ServerTimeouts, defaultTimeouts, readConfig } from './config';
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import { CacheWriteModel, RegionWriteMode } from '../../../lib/core/cache-write-model';
+import { ServerConfig, ServerTimeouts, defaultTimeouts, isLoopbackBind, readConfig, withLoopbackNames } from './config';
 import { LogSink, createLogger, errorFields } from './logger';
 import { mcpServerFactory } from './mcp';
-import { ContextStore } from './store';
+import { CacheRole, ContextStore } from './store';
+import { hostCheck, originCheck } from './transport-security';
 import { version as PACKAGE_VERSION } from '../../../package.json';
+
+/** What the request pipeline knows about a request before it is routed. */
+export interface RequestContext {
+  /** The path, without the query string. */
+  readonly path: string;
+  /** True for the liveness and readiness paths (probes: exempt from the Host check and from authentication). */
+  readonly health: boolean;
+  /** Fields added to the request's log line. */
+  readonly fields: Record<string, unknown>;
+  /** Set by an authentication step; passed to the MCP handler as `authInfo`. */
+  authInfo?: AuthInfo;
+}
+
+/**
+ * One step of the request pipeline, run in order before routing on a body-less copy of
+ * the request (method, URL, headers): return a Response to answer the request with it
+ * (a 403, a 401, a metadata document), or undefined to let it through. The built-in
+ * steps are the transport-security checks (Origin, then Host); `createServer`'s `steps`
+ * run after them (e.g. bearer authentication, setting `ctx.authInfo`).
+ */
+export type RequestStep = (request: Request, ctx: RequestContext) => Response | undefined | Promise<Response | undefined>;
 
 /** `createServer` options: any `ServerConfig` field, plus where logs go. */
 export interface CreateServerOptions extends Partial<Omit<ServerConfig, 'timeouts'>> {
   readonly timeouts?: Partial<ServerTimeouts>;
+  /** Steps after the transport-security checks, before routing. @default - none */
+  readonly steps?: readonly RequestStep[];
   /** Receives each JSON log line (with its trailing newline). @default - stdout */
   readonly logSink?: LogSink;
   /** Reported by `server_info` and the MCP `serverInfo`. @default - the package version */
   readonly version?: string;
 }
 
-/** Readiness as the load balancer sees it. */
+/**
+ * Readiness as the load balancer sees it. Nothing sensitive: no host names, addresses or
+ * error texts of the cache, no replica name (a host name by default); those go to the log.
+ */
 export interface Readiness {
-  /** 200 healthy, 429 degraded (Redis slow), 503 unhealthy (Redis unreachable, or draining). */
+  /**
+   * 200 healthy, or the cache unreachable for less than the grace period (`cache-grace`);
+   * 429 degraded (the cache answers slower than the threshold); 503 unhealthy (the cache
+   * unreachable for the grace period or longer) or draining.
+   */
   readonly httpStatus: 200 | 429 | 503;
-  readonly status: 'healthy' | 'degraded' | 'unhealthy' | 'draining';
-  readonly replica: string;
+  readonly status: 'healthy' | 'degraded' | 'cache-grace' | 'unhealthy' | 'draining';
+  readonly region: string;
+  readonly writeModel: CacheWriteModel;
+  readonly cache: {
+    readonly reachable: boolean;
+    readonly latencyMs?: number;
+    /** The member's role read at run time (ROLE / INFO replication). */
+    readonly role: CacheRole;
+    /** This instance can write now: the cache answers and its member is the primary. */
+    readonly canWrite: boolean;
+    /** Deployment-time mode of this region (`CACHE_WRITE_MODE`). */
+    readonly mode: RegionWriteMode;
+    /** Seconds the cache has been unreachable (only while it is). */
+    readonly unreachableSeconds?: number;
+    readonly graceSeconds: number;
+  };
+  /** Same as cache.latencyMs (kept for log fields and existing dashboards). */
   readonly redisLatencyMs?: number;
   readonly reason?: string;
 }
@@ -67,13 +115,24 @@ export interface ReferenceServer {
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export function createServer(options: CreateServerOptions = {}): ReferenceServer {
-  const { logSink, version: versionOption, timeouts: timeoutOptions, ...rest } = options;
+  const { logSink, version: versionOption, timeouts: timeoutOptions, steps: extraSteps, ...rest } = options;
   const base = readConfig({});
-  const config: ServerConfig = {
+  const merged: ServerConfig = {
     ...base,
     ...definedOnly(rest),
     timeouts: { ...defaultTimeouts(), ...definedOnly(timeoutOptions ?? {}) },
   };
+  // The loopback names follow the bind address the options chose.
+  const config: ServerConfig = {
+    ...merged,
+    allowedHosts: withLoopbackNames(merged.host, rest.allowedHosts ?? []),
+    allowedOrigins: withLoopbackNames(merged.host, rest.allowedOrigins ?? rest.allowedHosts ?? []),
+  };
+  const steps: readonly RequestStep[] = [
+    originCheck(config.allowedOrigins),
+    ...(config.allowedHosts.length > 0 ? [hostCheck(config.allowedHosts)] : []),
+    ...(extraSteps ?? []),
+  ];
   const version = versionOption ?? PACKAGE_VERSION;
   const logger = createLogger({ replica: config.replicaId }, logSink);
   const store = new ContextStore({
@@ -82,6 +141,8 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     username: config.redisUsername,
     ttlSeconds: config.contextTtlSeconds,
     commandTimeoutMs: config.redisTimeoutMs,
+    // A region meant to write that meets a read-only member reconnects (in-region failover).
+    reconnectOnReadOnly: config.writeMode === RegionWriteMode.LOCAL,
     logger,
   });
 
@@ -97,6 +158,7 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
       longestToolCallSeconds: config.timeouts.longestToolCallSeconds,
       contextTtlSeconds: config.contextTtlSeconds,
       isDraining: () => draining,
+      placement: { writeModel: config.writeModel, region: config.region, writerRegion: config.writerRegion },
     }),
     {
       legacy: 'stateless',
@@ -106,18 +168,34 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     },
   );
 
+  const graceSeconds = config.cacheGraceSeconds;
   const readiness = async (): Promise<Readiness> => {
-    const replica = config.replicaId;
-    if (draining) return { httpStatus: 503, status: 'draining', replica, reason: 'shutting down' };
-    const ping = await store.ping(config.redisTimeoutMs);
-    if (!ping.ok) return { httpStatus: 503, status: 'unhealthy', replica, redisLatencyMs: ping.latencyMs, reason: `redis: ${ping.reason}` };
-    if (ping.latencyMs > config.degradedLatencyMs) {
+    const base = { region: config.region, writeModel: config.writeModel };
+    const mode = config.writeMode;
+    if (draining) {
+      return { ...base, httpStatus: 503, status: 'draining', cache: { reachable: store.isReady, role: store.role, canWrite: false, mode, graceSeconds }, reason: 'shutting down' };
+    }
+    const probe = await store.probe(config.redisTimeoutMs);
+    if (!probe.ok) {
+      // Instance health vs region health (core's regionHealthPolicy): a cache that is
+      // unreachable for less than the grace period (an in-region failover) keeps the
+      // instance in service, so the region is not moved; longer, and it is taken out.
+      const unreachableMs = Date.now() - (store.unreachableSinceMs ?? Date.now());
+      const unreachableSeconds = Math.floor(unreachableMs / 100) / 10;
+      const cache = { reachable: false, role: store.role, canWrite: false, mode, unreachableSeconds, graceSeconds };
+      if (unreachableMs < graceSeconds * 1000) {
+        return { ...base, httpStatus: 200, status: 'cache-grace', cache, reason: `cache unreachable for ${unreachableSeconds} s, within the ${graceSeconds} s grace period` };
+      }
+      return { ...base, httpStatus: 503, status: 'unhealthy', cache, reason: `cache unreachable for ${unreachableSeconds} s (grace ${graceSeconds} s)` };
+    }
+    const cache = { reachable: true, latencyMs: probe.latencyMs, role: probe.role, canWrite: probe.role !== 'replica', mode, graceSeconds };
+    if (probe.latencyMs > config.degradedLatencyMs) {
       return {
-        httpStatus: 429, status: 'degraded', replica, redisLatencyMs: ping.latencyMs,
-        reason: `redis latency ${ping.latencyMs} ms exceeds ${config.degradedLatencyMs} ms`,
+        ...base, httpStatus: 429, status: 'degraded', cache, redisLatencyMs: probe.latencyMs,
+        reason: `cache latency ${probe.latencyMs} ms exceeds ${config.degradedLatencyMs} ms`,
       };
     }
-    return { httpStatus: 200, status: 'healthy', replica, redisLatencyMs: ping.latencyMs };
+    return { ...base, httpStatus: 200, status: 'healthy', cache, redisLatencyMs: probe.latencyMs };
   };
 
   const httpServer = http.createServer((req, res) => {
@@ -152,14 +230,29 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
 
     try {
       const path = pathOf(req.url);
+      const ctx: RequestContext = { path, health: path === config.livenessPath || path === config.readinessPath, fields };
+      const head = headRequest(req);
+      for (const step of steps) {
+        const answer = await step(head, ctx);
+        if (answer) {
+          fields.refused = answer.status;
+          await writeResponse(answer, res, new AbortController().signal);
+          return;
+        }
+      }
       if (path === config.livenessPath && (req.method === 'GET' || req.method === 'HEAD')) {
-        sendJson(res, 200, { status: 'alive', replica: config.replicaId, draining });
+        // Liveness never depends on the cache: the process runs, that is all it says.
+        sendJson(res, 200, { status: 'alive', draining });
       } else if (path === config.readinessPath && (req.method === 'GET' || req.method === 'HEAD')) {
         const r = await readiness();
-        Object.assign(fields, { readiness: r.status, redisLatencyMs: r.redisLatencyMs });
-        sendJson(res, r.httpStatus, r);
+        Object.assign(fields, {
+          readiness: r.status, redisLatencyMs: r.redisLatencyMs, cacheRole: r.cache.role,
+          ...(r.cache.unreachableSeconds !== undefined ? { cacheUnreachableSeconds: r.cache.unreachableSeconds } : {}),
+        });
+        const { httpStatus, ...body } = r;
+        sendJson(res, httpStatus, body);
       } else if (path === config.mcpPath) {
-        await serveMcp(req, res, fields);
+        await serveMcp(req, res, fields, ctx);
       } else {
         sendJson(res, 404, { error: 'not found' });
       }
@@ -170,7 +263,7 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     }
   }
 
-  async function serveMcp(req: http.IncomingMessage, res: http.ServerResponse, fields: Record<string, unknown>): Promise<void> {
+  async function serveMcp(req: http.IncomingMessage, res: http.ServerResponse, fields: Record<string, unknown>, ctx: RequestContext): Promise<void> {
     let body: Buffer | undefined;
     let parsedBody: unknown;
     if (req.method === 'POST') {
@@ -196,14 +289,17 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     const timeoutMs = config.timeouts.requestTimeoutSeconds * 1000;
     const timer = setTimeout(() => abort.abort(new Error(`request timeout ${config.timeouts.requestTimeoutSeconds} s`)), timeoutMs);
     try {
-      const request = new Request(`http://${headerValue(req.headers.host) ?? 'localhost'}${req.url ?? '/'}`, {
+      const request = new Request(requestUrl(req), {
         method: req.method,
         headers: toHeaders(req.headers),
         body: body && body.length > 0 ? body : undefined,
         signal: abort.signal,
       });
       const response = await Promise.race([
-        handler.fetch(request, parsedBody === undefined ? undefined : { parsedBody }),
+        handler.fetch(request, {
+          ...(parsedBody === undefined ? {} : { parsedBody }),
+          ...(ctx.authInfo ? { authInfo: ctx.authInfo } : {}),
+        }),
         new Promise<'timeout'>((resolve) => abort.signal.addEventListener('abort', () => resolve('timeout'), { once: true })),
       ]);
       if (response === 'timeout') {
@@ -237,8 +333,14 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
       const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
       logger.info('listening', {
         host: config.host, port, mcpPath: config.mcpPath, version, timeouts: config.timeouts,
-        degradedLatencyMs: config.degradedLatencyMs,
+        degradedLatencyMs: config.degradedLatencyMs, cacheGraceSeconds: config.cacheGraceSeconds,
+        region: config.region, writeModel: config.writeModel, writeMode: config.writeMode,
+        allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins,
       });
+      if (config.allowedHosts.length === 0) {
+        logger.warn(`Host check off: ${'MCP_ALLOWED_HOSTS'} names none of the service's names and the bind address `
+          + `${config.host} is not loopback; every request with a browser Origin is refused`, { bindLoopback: isLoopbackBind(config.host) });
+      }
       return { port, url: `http://${host}:${port}${config.mcpPath}` };
     },
     async shutdown(reason = 'shutdown') {
@@ -348,6 +450,25 @@ function describeRpc(body: unknown): Record<string, unknown> {
   if (m.method === 'resources/read' && typeof m.params?.uri === 'string') out.resource = m.params.uri;
   if (Array.isArray(body)) out.batch = body.length;
   return out;
+}
+
+/** The request's URL as the client addressed it (Host header), or on localhost when that Host cannot form a URL. */
+function requestUrl(req: http.IncomingMessage): string {
+  const host = headerValue(req.headers.host);
+  if (host) {
+    try {
+      return new URL(req.url ?? '/', `http://${host}`).href;
+    } catch {
+      // an invalid Host header: the Host check (when on) has answered 403 already
+    }
+  }
+  return new URL(req.url ?? '/', 'http://localhost').href;
+}
+
+/** Method, URL and headers, no body: what the pipeline's steps look at. */
+function headRequest(req: http.IncomingMessage): Request {
+  const method = req.method && /^(GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS)$/.test(req.method) ? req.method : 'GET';
+  return new Request(requestUrl(req), { method, headers: toHeaders(req.headers) });
 }
 
 function toHeaders(h: http.IncomingHttpHeaders): Headers {

@@ -19,11 +19,52 @@ export interface StoreOptions {
   readonly ttlSeconds: number;
   /** Milliseconds any single Redis command may take. */
   readonly commandTimeoutMs: number;
+  /** Reconnect when a write meets a read-only member (this region is meant to write). @default false */
+  readonly reconnectOnReadOnly?: boolean;
   readonly logger: Logger;
 }
 
 /** The outcome of one PING: latency in milliseconds, or why it failed. */
 export type PingResult = { readonly ok: true; readonly latencyMs: number } | { readonly ok: false; readonly reason: string; readonly latencyMs: number };
+
+/**
+ * The role of the cache member this server is connected to, read at run time: a
+ * Global Datastore secondary (or a Redis `replicaof`) is a `replica` and refuses
+ * writes; after a promotion the same member answers `primary`, without a restart.
+ */
+export type CacheRole = 'primary' | 'replica' | 'unknown';
+
+/** One round trip to the cache: reachable or not, the latency, and the member's role. */
+export type ProbeResult =
+  | { readonly ok: true; readonly latencyMs: number; readonly role: CacheRole }
+  | { readonly ok: false; readonly reason: string; readonly latencyMs: number };
+
+/**
+ * A write the cache refused because the member is a read-only replica (Redis `READONLY`).
+ * The tools turn it into a clear "read-only region" tool error.
+ */
+export class ReadOnlyCacheError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReadOnlyCacheError';
+  }
+}
+
+/** Redis answers a write on a replica with `READONLY You can't write against a read only replica.` */
+export function isReadOnlyError(err: unknown): boolean {
+  return err instanceof Error && /^READONLY\b/.test(err.message);
+}
+
+/** `ROLE`'s first element (`master`, `slave`, `sentinel`) or INFO's `role:` line, as a CacheRole. */
+export function parseRole(reply: unknown): CacheRole {
+  const first = Array.isArray(reply) ? reply[0] : reply;
+  const text = first instanceof Uint8Array ? Buffer.from(first).toString() : String(first ?? '');
+  const info = /(?:^|\n)role:(\w+)/.exec(text);
+  const role = (info ? info[1] : text).trim().toLowerCase();
+  if (role === 'master') return 'primary';
+  if (role === 'slave' || role === 'replica') return 'replica';
+  return 'unknown';
+}
 
 const KEY_PREFIX = 'mcp-ha:context:';
 
@@ -31,6 +72,10 @@ export class ContextStore {
   private readonly client;
   private readonly options: StoreOptions;
   private wasReady = false;
+  private lostAt?: number;
+  private lastRole: CacheRole = 'unknown';
+  private roleCommand: 'ROLE' | 'INFO' | 'none' = 'ROLE';
+  private lastReconnect = 0;
 
   constructor(options: StoreOptions) {
     this.options = options;
@@ -48,7 +93,9 @@ export class ContextStore {
     this.client.on('error', (err: unknown) => {
       if (this.wasReady) options.logger.warn('redis connection lost', errorFields(err));
       this.wasReady = false;
+      this.markLost();
     });
+    this.client.on('end', () => this.markLost());
     this.client.on('ready', () => {
       this.wasReady = true;
       options.logger.info('redis ready');
@@ -64,25 +111,66 @@ export class ContextStore {
     return this.withTimeout(this.client.get(this.key(handle, key)));
   }
 
-  /** Stores a value and returns its TTL in seconds. */
+  /** Stores a value and returns its TTL in seconds. Throws ReadOnlyCacheError on a read-only member. */
   public async set(handle: string, key: string, value: string, ttlSeconds?: number): Promise<number> {
     const ttl = ttlSeconds ?? this.options.ttlSeconds;
-    await this.withTimeout(this.client.set(this.key(handle, key), value, { EX: ttl }));
+    await this.write(() => this.client.set(this.key(handle, key), value, { EX: ttl }));
     return ttl;
   }
 
+  /** Throws ReadOnlyCacheError on a read-only member. */
   public async delete(handle: string, key: string): Promise<boolean> {
-    return (await this.withTimeout(this.client.del(this.key(handle, key)))) > 0;
+    return (await this.write(() => this.client.del(this.key(handle, key)))) > 0;
+  }
+
+  /** The role seen by the last probe or write (`unknown` before the first). */
+  public get role(): CacheRole {
+    return this.lastRole;
+  }
+
+  /** Epoch ms since which the cache has been unreachable, or undefined while it answers. */
+  public get unreachableSinceMs(): number | undefined {
+    return this.lostAt;
+  }
+
+  /**
+   * One round trip that also reads the member's role: `ROLE` (not in ElastiCache's restricted
+   * commands, https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ClientConfig.RestrictedCommands.html),
+   * else `INFO replication`, else a plain PING (role unknown: writes still find out, by READONLY).
+   */
+  public async probe(timeoutMs: number): Promise<ProbeResult> {
+    const started = performance.now();
+    try {
+      let role: CacheRole = 'unknown';
+      if (this.roleCommand === 'ROLE') {
+        try {
+          role = parseRole(await this.withTimeout(this.client.sendCommand(['ROLE']), timeoutMs));
+        } catch (err) {
+          if (!isUnsupported(err)) throw err;
+          this.roleCommand = 'INFO';
+        }
+      }
+      if (this.roleCommand === 'INFO') {
+        try {
+          role = parseRole(await this.withTimeout(this.client.sendCommand(['INFO', 'replication']), timeoutMs));
+        } catch (err) {
+          if (!isUnsupported(err)) throw err;
+          this.roleCommand = 'none';
+        }
+      }
+      if (this.roleCommand === 'none') await this.withTimeout(this.client.ping(), timeoutMs);
+      this.lastRole = role;
+      this.lostAt = undefined;
+      return { ok: true, latencyMs: round(performance.now() - started), role };
+    } catch (err) {
+      this.markLost();
+      return { ok: false, reason: err instanceof Error ? err.message : String(err), latencyMs: round(performance.now() - started) };
+    }
   }
 
   public async ping(timeoutMs: number): Promise<PingResult> {
-    const started = performance.now();
-    try {
-      await this.withTimeout(this.client.ping(), timeoutMs);
-      return { ok: true, latencyMs: round(performance.now() - started) };
-    } catch (err) {
-      return { ok: false, reason: err instanceof Error ? err.message : String(err), latencyMs: round(performance.now() - started) };
-    }
+    const r = await this.probe(timeoutMs);
+    return r.ok ? { ok: true, latencyMs: r.latencyMs } : r;
   }
 
   public get isReady(): boolean {
@@ -97,6 +185,44 @@ export class ContextStore {
     }
   }
 
+  /**
+   * Runs a write. A `READONLY` answer means the member is a replica now: the role is
+   * recorded and ReadOnlyCacheError thrown. With `reconnectOnReadOnly` (a region that
+   * should write: an in-region failover may have left this connection on the demoted
+   * node, whose address the primary endpoint no longer names) the client reconnects,
+   * at most every 5 s, so the endpoint's name is resolved again.
+   */
+  private async write<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      const out = await this.withTimeout(run());
+      this.lastRole = 'primary';
+      this.lostAt = undefined;
+      return out;
+    } catch (err) {
+      if (!isReadOnlyError(err)) throw err;
+      this.lastRole = 'replica';
+      if (this.options.reconnectOnReadOnly && Date.now() - this.lastReconnect > 5000) {
+        this.lastReconnect = Date.now();
+        this.options.logger.warn('cache member is read-only although this region writes: reconnecting', errorFields(err));
+        void this.reconnect();
+      }
+      throw new ReadOnlyCacheError((err as Error).message);
+    }
+  }
+
+  private async reconnect(): Promise<void> {
+    try {
+      this.client.destroy();
+      await this.client.connect();
+    } catch (err) {
+      this.options.logger.warn('redis reconnect failed', errorFields(err));
+    }
+  }
+
+  private markLost(): void {
+    if (this.lostAt === undefined) this.lostAt = Date.now();
+  }
+
   private key(handle: string, key: string): string {
     // Handles and keys are validated by the tool schema; the separator cannot occur in them.
     return `${KEY_PREFIX}${handle}:${key}`;
@@ -109,6 +235,11 @@ export class ContextStore {
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
   }
+}
+
+/** An unknown or forbidden command (a managed cache that renamed or blocked it). */
+function isUnsupported(err: unknown): boolean {
+  return err instanceof Error && /^(ERR unknown command|NOPERM|ERR .*disabled)/i.test(err.message);
 }
 
 function round(ms: number): number {
