@@ -1,0 +1,212 @@
+/**
+ * Semantic tests over every synthesized AWS reference topology: what each failover
+ * path does when the failure happens, derived from the requirement (issue 11), not
+ * from today's template. Written once (test/support/semantic.ts) and run for every
+ * stack of:
+ * - the reference app (examples/aws/reference.ts: active-active, active-passive in
+ *   other zones, multi-region behind Global Accelerator);
+ * - the cross-region active-passive variant the reference app does not build (the
+ *   reference props, a standby region, a Vault certificate: the watcher's scale-up,
+ *   the cache promotion and the private-CA probes all live there);
+ * - an apex variant (multi-region, accelerator, `recordName: ''`).
+ *
+ * Each app is synthesized once, at module level. Guards ("the check sees ...")
+ * make sure no check passes vacuously because it found nothing to check.
+ */
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  EXAMPLE_ACCOUNT, EXAMPLE_VAULT, EXAMPLE_ZONE, REFERENCE_MULTI_REGION_REGIONS, buildActiveActive, buildActivePassive, buildMultiRegion,
+  referenceSchedule, referenceServer,
+} from '../../examples/aws/reference';
+import {
+  ActivePassiveMcpService, McpCertificate, MultiRegionMcpService, StandbyLocation, TrafficRouting,
+} from '../../lib/aws';
+import { AvailabilityTier } from '../../lib/core';
+import { testApp } from '../support/app';
+import {
+  CfnModel, alarmActions, apexCnames, destructiveOnMissingData, dnsRecords, fleets, privateCaTrust, probeTargets, stepScalingCoverage,
+  unresolvedAlarmRules, writeEndpoints,
+} from '../support/semantic';
+
+const ZONES = { [EXAMPLE_ZONE.hostedZoneId]: EXAMPLE_ZONE.zoneName };
+
+function modelsOf(app: App, stacks: Stack[]): CfnModel[] {
+  const assembly = app.synth();
+  return stacks.map((s) => new CfnModel(s.stackName, assembly.getStackArtifact(s.artifactId).template, s.region));
+}
+
+function stacksOf(app: App): Stack[] {
+  return app.node.children.filter((c): c is Stack => c instanceof Stack);
+}
+
+function logicalId(c: Construct): string {
+  const el = (c.node.defaultChild ?? c) as CfnElement;
+  return Stack.of(el).getLogicalId(el);
+}
+
+// GIVEN the reference topologies (one server bundle shared), synthesized once
+const server = referenceServer();
+const refApp = testApp();
+const activeActive = buildActiveActive(refApp, server);
+const activePassive = buildActivePassive(refApp, server);
+const multiRegion = buildMultiRegion(refApp, REFERENCE_MULTI_REGION_REGIONS, server);
+const reference = modelsOf(refApp, stacksOf(refApp));
+
+// ... the cross-region active-passive variant (reference props, standby in us-west-2, Vault certificate)
+const crossApp = testApp();
+const crossRegion = new ActivePassiveMcpService(crossApp, 'McpCrossRegion', {
+  tier: AvailabilityTier.MISSION_CRITICAL,
+  server,
+  capacity: { baseline: 6 },
+  schedule: referenceSchedule(),
+  standby: StandbyLocation.region('us-west-2'),
+  account: EXAMPLE_ACCOUNT,
+  primaryRegion: 'us-east-1',
+  certificate: McpCertificate.vault(EXAMPLE_VAULT),
+  domain: { ...EXAMPLE_ZONE, recordName: 'mcp-xr' },
+  routing: TrafficRouting.accelerator(),
+});
+const cross = modelsOf(crossApp, stacksOf(crossApp));
+
+// ... and the apex variant: either refused at synth, or rendered without an apex CNAME
+const apexApp = testApp();
+let apexError: Error | undefined;
+let apex: CfnModel[] = [];
+try {
+  new MultiRegionMcpService(apexApp, 'McpApex', {
+    tier: AvailabilityTier.MISSION_CRITICAL, regions: REFERENCE_MULTI_REGION_REGIONS, account: EXAMPLE_ACCOUNT, server,
+    capacity: { baseline: 6 }, certificate: McpCertificate.dnsValidated(), domain: { ...EXAMPLE_ZONE, recordName: '' },
+    routing: TrafficRouting.accelerator(),
+  });
+  apex = modelsOf(apexApp, stacksOf(apexApp));
+} catch (e) {
+  apexError = e as Error;
+}
+
+const APPS: Record<string, CfnModel[]> = { reference, 'cross-region active-passive': cross };
+const ALL: [string, CfnModel][] = [...reference, ...cross].map((m) => [m.name, m]);
+
+describe('semantic checks see what they check', () => {
+  test('every reference stack and variant stack is analysed', () => {
+    expect(reference.map((m) => m.name).sort()).toEqual([
+      'McpActiveActive', 'McpActivePassive', 'McpMultiRegion-eu-west-1', 'McpMultiRegion-global', 'McpMultiRegion-us-east-1',
+    ]);
+    expect(cross.map((m) => m.name).sort()).toEqual(['McpCrossRegion-global', 'McpCrossRegion-us-east-1', 'McpCrossRegion-us-west-2']);
+  });
+
+  test('every EventBridge rule on an alarm state change names its alarm by reference (so the chains can be followed)', () => {
+    expect(ALL.flatMap(([, m]) => unresolvedAlarmRules(m))).toEqual([]);
+  });
+
+  test('(a) the standby scale-ups are among the alarm -> step scaling edges checked', () => {
+    const sameRegion = reference.find((m) => m.name === 'McpActivePassive')!;
+    const standbyGroup = logicalId(activePassive.standby!.fleet.autoScalingGroup);
+    const scaleUps = (m: CfnModel, group: string): string[] => alarmActions(m)
+      .filter((a) => m.resource(a.targetId)?.Type === 'AWS::AutoScaling::ScalingPolicy')
+      .filter((a) => m.refOf(m.resource(a.targetId)!.Properties!.AutoScalingGroupName)?.id === group)
+      .filter((a) => m.resource(a.targetId)!.Properties!.PolicyType === 'StepScaling')
+      .filter((a) => !/Latency/.test(a.targetId)).map((a) => a.targetId);
+    expect(scaleUps(sameRegion, standbyGroup)).not.toEqual([]);
+    const standbyRegion = crossRegion.regions!['us-west-2'];
+    const crossStandby = cross.find((m) => m.name === 'McpCrossRegion-us-west-2')!;
+    expect(scaleUps(crossStandby, logicalId(standbyRegion.deployment.fleet.autoScalingGroup))).not.toEqual([]);
+  });
+
+  test('(b) the cache promotions are among the destructive chains checked', () => {
+    const promotions = [...Object.values(multiRegion.regions), ...Object.values(crossRegion.regions!)]
+      .filter((r) => r.cachePromotion).map((r) => `${Stack.of(r).stackName}/${logicalId(r.cachePromotion!.handler.function)}`);
+    expect(promotions).toContain(`McpCrossRegion-us-west-2/${logicalId(crossRegion.regions!['us-west-2'].cachePromotion!.handler.function)}`);
+    const checked = ALL.flatMap(([, m]) => destructiveOnMissingData(m).checked);
+    for (const p of promotions) {
+      const [stack, fn] = p.split('/');
+      expect(checked.filter((c) => c.startsWith(`${stack}:`) && c.includes(`-> ${fn}, which`))).not.toEqual([]);
+    }
+  });
+
+  test('(c) every fleet of a topology with a cache gets a cache URL, so every fleet is checked', () => {
+    for (const [, m] of ALL) {
+      const hasCache = m.resources().some(([, r]) => /ElastiCache::ReplicationGroup|MemoryDB::Cluster/.test(r.Type));
+      for (const f of fleets(m)) expect({ fleet: `${m.name}/${f.id}`, url: hasCache ? 'REDIS_URL' in f.env : true }).toEqual({ fleet: `${m.name}/${f.id}`, url: true });
+    }
+    expect(writeEndpoints([...reference, ...cross]).checked.length).toBe(7); // AA 1, AP 2, multi-region 2, cross-region AP 2
+  });
+
+  test('(d) the probes of the Vault-certified names and the cross-region watcher and promotion are checked', () => {
+    const checked = [...privateCaTrust(reference).checked, ...privateCaTrust(cross).checked];
+    const aaProbe = logicalId(activeActive.probe!.function);
+    expect(checked.filter((c) => c.startsWith(`McpActiveActive/${aaProbe} `))).not.toEqual([]);
+    const standby = crossRegion.regions!['us-west-2'];
+    for (const fn of [standby.primaryWatch!.function, standby.cachePromotion!.handler.function]) {
+      expect(checked.filter((c) => c.startsWith(`McpCrossRegion-us-west-2/${logicalId(fn)} `))).not.toEqual([]);
+    }
+  });
+});
+
+describe('the two blind spots only snapshots caught, replayed on the real templates', () => {
+  /** A copy of `m` whose template went through `edit` (as JSON text). */
+  const mutated = (m: CfnModel, edit: (json: string) => string): CfnModel => new CfnModel(m.name, JSON.parse(edit(JSON.stringify(m.template))), m.region);
+
+  test('servers sending REDIS_URL to the reader endpoint are reported in every region', () => {
+    for (const models of Object.values(APPS)) {
+      const honest = writeEndpoints(models).violations.filter((v) => /not a writer endpoint/.test(v));
+      expect(honest).toEqual([]);
+      const readers = models.map((m) => mutated(m, (t) => t.replace(/"PrimaryEndPoint\.Address"/g, '"ReaderEndPoint.Address"')));
+      const reported = writeEndpoints(readers).violations.filter((v) => /REDIS_URL points at \w+\.ReaderEndPoint\.Address .*not a writer endpoint/.test(v));
+      expect(reported.length).toBe(readers.flatMap(fleets).filter((f) => /ReaderEndPoint/.test(f.env.REDIS_URL ?? '')).length);
+      expect(reported.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('an MCP probe calling the readiness path instead of the MCP endpoint is reported', () => {
+    for (const models of Object.values(APPS)) {
+      const probes = probeTargets(models, ZONES).checked.length;
+      const readiness = models.map((m) => mutated(m, (t) => t.replace(/("MCP_PROBE_URL":\s*"https:\/\/[^/"]+)\/mcp"/g, '$1/health/ready"')));
+      const { violations } = probeTargets(readiness, ZONES);
+      expect(violations.filter((v) => /probe calls \/health\/ready \(a health path/.test(v)).length).toBe(probes);
+    }
+  });
+});
+
+describe.each(Object.entries(APPS))('%s', (_name, models) => {
+  test.each(models.map((m) => [m.name, m] as const))(
+    '(a) %s: every alarm that triggers a step scaling policy has a step covering its breach side', (_stack, m) => {
+      expect(stepScalingCoverage(m).violations).toEqual([]);
+    });
+
+  test.each(models.map((m) => [m.name, m] as const))(
+    '(b) %s: no alarm that triggers a destructive action (promotion, scale-in) treats missing data as its firing state', (_stack, m) => {
+      expect(destructiveOnMissingData(m).violations).toEqual([]);
+    });
+
+  test('(c) every server\'s cache URL is a writer endpoint in its region, and its write mode matches its cache member', () => {
+    expect(writeEndpoints(models).violations).toEqual([]);
+  });
+
+  test('(d) every function that calls the service\'s own HTTPS names trusts the certificate\'s CA', () => {
+    expect(privateCaTrust(models).violations).toEqual([]);
+  });
+
+  test.each(models.map((m) => [m.name, m] as const))('(e) %s: no CNAME at a zone apex', (_stack, m) => {
+    expect(apexCnames(dnsRecords(m, ZONES))).toEqual([]);
+  });
+
+  test('(f) every MCP probe calls the MCP endpoint of a published name, not a health path', () => {
+    const { checked, violations } = probeTargets(models, ZONES);
+    expect(checked.length).toBeGreaterThan(0);
+    expect(violations).toEqual([]);
+  });
+});
+
+describe('apex variant (multi-region, accelerator, recordName "")', () => {
+  test('(e) is refused at synth naming recordName, or renders no CNAME at the zone apex', () => {
+    if (apexError) {
+      expect(apexError.message).toMatch(/recordName/);
+      return;
+    }
+    const records = apex.flatMap((m) => dnsRecords(m, ZONES));
+    // The apex name is served (an alias A/AAAA record): the refusal is not dodged by rendering nothing.
+    expect(records.filter((r) => r.name.replace(/\.$/, '') === EXAMPLE_ZONE.zoneName).map((r) => r.type)).not.toEqual([]);
+    expect(apexCnames(records)).toEqual([]);
+  });
+});
