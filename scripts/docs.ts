@@ -6,7 +6,7 @@
  */
 import {
   AvailabilityTier, Cloud, DnsRecordKind, DnsRouting, FailoverBudget, RoutingMechanism, ScalingSchedule, Topology,
-  computeFailoverBudget, resolveTier,
+  cloudDefaults, computeFailoverBudget, mergeOverrides, resolveTier,
 } from '../lib/core';
 
 interface Variant {
@@ -34,7 +34,8 @@ const VARIANTS: Record<Cloud, readonly Variant[]> = {
 const CLOUD_NAMES: Record<Cloud, string> = { [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure', [Cloud.GCP]: 'Google Cloud' };
 
 function budgetFor(cloud: Cloud, tier: AvailabilityTier, topology: Topology, variant: Variant): FailoverBudget {
-  const p = resolveTier(tier);
+  // The cloud's own defaults under the tier (Google: Cloud DNS checks every 30 s at the fastest), as planService applies them.
+  const p = resolveTier(tier, mergeOverrides(cloudDefaults(cloud), {}));
   const dns: DnsRouting | undefined = variant.routing === RoutingMechanism.DNS
     ? { healthCheck: p.dnsHealthCheck, recordKind: variant.recordKind!, ttlSeconds: p.recordTtlSeconds }
     : undefined;

@@ -22,6 +22,8 @@ export enum ProbeMechanism {
   AZURE_TRAFFIC_MANAGER = 'azure-traffic-manager',
   /** Google Cloud Compute Engine health checks (load balancers, managed instance group autohealing). */
   GCP_HEALTH_CHECK = 'gcp-health-check',
+  /** Google Cloud health checks with source regions: Cloud DNS routing policies on public endpoints. */
+  GCP_DNS_HEALTH_CHECK = 'gcp-dns-health-check',
 }
 
 /** How a probe's timeout must relate to its interval. */
@@ -139,6 +141,20 @@ export const PROBE_LIMITS: Readonly<Record<ProbeMechanism, ProbeLimits>> = {
     // Google publishes no upper bound for the interval; 300 s matches the console's limit.
     docUrl: 'https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks',
     intervalSeconds: { min: 1, max: 300 },
+    timeoutSeconds: { min: 1, max: 300 },
+    timeoutRule: TimeoutRule.AT_MOST_INTERVAL,
+    healthyThreshold: { min: 1, max: 10 },
+    unhealthyThreshold: { min: 1, max: 10 },
+  },
+  [ProbeMechanism.GCP_DNS_HEALTH_CHECK]: {
+    mechanism: ProbeMechanism.GCP_DNS_HEALTH_CHECK,
+    service: 'Google Cloud health check with source regions (Cloud DNS failover)',
+    // healthChecks.sourceRegions: "If any regions are specified, then exactly 3 regions should be
+    // specified ... The checkIntervalSec field must be at least 30. The health check cannot be used
+    // with BackendService nor with managed instance group auto-healing." Cloud DNS checks public
+    // endpoints only with such a check (https://cloud.google.com/dns/docs/routing-policies-overview).
+    docUrl: 'https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks',
+    intervalSeconds: { min: 30, max: 300 },
     timeoutSeconds: { min: 1, max: 300 },
     timeoutRule: TimeoutRule.AT_MOST_INTERVAL,
     healthyThreshold: { min: 1, max: 10 },

@@ -16,6 +16,8 @@ import { CLOUD_FACTS, PROBE_LIMITS, ProbeMechanism } from './cloud-limits';
 import { Validator } from './errors';
 import { DnsHealthCheck, HealthProbe } from './health-probe';
 import { FailoverTargets, RoutingMechanism } from './tiers';
+import type { TierOverrides } from './tiers';
+import type { NumberRange } from './errors';
 
 export enum Cloud {
   AWS = 'aws',
@@ -144,9 +146,11 @@ export const ASSUMPTIONS = {
       seconds: 30,
       source: TermSource.ASSUMED,
       detail:
-        'Memorystore for Redis Standard tier fails over to its replica; "the instance is unavailable for a few '
-        + 'seconds". No upper bound is documented: assumed 30 s.',
-      docUrl: 'https://cloud.google.com/memorystore/docs/redis/high-availability-for-memorystore-for-redis',
+        'Memorystore for Valkey with at least one replica per shard fails over automatically ("Replicas provide '
+        + 'automatic failover during planned maintenance and unexpected shard failure"); Memorystore for Redis '
+        + 'Standard tier says "the instance is unavailable for a few seconds". Neither documents an upper bound: '
+        + 'assumed 30 s.',
+      docUrl: 'https://cloud.google.com/memorystore/docs/valkey/ha-and-replicas',
     },
   },
   cacheCrossRegionPromotion: {
@@ -156,6 +160,14 @@ export const ASSUMPTIONS = {
       + 'FailoverGlobalReplicationGroup. AWS documents no completion time (its disaster-recovery workshop '
       + 'quotes an RTO of 1 minute): assumed 60 s after the call.',
     docUrl: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/Redis-Global-Datastores-Getting-Started.html',
+  },
+  memorystoreSwitchover: {
+    seconds: 120,
+    detail:
+      'Memorystore for Valkey cross-region replication is single-writer; Google never switches over by itself: '
+      + 'the library\'s promoter calls the switchover of the chosen secondary instance. Google documents no '
+      + 'completion time for a switchover: assumed 120 s after the call.',
+    docUrl: 'https://cloud.google.com/memorystore/docs/valkey/about-cross-region-replication',
   },
   route53AlarmPolling: {
     seconds: 30,
@@ -244,8 +256,20 @@ const LB_MECHANISM: Record<Cloud, ProbeMechanism> = {
 const DNS_MECHANISM: Record<Cloud, ProbeMechanism> = {
   [Cloud.AWS]: ProbeMechanism.AWS_ROUTE53_HEALTH_CHECK,
   [Cloud.AZURE]: ProbeMechanism.AZURE_TRAFFIC_MANAGER,
-  [Cloud.GCP]: ProbeMechanism.GCP_HEALTH_CHECK,
+  // Cloud DNS checks public endpoints with a health check that has source regions: interval >= 30 s.
+  [Cloud.GCP]: ProbeMechanism.GCP_DNS_HEALTH_CHECK,
 };
+
+/**
+ * Settings a cloud imposes under the user's overrides. Google: Cloud DNS checks public endpoints with a
+ * health check that has source regions, whose interval must be at least 30 s (PROBE_LIMITS
+ * gcp-dns-health-check); its timeout defaults to Google's 5 s.
+ */
+export function cloudDefaults(cloud: Cloud): TierOverrides {
+  if (cloud !== Cloud.GCP) return {};
+  const limits = PROBE_LIMITS[ProbeMechanism.GCP_DNS_HEALTH_CHECK];
+  return { dnsHealthCheck: { requestIntervalSeconds: (limits.intervalSeconds as NumberRange).min, timeoutSeconds: 5 } };
+}
 
 /** The probing mechanism a cloud's load balancer uses. */
 export function loadBalancerMechanism(cloud: Cloud): ProbeMechanism {

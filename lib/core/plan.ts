@@ -10,6 +10,8 @@ import {
   dnsMechanism, loadBalancerMechanism,
 } from './failover-budget';
 import { validateDnsHealthCheck } from './health-probe';
+import { cloudDefaults } from './failover-budget';
+import { mergeOverrides } from './tiers';
 import { PROBE_LIMITS, ProbeMechanism } from './cloud-limits';
 
 import { AvailabilityTier, RoutingMechanism, TierOverrides, TierProfile, resolveTier } from './tiers';
@@ -48,7 +50,7 @@ export interface ServicePlan {
 /** Resolves and validates a whole service plan; throws McpHaValidationError listing every problem. */
 export function planService(input: ServicePlanInput): ServicePlan {
   const v = new Validator({ constructPath: input.constructPath, isUnresolved: input.isUnresolved });
-  const profile = resolveTier(input.tier, input.overrides, v);
+  const profile = resolveTier(input.tier, mergeOverrides(cloudDefaults(input.cloud), input.overrides ?? {}), v);
   profile.healthProbe.validateFor(loadBalancerMechanism(input.cloud), v.nested('healthCheck'));
 
   const routing = profile.defaultRouting;
