@@ -13,7 +13,7 @@
  * 80-100 %, weekend 60-80 %, holiday/maintenance 40-60 %).
  */
 import { Validator } from './errors';
-import { ianaTimeZoneExists, observesDaylightSaving } from './timezones';
+import { daylightSavingWallRanges, ianaTimeZoneExists, mergeWallRanges, observesDaylightSaving } from './timezones';
 
 /** A day of the week (values are the cron day names). */
 export enum Weekday {
@@ -676,18 +676,22 @@ function validateSchedule(v: Validator, props: ScalingScheduleProps): Int16Array
   const weeklyProps = windows.map((w) => ({ name: w.name, times: w.times, minPercent: w.minPercent, maxPercent: w.maxPercent }));
   const weekly = computeTransitions(cover, weeklyProps, [], props.timeZone);
 
-  // Daylight saving: wall times 01:00-02:59 are skipped or repeated on change days.
+  // Daylight saving: wall times skipped or repeated on change days. 01:00-02:59 covers the usual
+  // rules (North America, Europe, Australia) whatever the year; the zone's own changes this year and
+  // next are added (midnight in America/Santiago, America/Havana, Africa/Cairo; 23:00 in America/Nuuk...).
   if (timeZoneValid && observesDaylightSaving(props.timeZone)) {
+    const unsafe = mergeWallRanges([{ start: 60, end: 180 }, ...daylightSavingWallRanges(props.timeZone)]);
+    const unsafeText = unsafe.map((r) => `${formatMinuteOfDay(r.start)}-${formatMinuteOfDay(r.end - 1)}`).join(' and ');
     for (const t of weekly) {
       const minuteOfDay = t.hour * 60 + t.minute;
-      if (minuteOfDay < 60 || minuteOfDay >= 180) continue;
+      if (!unsafe.some((r) => minuteOfDay >= r.start && minuteOfDay < r.end)) continue;
       const windowIndex = windows.findIndex((w) => w.name === t.windowName);
       const timesIndex = windows[windowIndex].times.findIndex((x) => parseTime(x.start, false) === minuteOfDay);
       const prop = timesIndex >= 0 ? `windows[${windowIndex}].times[${timesIndex}].start` : `windows[${windowIndex}].times`;
       v.add(
         prop,
         formatMinuteOfDay(minuteOfDay),
-        `a window boundary outside 01:00-02:59: ${props.timeZone} observes daylight saving time, and on change days ` +
+        `a window boundary outside ${unsafeText}: ${props.timeZone} observes daylight saving time, and on change days ` +
           `those wall-clock times are skipped or repeated, so a scheduled action there fires zero or two times`,
       );
     }

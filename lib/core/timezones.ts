@@ -317,3 +317,72 @@ export function observesDaylightSaving(timeZone: string, year: number = new Date
   const july = utcOffsetMinutes(timeZone, new Date(Date.UTC(year, 6, 1, 12)));
   return january !== july;
 }
+
+/** A range of local wall-clock minutes of the day, [start, end), 0 <= start < end <= 1440. */
+export interface WallMinuteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+const dstRangeCache = new Map<string, WallMinuteRange[]>();
+
+/**
+ * The local wall-clock minutes of the day that `timeZone` skips or repeats on its
+ * daylight-saving change days in `years` (read from the runtime's time zone data):
+ * spring forward skips [local time of the change, + the shift); fall back repeats
+ * [local time after the change, + the shift). Most zones change at 01:00, 02:00 or
+ * 03:00, but not all: America/Santiago, America/Havana, Africa/Cairo and
+ * Atlantic/Azores change at midnight, America/Nuuk at 23:00, Pacific/Chatham at
+ * 02:45, Australia/Lord_Howe by 30 minutes. Sorted and merged; ranges that cross
+ * midnight are split. Empty for a zone without daylight saving time.
+ * @default years - the current year and the next
+ */
+export function daylightSavingWallRanges(timeZone: string, years?: readonly number[]): WallMinuteRange[] {
+  const thisYear = new Date().getUTCFullYear();
+  const ys = years ?? [thisYear, thisYear + 1];
+  const key = `${timeZone}|${ys.join(',')}`;
+  const cached = dstRangeCache.get(key);
+  if (cached) return cached;
+  const raw: WallMinuteRange[] = [];
+  const step = 12 * 3_600_000; // no zone changes its offset twice within 12 hours
+  for (const year of ys) {
+    let t = Date.UTC(year, 0, 1);
+    let before = utcOffsetMinutes(timeZone, new Date(t));
+    for (const end = Date.UTC(year + 1, 0, 1); t < end; t += step) {
+      const after = utcOffsetMinutes(timeZone, new Date(t + step));
+      if (after === before) continue;
+      // The first minute with the new offset, by bisection between t and t + step.
+      let lo = t;
+      let hi = t + step;
+      while (hi - lo > 60_000) {
+        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+        if (utcOffsetMinutes(timeZone, new Date(mid)) === before) lo = mid;
+        else hi = mid;
+      }
+      const changeMinute = Math.floor(hi / 60_000);
+      const startWall = changeMinute + Math.min(before, after); // local wall minute (since the epoch) where the gap or overlap starts
+      const length = Math.abs(after - before);
+      const start = ((startWall % MINUTES_PER_DAY) + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+      if (start + length <= MINUTES_PER_DAY) raw.push({ start, end: start + length });
+      else raw.push({ start, end: MINUTES_PER_DAY }, { start: 0, end: start + length - MINUTES_PER_DAY });
+      before = after;
+    }
+  }
+  const merged = mergeWallRanges(raw);
+  dstRangeCache.set(key, merged);
+  return merged;
+}
+
+const MINUTES_PER_DAY = 1440;
+
+/** Sorts and merges overlapping or touching ranges. */
+export function mergeWallRanges(ranges: readonly WallMinuteRange[]): WallMinuteRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const out: WallMinuteRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end) out[out.length - 1] = { start: last.start, end: Math.max(last.end, r.end) };
+    else out.push({ ...r });
+  }
+  return out;
+}
