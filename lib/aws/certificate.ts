@@ -19,7 +19,7 @@
  *   CertificateArn) at `warningDays`, and an alarm on the function's errors, which
  *   fires on the first failed rotation, `ttlDays - rotationDays` days before expiry.
  */
-import { CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -36,6 +36,7 @@ import { Construct } from 'constructs';
 import { VaultAuthMethod, VaultCertificatePolicy, resolveVaultCertificatePolicy } from '../core/certificate';
 import type { HandlerConfig } from './certificate-handler';
 import { CompliancePack, acknowledgeDefaultPolicy, acknowledgePackRule } from './private/compliance';
+import { TrustedCa } from './mcp-probe';
 import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps, libraryHandlerDir } from './private/handler-function';
 import { addWarnings, validatorFor } from './validation';
 
@@ -227,6 +228,25 @@ export class VaultIssuedCertificate extends Construct {
   public readonly policy: VaultCertificatePolicy;
   /** The value of the `mcp-ha:certificate` tag on the ACM certificate. */
   public readonly tagValue: string;
+  /**
+   * The SSM parameter (this stack's region) the function writes the CA chain Vault
+   * returned into, at every issuance and rotation, and deletes with the certificate.
+   */
+  public readonly caParameterName: string;
+  /**
+   * The CA that functions calling the service must trust (clients of a private PKI):
+   * give it to `McpProbe` (`trustedCa`) and to anything else that calls the service.
+   */
+  public readonly trustedCa: TrustedCa;
+
+  /**
+   * The private CA behind `certificate` when a VaultIssuedCertificate created it
+   * (e.g. the certificate a topology's `McpCertificate.vault(...)` bound), else undefined
+   * (a public certificate needs no extra trust).
+   */
+  public static trustedCaOf(certificate: acm.ICertificate): TrustedCa | undefined {
+    return TRUSTED_CA_BY_CERTIFICATE.get(certificate);
+  }
 
   constructor(scope: Construct, id: string, props: VaultIssuedCertificateProps) {
     super(scope, id);
@@ -268,6 +288,9 @@ export class VaultIssuedCertificate extends Construct {
 
     const stack = Stack.of(this);
     this.tagValue = tagValueFor(this);
+    this.caParameterName = Token.isUnresolved(stack.stackName)
+      ? `/mcp-ha/vault-ca/${this.node.addr}`
+      : `/mcp-ha/${stack.stackName}/${this.node.addr}/ca-chain`;
 
     // Logs, encrypted; the role, writing only them until the statements below.
     const basics = createFunctionBasics(this, {
@@ -317,6 +340,12 @@ export class VaultIssuedCertificate extends Construct {
       conditions: { StringEquals: { [`aws:ResourceTag/${CERTIFICATE_TAG_KEY}`]: this.tagValue } },
     }));
     auth.tokenSecret?.grantRead(this.role);
+    // The CA parameter: written at each issuance, deleted with the certificate.
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'WriteCaParameter',
+      actions: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: this.caParameterName.slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME })],
+    }));
 
     this.handler = new lambda.Function(this, 'Function', {
       ...libraryFunctionProps(libraryHandlerDir('certificate-handler'), basics),
@@ -363,6 +392,7 @@ export class VaultIssuedCertificate extends Construct {
       tagValue: this.tagValue,
       retainOnDelete: removalPolicy === RemovalPolicy.RETAIN,
       revokeOnDelete,
+      caParameterName: this.caParameterName,
     };
     const configJson = stack.toJsonString(config);
 
@@ -378,6 +408,9 @@ export class VaultIssuedCertificate extends Construct {
     });
     this.certificateArn = this.resource.ref;
     this.certificate = acm.Certificate.fromCertificateArn(this, 'Certificate', this.certificateArn);
+    // Functions trusting the CA are created after the resource that writes it.
+    this.trustedCa = TrustedCa.fromParameter(this.caParameterName, this.resource);
+    TRUSTED_CA_BY_CERTIFICATE.set(this.certificate, this.trustedCa);
 
     // Rotation: the same function, a 'rotate' event, every rotationDays. The schedule's
     // role is ours (not the stack-wide one aws-scheduler-targets would share).
@@ -439,6 +472,8 @@ export class VaultIssuedCertificate extends Construct {
     }
   }
 }
+
+const TRUSTED_CA_BY_CERTIFICATE = new WeakMap<acm.ICertificate, TrustedCa>();
 
 /** How cdk-nag prints a value in a finding: a pseudo parameter as `<AWS::...>`. */
 function nagName(value: string, pseudo: string): string {

@@ -12,7 +12,7 @@
  * alarm-based health checks require. A run that cannot happen (throttled, crashed)
  * emits nothing; the alarm treats missing data as breaching.
  */
-import { Duration, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -22,18 +22,100 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
+import { countPemCertificates } from '../core/certificate';
+import { Validator } from '../core/errors';
 import { BudgetTerm, mcpProbeTerms } from '../core/failover-budget';
 import { acknowledgeControl } from './private/compliance';
 import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps, libraryHandlerDir } from './private/handler-function';
 import { validatorFor } from './validation';
 import { ENV } from './mcp-probe-handler';
+import { TRUST_ENV } from './mcp-probe-handler/trust';
 
 /** CloudWatch refuses custom namespaces that start with this prefix. */
 const RESERVED_NAMESPACE_PREFIX = 'AWS/';
 /** The function stops waiting on the server after `probeTimeout`; this leaves room for the token fetch and the DELETE. */
 const FUNCTION_HEADROOM_SECONDS = 10;
 const MAX_PROBE_TIMEOUT_SECONDS = 40;
+
+/**
+ * Lambda's environment variables hold 4 KB in all
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html); an
+ * inline CA leaves about 1 KB for the function's other variables.
+ */
+export const MAX_INLINE_CA_PEM_CHARS = 3072;
+
+/**
+ * The CA a function must trust, besides the public roots, to call the service's
+ * own HTTPS endpoint: needed when the service's certificate comes from a private
+ * CA (e.g. `McpCertificate.vault`). Public certificates need none.
+ */
+export class TrustedCa {
+  /**
+   * PEM CA certificate(s), rendered into the function's environment (at most
+   * MAX_INLINE_CA_PEM_CHARS characters; use `fromParameter` for a longer chain).
+   */
+  public static fromPem(pem: string): TrustedCa {
+    return new TrustedCa(pem, undefined);
+  }
+
+  /**
+   * An SSM String parameter (in the function's region and account) holding the PEM,
+   * read at run time and kept 5 minutes by a warm function, and read again at once when
+   * a TLS verification fails. `VaultIssuedCertificate.trustedCa` is one: its function
+   * writes the chain Vault returns at every issuance and rotation.
+   *
+   * @param dependency what writes the parameter: the functions trusting it are created after it
+   */
+  public static fromParameter(parameterName: string, dependency?: IDependable): TrustedCa {
+    return new TrustedCa(undefined, parameterName, dependency);
+  }
+
+  private constructor(
+    /** The PEM (fromPem). */
+    public readonly pem: string | undefined,
+    /** The parameter's name (fromParameter). */
+    public readonly parameterName: string | undefined,
+    private readonly dependency?: IDependable,
+  ) {}
+
+  /** Adds this source's problems to `v` under `prop`. */
+  public validate(v: Validator, prop: string): void {
+    if (this.pem !== undefined && !Token.isUnresolved(this.pem)) {
+      const pem = this.pem;
+      if (/PRIVATE KEY-----/.test(pem)) {
+        v.add(prop, '(a PEM containing a private key; not shown)', 'CA certificates only ("-----BEGIN CERTIFICATE-----" blocks): a private key must never be put in a template');
+      } else {
+        v.check(countPemCertificates(pem) > 0, prop, `${pem.slice(0, 40)}...`,
+          'TrustedCa.fromPem(...) with one or more PEM certificates ("-----BEGIN CERTIFICATE-----" ... "-----END CERTIFICATE-----") and nothing else');
+        v.check(pem.length <= MAX_INLINE_CA_PEM_CHARS, prop, `TrustedCa.fromPem(${pem.length} characters)`,
+          `at most ${MAX_INLINE_CA_PEM_CHARS} characters (Lambda environment variables hold 4 KB in all); put a longer chain in an SSM parameter and use TrustedCa.fromParameter`);
+      }
+    }
+    if (this.parameterName !== undefined && !Token.isUnresolved(this.parameterName)) {
+      v.check(/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(this.parameterName) && !/^\/?(aws|ssm)/i.test(this.parameterName), prop,
+        `TrustedCa.fromParameter('${this.parameterName}')`, 'an SSM parameter name: letters, digits, _ . - / (at most 1011), not starting with aws or ssm');
+    }
+  }
+
+  /** Gives `fn` the CA: its environment variables, read access to the parameter, and the order of creation. */
+  public bind(fn: lambda.Function): void {
+    if (this.pem !== undefined) {
+      fn.addEnvironment(TRUST_ENV.pem, this.pem);
+      return;
+    }
+    const name = this.parameterName!;
+    fn.addEnvironment(TRUST_ENV.parameter, name);
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter'],
+      resources: [Stack.of(fn).formatArn({
+        service: 'ssm', resource: 'parameter', resourceName: Token.isUnresolved(name) ? name : name.replace(/^\//, ''),
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      })],
+    }));
+    if (this.dependency) fn.node.addDependency(this.dependency);
+  }
+}
 
 export interface McpProbeProps {
   /**
@@ -99,6 +181,14 @@ export interface McpProbeProps {
   readonly tokenCacheDuration?: Duration;
 
   /**
+   * The CA to trust besides the public roots, when the endpoint's certificate comes
+   * from a private CA (a Vault PKI). Without it such an endpoint never passes: the
+   * probe checks TLS as clients do.
+   * @default - the runtime's public roots only
+   */
+  readonly trustedCa?: TrustedCa;
+
+  /**
    * Run the function in this VPC (for an internal endpoint).
    * @default - not in a VPC: the public endpoint is probed from outside, as clients reach it
    */
@@ -153,6 +243,8 @@ export class McpProbe extends Construct {
   public readonly latencyMetric: cloudwatch.Metric;
   /** Tools listed by a successful run, Minimum. */
   public readonly toolCountMetric: cloudwatch.Metric;
+  /** The private CA the probe trusts besides the public roots, if any. */
+  public readonly trustedCa?: TrustedCa;
   /** Fires after `evaluationPeriods` failed (or missing) runs in a row. */
   public readonly alarm: cloudwatch.Alarm;
   /** Seconds between runs (also the alarm period). */
@@ -205,6 +297,7 @@ export class McpProbe extends Construct {
     v.check(props.vpcSubnets === undefined || props.vpc !== undefined, 'vpcSubnets', props.vpcSubnets, 'only together with vpc');
     v.check(props.securityGroups === undefined || props.vpc !== undefined, 'securityGroups', props.securityGroups?.length ?? props.securityGroups,
       'only together with vpc');
+    props.trustedCa?.validate(v, 'trustedCa');
     v.throwIfInvalid();
 
     this.scheduleSeconds = scheduleSeconds;
@@ -252,6 +345,8 @@ export class McpProbe extends Construct {
     });
     acknowledgeTracing(this.role);
     props.authTokenSecret?.grantRead(this.role);
+    props.trustedCa?.bind(this.function);
+    this.trustedCa = props.trustedCa;
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Runs the MCP probe of ${Token.isUnresolved(endpointName) ? 'the endpoint' : endpointName} every ${scheduleSeconds / 60} minute(s)`.slice(0, 512),

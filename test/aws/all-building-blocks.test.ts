@@ -61,7 +61,8 @@ new McpMonitoring(stack, 'Monitoring', {
   cache: { replicationGroupId: cache.replicationGroupId }, probe,
 });
 new McpCachePromotion(stack, 'CachePromotion', {
-  globalReplicationGroupId: 'ldgnf-mcp', primaryRegion: 'us-east-1', trigger: probe.alarm,
+  globalReplicationGroupId: 'ldgnf-mcp', primaryRegion: 'us-east-1', primarySuccessMetric: probe.successMetric,
+  primaryHealthUrl: 'https://us-east-1.mcp.example.com/health/ready',
   candidates: { 'us-west-2': { replicationGroupId: cache.replicationGroupId, healthUrl: 'https://us-west-2.mcp.example.com/health/ready' } },
 });
 const alarmsStack = new Stack(app, 'HealthCheckAlarms', { env: { account: '111111111111', region: 'us-east-1' } });

@@ -1,45 +1,163 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { McpCachePromotion, McpCachePromotionProps } from '../../lib/aws/cache-promotion';
+import { TrustedCa } from '../../lib/aws/mcp-probe';
 import { testApp } from '../support/app';
+
+const SUCCESS = new cloudwatch.Metric({
+  namespace: 'McpHa/Probe', metricName: 'Success', dimensionsMap: { Endpoint: 'mcp-us-east-1.example.com' },
+  statistic: cloudwatch.Stats.MINIMUM, period: Duration.minutes(1),
+});
 
 function build(overrides: Partial<McpCachePromotionProps> = {}, region = 'eu-west-1') {
   const app = testApp();
   const stack = new Stack(app, 'Secondary', { env: { account: '111111111111', region } });
-  const trigger = new cloudwatch.Alarm(stack, 'PrimaryDown', {
-    metric: new cloudwatch.Metric({ namespace: 'McpHa/Probe', metricName: 'Success' }), threshold: 1, evaluationPeriods: 5,
-    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-  });
   const promotion = new McpCachePromotion(stack, 'Promotion', {
     globalReplicationGroupId: 'ldgnf-mcp-global',
     primaryRegion: 'us-east-1',
+    primaryHealthUrl: 'https://mcp-us-east-1.example.com/health/ready',
     candidates: {
       'eu-west-1': { replicationGroupId: 'mcp-eu', healthUrl: 'https://eu.mcp.example.com/health/ready' },
       'ap-southeast-2': { replicationGroupId: 'mcp-ap', healthUrl: 'https://ap.mcp.example.com/health/ready' },
     },
-    trigger,
+    primarySuccessMetric: SUCCESS,
+    extendedOutage: Duration.minutes(5),
     ...overrides,
   });
   return { app, stack, promotion, template: Template.fromStack(stack) };
 }
 
-const { app, stack, template } = build();
+type Props = Record<string, unknown>;
+function resources(template: Template, type: string): [string, Props][] {
+  return Object.entries(template.findResources(type)).map(([id, r]) => [id, r.Properties as Props]);
+}
+
+/**
+ * CloudWatch's evaluation of an M-out-of-N alarm over the last N periods
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-evaluating-missing-data):
+ * missing points count as breaching or not as TreatMissingData says; with
+ * `missing`/`ignore` only present points are evaluated and all-missing keeps the state.
+ */
+function entersAlarm(alarm: Props, points: (number | undefined)[]): boolean {
+  const n = Number(alarm.EvaluationPeriods);
+  const m = Number(alarm.DatapointsToAlarm ?? n);
+  const threshold = Number(alarm.Threshold);
+  const breaches = (x: number) => ({
+    LessThanThreshold: x < threshold, LessThanOrEqualToThreshold: x <= threshold,
+    GreaterThanThreshold: x > threshold, GreaterThanOrEqualToThreshold: x >= threshold,
+  } as Record<string, boolean>)[String(alarm.ComparisonOperator)];
+  const window = points.slice(-n);
+  const missing = String(alarm.TreatMissingData ?? 'missing');
+  let count = 0;
+  for (const p of window) {
+    if (p === undefined) count += missing === 'breaching' ? 1 : 0;
+    else count += breaches(p) ? 1 : 0;
+  }
+  return count >= m;
+}
+
+const { app, stack, promotion, template } = build();
+const [, triggerProps] = resources(template, 'AWS::CloudWatch::Alarm').find(([, p]) => p.MetricName === 'Success')!;
+const [fnId, fnProps] = resources(template, 'AWS::Lambda::Function').find(([, p]) => (p.Environment as Props | undefined) !== undefined)!;
+const env = (fnProps.Environment as { Variables: Record<string, unknown> }).Variables;
 
 describe('McpCachePromotion', () => {
   test('snapshot of the default configuration', () => {
     expect(template.toJSON()).toMatchSnapshot();
   });
 
-  test('runs when the trigger alarm enters ALARM', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: {
-        source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'],
-        resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('PrimaryDown'), 'Arn'] }],
-        detail: { state: { value: ['ALARM'] } },
-      },
-      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2 } })],
+  describe('the trigger does not fire by mistake', () => {
+    test('a watcher that stops reporting (missing data for the whole window) does not promote', () => {
+      expect(entersAlarm(triggerProps, Array(10).fill(undefined))).toBe(false);
+      // Nor do gaps among failures: 4 failed runs and one missed run are not 5 minutes of outage.
+      expect(entersAlarm(triggerProps, [0, 0, undefined, 0, 0])).toBe(false);
+    });
+
+    test('the primary failing for the extended-outage time (5 x 60 s) promotes; 4 minutes do not', () => {
+      expect(entersAlarm(triggerProps, [0, 0, 0, 0, 0])).toBe(true);
+      expect(entersAlarm(triggerProps, [1, 0, 0, 0, 0])).toBe(false);
+      expect(promotion.triggerSeconds).toBe(300);
+    });
+
+    test('the extended outage rounds up to whole periods of the metric', () => {
+      const p = build({ extendedOutage: Duration.seconds(150) }).promotion;
+      expect(p.triggerSeconds).toBe(180);
+    });
+
+    test('refuses a given trigger alarm that treats missing data as breaching', () => {
+      const app2 = testApp();
+      const s = new Stack(app2, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const trigger = new cloudwatch.Alarm(s, 'PrimaryDown', {
+        metric: SUCCESS, threshold: 1, evaluationPeriods: 5, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+      expect(() => new McpCachePromotion(s, 'P', {
+        globalReplicationGroupId: 'g', primaryRegion: 'us-east-1', primaryHealthUrl: 'https://us/ready', trigger,
+        candidates: { 'eu-west-1': { replicationGroupId: 'x', healthUrl: 'https://eu/ready' } },
+      })).toThrow(/S\/P: 1 invalid setting\s+- trigger: got "S\/PrimaryDown \(TreatMissingData: breaching\)"; allowed: an alarm whose missing data is not breaching/);
+    });
+  });
+
+  test('the function re-checks the primary\'s health URL before acting and knows the candidates in order', () => {
+    expect(env.PRIMARY_HEALTH_URL).toBe('https://mcp-us-east-1.example.com/health/ready');
+    expect(env.RECHECK_ATTEMPTS).toBe('3');
+    expect(env.PRIMARY_REGION).toBe('us-east-1');
+    expect(JSON.parse(String(env.CANDIDATES)).map((c: { region: string }) => c.region)).toEqual(['eu-west-1', 'ap-southeast-2']);
+    expect(fnProps.ReservedConcurrentExecutions).toBe(1);
+    expect(fnProps.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  describe('a skipped promotion is retried and never silent', () => {
+    test('the trigger rule runs the function on the transition into ALARM, with retries and a dead-letter queue', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: {
+          source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'],
+          resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('PromotionTrigger'), 'Arn'] }],
+          detail: { state: { value: ['ALARM'] } },
+        },
+        Targets: [Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 4 }),
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } },
+        })],
+      });
+    });
+
+    test('a schedule runs it every minute (it acts only while the trigger is in ALARM: DescribeAlarms on that alarm only)', () => {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'rate(1 minute)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+      });
+      expect(env.TRIGGER_ALARM_NAME).toEqual({ Ref: expect.stringMatching(/^PromotionTrigger/) });
+      const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      expect(statements.filter((s: { Action: unknown }) => s.Action === 'cloudwatch:DescribeAlarms'))
+        .toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [expect.stringMatching(/PromotionTrigger/), 'Arn'] } })]);
+    });
+
+    test('Lambda retries a blocked run twice, then dead-letters it to the encrypted, TLS-only queue', () => {
+      expect(fnProps.DeadLetterConfig).toEqual({ TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] } });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+      template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+      // EventBridge may write to the queue (the rule targets' dead letters).
+      expect(JSON.stringify(template.findResources('AWS::SQS::QueuePolicy'))).toContain('events.amazonaws.com');
+    });
+
+    test('alarms: blocked for 3 minutes, failing for 3 minutes, a trigger EventBridge could not deliver, a dead-lettered event', () => {
+      const alarms = resources(template, 'AWS::CloudWatch::Alarm').map(([, p]) => p);
+      const by = (name: string) => alarms.find((a) => a.MetricName === name)!;
+      expect(entersAlarm(by('Blocked'), [1, 1, 1])).toBe(true);
+      expect(entersAlarm(by('Blocked'), [1, undefined, 1])).toBe(false);
+      expect(entersAlarm(by('Errors'), [1, 1, 1])).toBe(true);
+      expect(by('Blocked').AlarmDescription).toMatch(/cannot act .* promote a secondary by hand/);
+      expect(entersAlarm(by('FailedInvocations'), [1])).toBe(true);
+      expect(by('FailedInvocations').Dimensions).toEqual([{ Name: 'RuleName', Value: { Ref: expect.stringMatching(/PromotionTriggerRule/) } }]);
+      expect(entersAlarm(by('ApproximateNumberOfMessagesVisible'), [1])).toBe(true);
+      expect(promotion.alarms).toHaveLength(4);
     });
   });
 
@@ -53,21 +171,13 @@ describe('McpCachePromotion', () => {
     expect(statements.every((s: { Action: string | string[] }) => ![s.Action].flat().some((a) => a.includes('*')))).toBe(true);
   });
 
-  test('the function knows the datastore, the failed region and the candidates in order', () => {
-    const fn = Object.values(template.findResources('AWS::Lambda::Function'))
-      .find((f) => f.Properties.Environment?.Variables?.GLOBAL_REPLICATION_GROUP_ID)!;
-    const env = fn.Properties.Environment.Variables;
-    expect(env.PRIMARY_REGION).toBe('us-east-1');
-    expect(JSON.parse(env.CANDIDATES).map((c: { region: string }) => c.region)).toEqual(['eu-west-1', 'ap-southeast-2']);
-    expect(fn.Properties.ReservedConcurrentExecutions).toBe(1);
-    expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
-  });
-
-  test('a failed promotion raises its own alarm', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmDescription: Match.stringLikeRegexp('promote a secondary by hand'),
-    });
+  test('with a private CA the health checks trust it (the parameter the certificate function writes)', () => {
+    const { template: t } = build({ trustedCa: TrustedCa.fromParameter('/mcp-ha/S/abc/ca-chain') });
+    const fn = resources(t, 'AWS::Lambda::Function').find(([, p]) => (p.Environment as Props | undefined) !== undefined)![1];
+    expect((fn.Environment as { Variables: Props }).Variables.MCP_TRUSTED_CA_PARAMETER).toBe('/mcp-ha/S/abc/ca-chain');
+    const statements = Object.values(t.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const read = statements.find((s: { Action: unknown }) => s.Action === 'ssm:GetParameter');
+    expect(JSON.stringify(read.Resource)).toContain(':parameter/mcp-ha/S/abc/ca-chain');
   });
 
   test('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
@@ -80,8 +190,16 @@ describe('McpCachePromotion', () => {
     ['no candidate', { candidates: {} }, 'eu-west-1', /candidates: got \[\]; allowed: at least one secondary region/],
     ['an http health URL', { candidates: { 'eu-west-1': { replicationGroupId: 'x', healthUrl: 'http://eu/health' } } }, 'eu-west-1',
       /candidates\.eu-west-1\.healthUrl: got "http:\/\/eu\/health"; allowed: an https:\/\/ URL/],
+    ['an http primary health URL', { primaryHealthUrl: 'http://us/ready' }, 'eu-west-1',
+      /primaryHealthUrl: got "http:\/\/us\/ready"; allowed: an https:\/\/ URL of the primary region's readiness path/],
     ['the primary as a candidate', { candidates: { 'us-east-1': { replicationGroupId: 'x', healthUrl: 'https://a/b' } } }, 'eu-west-1',
       /candidates\.us-east-1: got "us-east-1"; allowed: secondary regions only/],
+    ['neither a metric nor a trigger', { primarySuccessMetric: undefined, extendedOutage: undefined }, 'eu-west-1',
+      /trigger: got undefined; allowed: exactly one of trigger and primarySuccessMetric/],
+    ['a re-check interval of 30 s', { recheckInterval: Duration.seconds(30) }, 'eu-west-1',
+      /recheckInterval: got "30 s"; allowed: whole minutes from 1 to 60/],
+    ['an outage longer than a day', { extendedOutage: Duration.days(2) }, 'eu-west-1',
+      /extendedOutage: got "2 days"; allowed: 1 to 1440 minutes/],
   ])('refuses %s', (_name, overrides, region, message) => {
     expect(() => build(overrides, region)).toThrow(message);
   });

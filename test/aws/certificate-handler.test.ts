@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import {
   ACMClient, DeleteCertificateCommand, DescribeCertificateCommand, ImportCertificateCommand,
 } from '@aws-sdk/client-acm';
@@ -193,6 +194,26 @@ describe('Update and rotation re-import into the same ARN', () => {
     expect(logLines.filter((l) => l.includes('certificate-reimported'))).toHaveLength(2);
   });
 
+  test('every issuance writes the CA chain Vault returned to the CA parameter, and that chain verifies the imported certificate', async () => {
+    // GIVEN
+    acmMock.on(ImportCertificateCommand).resolves({ CertificateArn: ARN });
+    const written: [string, string][] = [];
+    const caParameters = { put: async (n: string, v: string) => { written.push([n, v]); }, delete: async () => undefined };
+    // WHEN
+    await handleEvent({ action: 'rotate', certificateArn: ARN, config: config({ caParameterName: '/mcp-ha/T/x/ca-chain' }) }, deps({ caParameters }));
+    // THEN
+    expect(written.map(([n]) => n)).toEqual(['/mcp-ha/T/x/ca-chain']);
+    const leaf = new X509Certificate(Buffer.from(importInputs()[0].Certificate as Uint8Array).toString('utf8'));
+    expect(leaf.verify(new X509Certificate(written[0][1]).publicKey)).toBe(true);
+  });
+
+  test('a CA parameter that cannot be written fails the run, naming the parameter', async () => {
+    acmMock.on(ImportCertificateCommand).resolves({ CertificateArn: ARN });
+    const caParameters = { put: async () => { throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }); }, delete: async () => undefined };
+    await expect(handleEvent({ action: 'rotate', certificateArn: ARN, config: config({ caParameterName: '/p' }) }, deps({ caParameters })))
+      .rejects.toThrow(/writing the CA chain to SSM parameter \/p failed: AccessDeniedException: not authorized/);
+  });
+
   test('rotate event with something other than an ACM ARN is refused', async () => {
     await expect(handleEvent({ action: 'rotate', certificateArn: 'not-an-arn', config: config() }, deps()))
       .rejects.toThrow(/rotation: "not-an-arn" is not an ACM certificate ARN/);
@@ -208,6 +229,15 @@ describe('Delete', () => {
     // THEN
     expect(acmMock.commandCalls(DeleteCertificateCommand).map((c) => c.args[0].input.CertificateArn)).toEqual([ARN]);
     expect(vault.requests).toEqual([]);
+  });
+
+  test('deletes the CA parameter with the certificate, keeps it with retainOnDelete', async () => {
+    acmMock.on(DeleteCertificateCommand).resolves({});
+    const deleted: string[] = [];
+    const caParameters = { put: async () => undefined, delete: async (n: string) => { deleted.push(n); } };
+    await handleEvent(cfnEvent('Delete', config({ caParameterName: '/p' }), ARN), deps({ caParameters }));
+    await handleEvent(cfnEvent('Delete', config({ caParameterName: '/q', retainOnDelete: true }), ARN), deps({ caParameters }));
+    expect(deleted).toEqual(['/p']);
   });
 
   test('retainOnDelete keeps the certificate', async () => {

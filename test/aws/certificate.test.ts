@@ -1,6 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { testApp } from '../support/app';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -116,10 +117,25 @@ describe('VaultIssuedCertificate defaults', () => {
       tagValue: 'Test/Cert',
       retainOnDelete: false,
       revokeOnDelete: false,
+      caParameterName: cert.caParameterName,
     });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/PRIVATE KEY/);
     expect(stack.resolve(cert.certificateArn)).toEqual({ Ref: logicalId(template, 'Custom::VaultIssuedCertificate', 'Cert') });
     expect(cert.policy).toMatchObject({ ttlDays: 45, rotationDays: 30, warningDays: 7, daysLeftAtRotation: 15 });
+  });
+
+  test('the CA chain Vault returns goes to an SSM parameter only this function may write; callers of the service trust it', () => {
+    expect(cert.caParameterName).toMatch(/^\/mcp-ha\/Test\/[0-9a-f]{42}\/ca-chain$/);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const write = statements.filter((st: { Action: unknown }) => JSON.stringify(st.Action).includes('ssm:'));
+    expect(write).toEqual([expect.objectContaining({
+      Action: ['ssm:DeleteParameter', 'ssm:PutParameter'],
+      Resource: `arn:aws:ssm:us-east-1:111111111111:parameter${cert.caParameterName}`,
+    })]);
+    // The certificate a topology binds leads back to this CA; a public certificate has none.
+    const trusted = VaultIssuedCertificate.trustedCaOf(cert.certificate);
+    expect(trusted?.parameterName).toBe(cert.caParameterName);
+    expect(VaultIssuedCertificate.trustedCaOf(acm.Certificate.fromCertificateArn(new Stack(testApp(), 'P'), 'Public', 'arn:aws:acm:us-east-1:111111111111:certificate/x'))).toBeUndefined();
   });
 
   test('CloudFormation invokes the certificate function itself, and waits at most 35 minutes (three 10-minute runs)', () => {
@@ -277,6 +293,7 @@ describe('VaultIssuedCertificate overrides', () => {
       auth: { method: 'token', tokenSecretId: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:vault-token-AbCdEf', tokenJsonField: 'token' },
       retainOnDelete: true,
       revokeOnDelete: false,
+      caParameterName: tokenCert.caParameterName,
     });
     expect(tokenCert.policy.subjectAlternativeNames).toEqual(['mcp.internal.example.com']);
   });

@@ -6,7 +6,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
-import { McpProbe, McpProbeProps } from '../../lib/aws/mcp-probe';
+import { Construct } from 'constructs';
+import { McpProbe, McpProbeProps, TrustedCa } from '../../lib/aws/mcp-probe';
+import { generateTestPki, removeTestPki } from '../support/vault-fake';
 import { mcpProbeTerms } from '../../lib/core/failover-budget';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
@@ -276,5 +278,43 @@ describe('McpProbe bad input', () => {
     const stack = new Stack(testApp(), 'Tok', { env: ENV });
     const param = new CfnParameter(stack, 'Url');
     expect(() => new McpProbe(stack, 'Probe', { url: param.valueAsString, endpointName: 'primary' })).not.toThrow();
+  });
+});
+
+describe('McpProbe trusting a private CA', () => {
+  const CA = generateTestPki();
+  afterAll(() => removeTestPki(CA));
+
+  function synth(trustedCa: TrustedCa) {
+    const stack = new Stack(testApp(), 'Ca', { env: ENV });
+    new McpProbe(stack, 'Probe', { url: URL, trustedCa });
+    return { template: Template.fromStack(stack) };
+  }
+
+  test('an inline CA goes into the function environment', () => {
+    const { template } = synth(TrustedCa.fromPem(CA.tlsCaPem));
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MCP_TRUSTED_CA_PEM: CA.tlsCaPem }) } });
+  });
+
+  test('a CA parameter: the name in the environment, read access to that parameter only, created after its writer', () => {
+    const stack = new Stack(testApp(), 'Ca', { env: ENV });
+    const writer = new Construct(stack, 'Writer');
+    const p = new McpProbe(stack, 'Probe', { url: URL, trustedCa: TrustedCa.fromParameter('/mcp-ha/Ca/x/ca-chain', writer) });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MCP_TRUSTED_CA_PARAMETER: '/mcp-ha/Ca/x/ca-chain' }) } });
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+      Match.objectLike({ Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:us-east-1:111111111111:parameter/mcp-ha/Ca/x/ca-chain' }),
+    ]) } });
+    expect(p.function.node.dependencies).toContain(writer);
+  });
+
+  test.each<[string, () => TrustedCa, RegExp]>([
+    ['not a PEM', () => TrustedCa.fromPem('hello'), /trustedCa: got "hello\.\.\."; allowed: TrustedCa\.fromPem\(\.\.\.\) with one or more PEM certificates/],
+    ['a private key', () => TrustedCa.fromPem(CA.serverKeyPem), /trustedCa: got "\(a PEM containing a private key; not shown\)"; allowed: CA certificates only/],
+    ['a chain too long for the environment', () => TrustedCa.fromPem(CA.tlsCaPem.repeat(6)),
+      /trustedCa: got "TrustedCa\.fromPem\(\d+ characters\)"; allowed: at most 3072 characters \(Lambda environment variables hold 4 KB in all\); .*TrustedCa\.fromParameter/],
+    ['a reserved parameter name', () => TrustedCa.fromParameter('/aws/x'), /trustedCa: got "TrustedCa\.fromParameter\('\/aws\/x'\)"; allowed: an SSM parameter name/],
+  ])('refuses %s', (_n, ca, message) => {
+    expect(() => new McpProbe(new Stack(testApp(), 'Bad', { env: ENV }), 'Probe', { url: URL, trustedCa: ca() })).toThrow(message);
   });
 });

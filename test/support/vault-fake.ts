@@ -66,6 +66,28 @@ export function generateTestPki(): TestPki {
   };
 }
 
+/** A server certificate for 127.0.0.1 issued by an intermediate CA under the PKI's CA (the usual Vault shape: `issuing_ca` is an intermediate). */
+export interface ChainedServerCertificate {
+  /** The intermediate CA (what Vault returns as `issuing_ca`). */
+  readonly intermediatePem: string;
+  /** Leaf then intermediate, as a server (or ACM with the chain) sends them. */
+  readonly certChainPem: string;
+  readonly keyPem: string;
+}
+
+/** Issues, under `pki`'s PKI CA, an intermediate CA and a 127.0.0.1 server certificate signed by it. */
+export function issueChainedServerCertificate(pki: TestPki): ChainedServerCertificate {
+  const dir = pki.dir;
+  fs.writeFileSync(path.join(dir, 'int.ext'), 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n');
+  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/CN=Test PKI Intermediate'], dir);
+  openssl(['x509', '-req', '-in', 'int.csr', '-CA', 'pki-ca.pem', '-CAkey', 'pki-ca.key', '-set_serial', '0x77', '-out', 'int.pem', '-days', '30', '-extfile', 'int.ext'], dir);
+  fs.writeFileSync(path.join(dir, 'chained.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'chained.key', '-out', 'chained.csr', '-subj', '/CN=127.0.0.1'], dir);
+  openssl(['x509', '-req', '-in', 'chained.csr', '-CA', 'int.pem', '-CAkey', 'int.key', '-set_serial', '0x78', '-out', 'chained.pem', '-days', '30', '-extfile', 'chained.ext'], dir);
+  const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
+  return { intermediatePem: read('int.pem'), certChainPem: `${read('chained.pem')}${read('int.pem')}`, keyPem: read('chained.key') };
+}
+
 /** Deletes the generated keys and certificates. */
 export function removeTestPki(pki: TestPki): void {
   fs.rmSync(pki.dir, { recursive: true, force: true });

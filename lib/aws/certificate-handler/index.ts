@@ -68,7 +68,52 @@ export interface HandlerConfig {
   readonly tagValue: string;
   readonly retainOnDelete: boolean;
   readonly revokeOnDelete: boolean;
+  /**
+   * SSM parameter receiving the CA chain Vault returned (`ca_chain`, else `issuing_ca`) at
+   * every issuance: the CA that functions calling the service must trust (TrustedCa.fromParameter).
+   * Deleted with the certificate (unless retained).
+   */
+  readonly caParameterName?: string;
 }
+
+/** Writes and deletes the CA parameter (SSM). */
+export interface CaParameterStore {
+  put(name: string, value: string): Promise<void>;
+  /** Deletes it; a missing parameter is not an error. */
+  delete(name: string): Promise<void>;
+}
+
+/**
+ * The SSM client of the Lambda runtime, loaded by a computed name (neither the bundler
+ * nor the type checker needs it). Tier Intelligent-Tiering: a chain over 4 KB becomes an
+ * advanced parameter (8 KB) instead of failing
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html).
+ */
+export const ssmCaParameterStore: CaParameterStore = {
+  async put(name, value) {
+    const sdkModule = '@aws-sdk/client-ssm';
+    const sdk = (await import(sdkModule)) as {
+      SSMClient: new () => { send(command: unknown): Promise<unknown> };
+      PutParameterCommand: new (input: Record<string, unknown>) => unknown;
+    };
+    await new sdk.SSMClient().send(new sdk.PutParameterCommand({
+      Name: name, Value: value, Type: 'String', Overwrite: true, Tier: 'Intelligent-Tiering',
+      Description: 'CA chain of the Vault-issued certificate (public; written by its certificate function)',
+    }));
+  },
+  async delete(name) {
+    const sdkModule = '@aws-sdk/client-ssm';
+    const sdk = (await import(sdkModule)) as {
+      SSMClient: new () => { send(command: unknown): Promise<unknown> };
+      DeleteParameterCommand: new (input: Record<string, unknown>) => unknown;
+    };
+    try {
+      await new sdk.SSMClient().send(new sdk.DeleteParameterCommand({ Name: name }));
+    } catch (e) {
+      if ((e as Error).name !== 'ParameterNotFound') throw e;
+    }
+  },
+};
 
 /** The rotation schedule's payload. */
 export interface RotateEvent {
@@ -98,6 +143,8 @@ export interface SigningCredentials {
 
 export interface HandlerDependencies {
   readonly acm?: ACMClient;
+  /** @default ssmCaParameterStore */
+  readonly caParameters?: CaParameterStore;
   readonly secretsManager?: SecretsManagerClient;
   readonly credentials?: () => Promise<SigningCredentials>;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -465,6 +512,16 @@ export async function issueAndImport(config: HandlerConfig, certificateArn: stri
   const token = await vaultToken(client, config, deps);
   const issued = await issueCertificate(client, token, config, deps);
   const arn = await importIntoAcm(deps.acm ?? new ACMClient({}), issued, config, certificateArn);
+  if (config.caParameterName && issued.chain) {
+    // After the import: the chain served and the chain trusted change together (a trusting
+    // function that meets a verification failure reads the parameter again).
+    try {
+      await (deps.caParameters ?? ssmCaParameterStore).put(config.caParameterName, issued.chain);
+    } catch (e) {
+      throw new Error(`writing the CA chain to SSM parameter ${config.caParameterName} failed: ${(e as Error).name}: ${(e as Error).message}`
+        + '. The certificate is imported; functions trusting this parameter keep the previous CA until it is written', { cause: e });
+    }
+  }
   const result = { certificateArn: arn, serialNumber: issued.serialNumber, notAfter: issued.notAfter.toISOString() };
   log(deps, { event: certificateArn ? 'certificate-reimported' : 'certificate-imported', ...result });
   return result;
@@ -500,6 +557,7 @@ async function deleteCertificate(config: HandlerConfig, arn: string, deps: Handl
     log(deps, { event: 'certificate-retained', certificateArn: arn });
     return;
   }
+  if (config.caParameterName) await (deps.caParameters ?? ssmCaParameterStore).delete(config.caParameterName);
   // A load balancer releases a certificate a little after its listener is deleted.
   const attempts = 8;
   for (let attempt = 1; ; attempt++) {

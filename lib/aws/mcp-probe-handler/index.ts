@@ -25,10 +25,17 @@
  * cannot turn into a failed probe, and a probe that cannot run at all emits nothing,
  * which the alarm treats as breaching.
  *
- * This file imports nothing: it is bundled alone into the function, and every part
- * is testable without AWS (`probeMcp` takes a `fetch`, `runProbe` takes its
- * dependencies).
+ * TLS: the runtime's public roots, plus the service's private CA when one is
+ * configured (`MCP_TRUSTED_CA_PEM` or `MCP_TRUSTED_CA_PARAMETER`, see ./trust): a
+ * service whose certificate a Vault PKI issued is probed with that CA trusted.
+ *
+ * This file imports only ./trust (node built-ins): it is bundled alone into the
+ * function, and every part is testable without AWS (`probeMcp` takes a `fetch`,
+ * `runProbe` takes its dependencies).
  */
+import { ParameterReader, TRUST_ENV, TrustStore, isTrustError } from './trust';
+
+export { TRUST_ENV, trustedFetch } from './trust';
 
 /** The stateless revision, tried first. */
 export const STATELESS_PROTOCOL_VERSION = '2026-07-28';
@@ -53,6 +60,8 @@ export enum ProbeFailure {
   TIMEOUT = 'timeout',
   /** Connection refused, reset, DNS failure. */
   NETWORK = 'network',
+  /** The server's certificate did not verify against the trusted CAs (public roots, plus the configured private CA). */
+  TLS = 'tls',
   /** An answer that is not valid MCP (bad JSON, no `tools` array, wrong content type). */
   PROTOCOL = 'protocol',
   /** Fewer tools than the probe requires. */
@@ -139,6 +148,9 @@ function mapFetchError(e: unknown, signal: AbortSignal): ProbeError {
   if (signal.aborted) return new ProbeError(ProbeFailure.TIMEOUT, 'no answer before the probe deadline');
   const err = e as { message?: string; cause?: { code?: string; message?: string } };
   const detail = err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
+  if (isTrustError(e)) {
+    return new ProbeError(ProbeFailure.TLS, `the server's certificate is not trusted (${detail}): configure the CA that issued it (McpProbe trustedCa)`);
+  }
   return new ProbeError(ProbeFailure.NETWORK, `request failed: ${detail}`);
 }
 
@@ -487,8 +499,11 @@ export const ENV = {
 export type SecretReader = (secretId: string, jsonField?: string) => Promise<string>;
 
 export interface ProbeDependencies {
+  /** @default - the global fetch, or one trusting the configured private CA (./trust) */
   readonly fetch?: typeof fetch;
   readonly readSecret?: SecretReader;
+  /** Reads the CA parameter (`MCP_TRUSTED_CA_PARAMETER`). @default the SSM client of the Lambda runtime */
+  readonly readParameter?: ParameterReader;
   /** Receives each log line (the EMF record). @default process.stdout.write */
   readonly write?: (line: string) => void;
   readonly clock?: () => number;
@@ -520,6 +535,20 @@ export function pickSecret(secretString: string | undefined, jsonField?: string)
 
 let tokenCache: CachedValue<string> | undefined;
 let tokenCacheKey: string | undefined;
+let trustStore: TrustStore | undefined;
+let trustStoreKey: string | undefined;
+
+/** The fetch of this run: the injected one, or the global one trusting the configured CA (kept by a warm function). */
+async function probeFetch(env: Record<string, string | undefined>, deps: ProbeDependencies): Promise<typeof fetch | undefined> {
+  if (deps.fetch) return deps.fetch;
+  const key = `${env[TRUST_ENV.pem] ?? ''}|${env[TRUST_ENV.parameter] ?? ''}`;
+  if (key === '|') return undefined;
+  if (!trustStore || trustStoreKey !== key) {
+    trustStore = new TrustStore(env, deps.readParameter, deps.clock);
+    trustStoreKey = key;
+  }
+  return trustStore.fetch();
+}
 
 /**
  * One probe run: read the configuration from `env`, fetch the bearer token (cached
@@ -546,7 +575,9 @@ export async function runProbe(env: Record<string, string | undefined>, deps: Pr
     }
     authToken = await tokenCache.get();
   }
-  const outcome = await probeMcp({ url, timeoutMs, minToolCount, authToken, fetch: deps.fetch });
+  // An unreadable CA parameter is an error like an unreadable secret: no data, which the alarm sees.
+  const fetchImpl = await probeFetch(env, deps);
+  const outcome = await probeMcp({ url, timeoutMs, minToolCount, authToken, fetch: fetchImpl });
   const record = metricRecord(outcome, { namespace: env[ENV.namespace] ?? 'McpHa/Probe', endpoint: env[ENV.endpoint] ?? url }, (deps.clock ?? Date.now)());
   // Written without console.log's prefix: EMF lines must be bare JSON.
   (deps.write ?? ((line: string) => process.stdout.write(line)))(`${JSON.stringify(record)}\n`);
@@ -557,6 +588,8 @@ export async function runProbe(env: Record<string, string | undefined>, deps: Pr
 export function resetTokenCache(): void {
   tokenCache = undefined;
   tokenCacheKey = undefined;
+  trustStore = undefined;
+  trustStoreKey = undefined;
 }
 
 /** Lambda entry point. */

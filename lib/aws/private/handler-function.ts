@@ -11,6 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
@@ -31,6 +32,8 @@ export interface HandlerFunctionProps {
   readonly vpc?: ec2.IVpc;
   readonly vpcSubnets?: ec2.SubnetSelection;
   readonly securityGroups?: ec2.ISecurityGroup[];
+  /** Where Lambda puts asynchronous events that failed every retry. @default - none */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /** A function's encrypted log group and the role that may write only it. */
@@ -216,6 +219,7 @@ export class HandlerFunction extends Construct {
       vpc: props.vpc,
       vpcSubnets: props.vpc ? props.vpcSubnets : undefined,
       securityGroups: props.securityGroups,
+      deadLetterQueue: props.deadLetterQueue,
     });
     acknowledgeTracing(this.role);
     acknowledgeDefaultPolicy(this.role, `its own log group, X-Ray, and what ${scope.node.path} grants its handler`);

@@ -18,6 +18,7 @@ import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
 import { AcceleratorMode, McpAccelerator } from '../accelerator';
 import { McpCache } from '../cache';
 import { McpMonitoring } from '../monitoring';
+import { VaultIssuedCertificate } from '../certificate';
 import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
@@ -147,6 +148,7 @@ export class ActiveActiveMcpService extends Construct {
       if (props.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
           url: `https://${serviceName(props.domain)}${props.server.mcpPath}`, encryptionKey: this.logEncryptionKey,
+          trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
         });
       }
     }

@@ -26,6 +26,7 @@ import { McpCache } from '../cache';
 import { DnsFailoverRole, DnsRoutingPolicy, McpDnsFailover } from '../dns-failover';
 import { FleetCapacity } from '../fleet';
 import { McpMonitoring } from '../monitoring';
+import { VaultIssuedCertificate } from '../certificate';
 import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
@@ -245,7 +246,7 @@ export class ActivePassiveMcpService extends Construct {
         if (props.mcpProbe ?? true) {
           const probe = new McpProbe(this, `${name === 'primary' ? 'Primary' : 'Standby'}Probe`, {
             url: `https://${deploymentName(domain, name)}${props.server.mcpPath}`, endpointName: deploymentName(domain, name),
-            encryptionKey: logEncryptionKey,
+            encryptionKey: logEncryptionKey, trustedCa: this.certificate && VaultIssuedCertificate.trustedCaOf(this.certificate),
           });
           probe.node.addDependency(record);
           this.probes[name] = probe;

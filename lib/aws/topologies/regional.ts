@@ -22,6 +22,7 @@ import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds } from '../..
 import { AcceleratorMode, McpAccelerator } from '../accelerator';
 import { GlobalDatastoreRole, McpCache } from '../cache';
 import { McpCachePromotion } from '../cache-promotion';
+import { VaultIssuedCertificate } from '../certificate';
 import { DnsFailoverRole, DnsRoutingPolicy, McpDnsFailover } from '../dns-failover';
 import { FleetCapacity } from '../fleet';
 import { McpMonitoring } from '../monitoring';
@@ -100,7 +101,7 @@ export class McpRegion extends Construct {
       if (service.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
           url: `https://${regionalName(domain, region)}${service.server.mcpPath}`, endpointName: regionalName(domain, region),
-          encryptionKey: this.logEncryptionKey,
+          encryptionKey: this.logEncryptionKey, trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
         });
         this.probe.node.addDependency(this.regionalRecord);
       }
@@ -140,6 +141,8 @@ export class McpRegion extends Construct {
       endpointName: regionalName(domain, primaryRegion),
       evaluationPeriods: props.scaleUpAfterMinutes ?? 2,
       encryptionKey: this.logEncryptionKey,
+      // Every region's certificate comes from the same source (one Vault PKI): this region's CA chain is the primary's.
+      trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
     });
     (this as { primaryWatch?: McpProbe }).primaryWatch = watch;
     if (props.scaleUpTo !== undefined) {
@@ -153,26 +156,23 @@ export class McpRegion extends Construct {
     }
     this.monitoring.routeAlarm('PrimaryWatch', watch.alarm);
     if (props.promotion && this.cache) {
-      const periods = Math.ceil(extendedOutageSeconds(plan.profile) / watch.scheduleSeconds);
-      const trigger = new cloudwatch.Alarm(this, 'PrimaryExtendedOutage', {
-        alarmDescription: `${primaryRegion} has failed the MCP probe for ${periods} minute(s): the extended-outage step promotes a secondary cache`,
-        metric: watch.successMetric,
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: periods,
-        datapointsToAlarm: periods,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      });
+      // The block owns its trigger (missing data not breaching), re-checks the primary, retries and alarms.
       const promotion = new McpCachePromotion(this, 'CachePromotion', {
         globalReplicationGroupId: props.globalReplicationGroupId!,
         primaryRegion,
-        trigger,
+        primaryHealthUrl: `https://${regionalName(domain, primaryRegion)}${service.server.readinessPath}`,
+        primarySuccessMetric: watch.successMetric,
+        extendedOutage: Duration.seconds(extendedOutageSeconds(plan.profile)),
         candidates: props.promotion,
+        trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
         encryptionKey: this.logEncryptionKey,
       });
       (this as { cachePromotion?: McpCachePromotion }).cachePromotion = promotion;
-      this.monitoring.routeAlarm('PrimaryExtendedOutage', trigger);
+      if (promotion.trigger instanceof cloudwatch.Alarm) this.monitoring.routeAlarm('PrimaryExtendedOutage', promotion.trigger);
       this.monitoring.routeAlarm('CachePromotionFailure', promotion.failureAlarm);
+      this.monitoring.routeAlarm('CachePromotionBlocked', promotion.blockedAlarm);
+      this.monitoring.routeAlarm('CachePromotionTriggerDelivery', promotion.triggerDeliveryAlarm);
+      this.monitoring.routeAlarm('CachePromotionDeadLetter', promotion.deadLetterAlarm);
     }
   }
 }
@@ -305,7 +305,7 @@ export class RegionalService {
       probe: primary.deployment.loadBalancer.healthProbe, dns: primary.dns?.dnsRouting, targets: plan.profile.targets,
       cache: primary.cache ? {
         crossRegion: true,
-        promotionTriggerSeconds: watcher.cachePromotion ? extendedOutageSeconds(plan.profile) : undefined,
+        promotionTriggerSeconds: watcher.cachePromotion?.triggerSeconds,
       } : undefined,
     });
     for (const [region, r] of Object.entries(this.regions)) {
