@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +6,7 @@ import { ActiveActiveMcpService, ActiveActiveMcpServiceProps } from '../../../li
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
 import { AvailabilityTier, McpServerSource, SUMMARY_KEY, ScalingSchedule } from '../../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
+import { CfnModel, fleets } from '../../support/semantic';
 
 const server = McpServerSource.container('public.ecr.aws/acme/context:1.4');
 const domain = { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' };
@@ -61,8 +62,11 @@ describe('ActiveActiveMcpService', () => {
   test('the shared cache is Multi-AZ with automatic failover, and the servers get its address and token', () => {
     t.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { MultiAZEnabled: true, AutomaticFailoverEnabled: true });
     const lt = JSON.stringify(Object.values(t.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
-    expect(lt).toContain('REDIS_URL=');
-    expect(lt).toContain('rediss://');
+    // The servers write: REDIS_URL is the replication group's primary endpoint over TLS, never its reader endpoint.
+    const rg = dnsCase.svc.cache!.replicationGroup;
+    const env = fleets(new CfnModel('AA', t.toJSON(), 'us-east-1'))[0].env;
+    expect(env.REDIS_URL).toMatch(new RegExp(`^rediss://\\$\\{${dnsCase.stack.getLogicalId(rg)}\\.PrimaryEndPoint\\.Address\\}:\\d+$`));
+    expect(lt).not.toContain('ReaderEndPoint');
     expect(lt).toContain('REDIS_AUTH_TOKEN=\\"$(aws secretsmanager get-secret-value');
   });
 
@@ -75,10 +79,17 @@ describe('ActiveActiveMcpService', () => {
   });
 
   test('a CNAME with the tier TTL points at the load balancer, and the MCP probe calls the service name', () => {
-    t.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'mcp.example.com.', Type: 'CNAME', TTL: '5', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
-    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Environment?.Variables?.MCP_PROBE_URL
-      ?? JSON.stringify(f.Properties.Environment ?? {}).includes('https://mcp.example.com/mcp'));
-    expect(fn).toBeDefined();
+    const lb = dnsCase.svc.deployment.loadBalancer.loadBalancer;
+    t.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'mcp.example.com.', Type: 'CNAME', TTL: '5', HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      ResourceRecords: [{ 'Fn::GetAtt': [dnsCase.stack.getLogicalId(lb.node.defaultChild as CfnElement), 'DNSName'] }],
+    });
+    // The probe function speaks MCP to the published service name on the server's MCP path (not a health path).
+    const probe = dnsCase.svc.probe!.function;
+    const vars = t.findResources('AWS::Lambda::Function')[dnsCase.stack.getLogicalId(probe.node.defaultChild as CfnElement)]
+      .Properties.Environment.Variables;
+    expect(vars.MCP_PROBE_URL).toBe(`https://mcp.example.com${server.mcpPath}`);
+    expect([server.readinessPath, server.livenessPath]).not.toContain(server.mcpPath);
   });
 
   test('failover budget: the load balancer drops an instance within the mission-critical 12 s', () => {
