@@ -18,7 +18,12 @@ describe('synth summary table', () => {
     expect(lines[3]).toMatch(/400 s \/ 300 s OVER \(dns-ttl\)/);
     expect(lines[3]).toMatch(/2 regions/);
     expect(lines[4]).toMatch(/^Plain\s+-\s+-\s+-\s+1\s+-\s+-\s+-\s+-$/);
-    expect(new Set(lines.map((l) => l.indexOf('cloud') >= 0 ? l.indexOf('cloud') : -1)).size).toBeGreaterThan(0);
+    // Aligned: every column of every row starts where its header starts, after a two-space gap.
+    const starts = [...lines[0].matchAll(/\S+(?: \S+)*/g)].map((m) => m.index!);
+    expect(starts.length).toBeGreaterThan(5);
+    for (const row of [lines[2], lines[3], lines[4]]) {
+      expect(starts.map((s) => (s === 0 || row.slice(s - 2, s) === '  ') && row[s] !== ' ')).toEqual(starts.map(() => true));
+    }
   });
 
   test('the metadata key topologies write and npm run synth reads', () => {
