@@ -1,6 +1,6 @@
 /**
  * The regional entry point of an MCP service on AWS: an Application Load Balancer
- * with an HTTPS listener (TLS 1.2+/1.3), an HTTP listener that only redirects, a
+ * with an HTTPS listener (TLS 1.2+/1.3), optionally an HTTP listener that only redirects, a
  * target group probed with the tier's health probe, access logs, and optionally a
  * WAF web ACL. A fleet (`McpFleet`) attaches to its target group.
  *
@@ -156,7 +156,21 @@ export interface McpLoadBalancerProps {
    */
   readonly securityGroup?: ec2.ISecurityGroup;
   /**
-   * Who may connect on 443 (and 80, which redirects).
+   * Also listen on port 80 and answer every request with a 301 to the same URL over
+   * HTTPS (and open port 80 in the security group).
+   *
+   * Off by default, on purpose: an MCP client given an http:// URL sends its first
+   * request (a POST carrying `Authorization: Bearer ...`) in clear text before it
+   * ever sees the redirect, and a client that follows a 301 on a POST re-sends it
+   * as a GET (RFC 9110 section 15.4.2 allows it; fetch and most HTTP clients do it),
+   * which the Streamable HTTP transport does not accept. Without the listener an
+   * http:// URL fails at once (connection refused), which is the honest answer.
+   * Turn it on only for browsers or tools that start from a typed host name.
+   * @default false - no port-80 listener and no port-80 ingress
+   */
+  readonly httpRedirect?: boolean;
+  /**
+   * Who may connect on 443 (and 80 with `httpRedirect`).
    * @default - any IPv4 address when internet-facing, the VPC's CIDR when internal
    */
   readonly ingressPeer?: ec2.IPeer;
@@ -240,8 +254,8 @@ const SIZE_RESTRICTIONS_BODY_LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestr
 export class McpLoadBalancer extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   public readonly httpsListener: elbv2.ApplicationListener;
-  /** Port 80: redirects to HTTPS, never forwards. */
-  public readonly httpListener: elbv2.ApplicationListener;
+  /** Port 80, with `httpRedirect` only: redirects to HTTPS, never forwards. */
+  public readonly httpListener?: elbv2.ApplicationListener;
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly accessLogsBucket: s3.IBucket;
@@ -354,19 +368,24 @@ export class McpLoadBalancer extends Construct {
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       allowAllOutbound: false,
-      description: 'MCP load balancer: HTTPS (and HTTP, redirected) from clients; outbound only to the MCP servers',
+      description: props.httpRedirect
+        ? 'MCP load balancer: HTTPS (and HTTP, redirected) from clients; outbound only to the MCP servers'
+        : 'MCP load balancer: HTTPS from clients; outbound only to the MCP servers',
     });
     const peer = props.ingressPeer ?? (ownSecurityGroup
       ? (internetFacing ? ec2.Peer.anyIpv4() : ec2.Peer.ipv4(props.vpc.vpcCidrBlock))
       : undefined);
     if (peer) {
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from MCP clients');
-      this.securityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP from MCP clients (redirected to HTTPS)');
+      if (props.httpRedirect) this.securityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP from MCP clients (redirected to HTTPS)');
       if (peer.uniqueId === ec2.Peer.anyIpv4().uniqueId || peer.uniqueId === ec2.Peer.anyIpv6().uniqueId) {
         Validations.of(this.securityGroup).acknowledge({
           id: 'AwsSolutions-EC23',
-          reason: 'An internet-facing MCP endpoint accepts clients from any address, on 443 (and 80, which only ' +
-            'redirects to HTTPS); the optional WAF web ACL rate-limits and filters them.',
+          reason: props.httpRedirect
+            ? 'An internet-facing MCP endpoint accepts clients from any address, on 443 and on 80 (httpRedirect: only a 301 '
+              + 'to HTTPS); the optional WAF web ACL rate-limits and filters them.'
+            : 'An internet-facing MCP endpoint accepts clients from any address on 443 (HTTPS only); the optional WAF web ACL '
+              + 'rate-limits and filters them.',
         });
       }
     }
@@ -418,15 +437,17 @@ export class McpLoadBalancer extends Construct {
         ? forward
         : elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not Found' }),
     });
-    this.httpListener = this.loadBalancer.addListener('Http', {
-      port: 80,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      open: false,
-      defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
-    });
-    acknowledgePackRule(this.httpListener, 'ELBv2ACMCertificateRequired',
-      'The port-80 listener only answers 301 to the same URL over HTTPS and forwards nothing; HTTP listeners take no certificate. '
-      + 'The HTTPS listener carries the ACM certificate.');
+    if (props.httpRedirect) {
+      this.httpListener = this.loadBalancer.addListener('Http', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+      });
+      acknowledgePackRule(this.httpListener, 'ELBv2ACMCertificateRequired',
+        'The port-80 listener (httpRedirect: true) only answers 301 to the same URL over HTTPS and forwards nothing; HTTP listeners '
+        + 'take no certificate. The HTTPS listener carries the ACM certificate.');
+    }
     if (props.certificate.node.scope instanceof VaultIssuedCertificate) {
       acknowledgeControl(this.httpsListener, 'elbv2_acm_certificate_required_check',
         'The certificate is an ACM certificate: VaultIssuedCertificate imports the Vault-issued certificate into ACM '

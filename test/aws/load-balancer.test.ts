@@ -55,6 +55,7 @@ const internalLb = new McpLoadBalancer(o.stack, 'Internal', {
   certificate: o.certificate,
   tier: AvailabilityTier.STANDARD,
   internetFacing: false,
+  httpRedirect: true,
   server: McpServerSource.container('img:1', { port: 9000, mcpPath: '/v1/mcp', readinessPath: '/ready', livenessPath: '/live' }),
   algorithm: LoadBalancingAlgorithm.ROUND_ROBIN,
   slowStart: Duration.seconds(60),
@@ -121,12 +122,22 @@ describe('McpLoadBalancer default configuration', () => {
     });
   });
 
-  test('HTTP listener on 80 only redirects to HTTPS', () => {
-    defaultTemplate.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 80,
+  test('HTTPS only by default: no listener and no ingress on port 80, so a bearer token never travels in clear text', () => {
+    const listeners = Object.values(defaultTemplate.findResources('AWS::ElasticLoadBalancingV2::Listener')).map((l) => l.Properties);
+    expect(listeners.map((l: Json) => [l.Port, l.Protocol])).toEqual([[443, 'HTTPS']]);
+    expect(defaultLb.httpListener).toBeUndefined();
+    const ingress = Object.values(defaultTemplate.findResources('AWS::EC2::SecurityGroup')).flatMap((g) => g.Properties.SecurityGroupIngress ?? []);
+    expect(ingress.map((r: Json) => r.FromPort)).toEqual([443]);
+  });
+
+  test('httpRedirect: a port-80 listener that only answers 301 to HTTPS, and port 80 open to the same peer', () => {
+    const listener = Object.entries(overridesTemplate.findResources('AWS::ElasticLoadBalancingV2::Listener'))
+      .filter(([k]) => k.startsWith('Internal')).map(([, l]) => l.Properties).find((l: Json) => l.Port === 80);
+    expect(listener).toEqual(expect.objectContaining({
       Protocol: 'HTTP',
       DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
-    });
+    }));
+    expect(internalLb.httpListener).toBeDefined();
   });
 
   test('target group: instances on 8080 over HTTP, tier probe, drain, least outstanding requests, no stickiness', () => {
@@ -161,11 +172,10 @@ describe('McpLoadBalancer default configuration', () => {
     ]);
   });
 
-  test('security group: 443 and 80 from anywhere, no outbound except to targets', () => {
+  test('security group: 443 from anywhere, no outbound except to targets', () => {
     defaultTemplate.hasResourceProperties('AWS::EC2::SecurityGroup', {
       SecurityGroupIngress: [
         Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }),
-        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 }),
       ],
       SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
     });
@@ -200,7 +210,7 @@ describe('McpLoadBalancer default configuration', () => {
 });
 
 describe('McpLoadBalancer overrides', () => {
-  test('internal: private subnets, ingress from the VPC CIDR only', () => {
+  test('internal: private subnets, ingress from the VPC CIDR only (443, and 80 with httpRedirect)', () => {
     const lb = onlyUnder(overridesTemplate, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'Internal');
     expect(lb.Scheme).toBe('internal');
     expect(JSON.stringify(lb.Subnets)).toContain('VpcPrivateSubnet');
@@ -287,7 +297,6 @@ describe('McpLoadBalancer overrides', () => {
     const own = Object.entries(overridesTemplate.findResources('AWS::EC2::SecurityGroup')).find(([k]) => k.startsWith('OwnSg'))!;
     expect(own[1].Properties.SecurityGroupIngress).toEqual([
       expect.objectContaining({ CidrIp: '203.0.113.0/24', FromPort: 443 }),
-      expect.objectContaining({ CidrIp: '203.0.113.0/24', FromPort: 80 }),
     ]);
   });
 
