@@ -1,5 +1,5 @@
 import { testApp } from '../support/app';
-import { Stack } from 'aws-cdk-lib';
+import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -126,7 +126,17 @@ describe('McpScheduledScaling defaults', () => {
   test('exposes transitions and capacities', () => {
     expect(scaling.transitions.map((t) => t.name)).toEqual(Object.keys(scaling.actions));
     expect(scaling.capacities.find((c) => c.windowName === 'business-hours')).toMatchObject({ minCapacity: 6, maxCapacity: 8 });
-    expect(scaling.autoScalingGroup).toBe(asg);
+    // Every exposed action is rendered on the group it was given, at its window's percentages of the baseline
+    // (rounded up, at least the tier floor 3): the capacity the schedule promises is the one the group gets.
+    const groupId = stack.getLogicalId(asg.node.defaultChild as CfnElement);
+    const resources = template.toJSON().Resources;
+    for (const t of scaling.transitions) {
+      const action = scaling.actions[t.name];
+      const p = resources[stack.getLogicalId(action.node.defaultChild as CfnElement)].Properties;
+      const min = Math.max(3, Math.ceil((t.minPercent * 4) / 100));
+      expect({ name: t.name, group: p.AutoScalingGroupName, min: p.MinSize, max: p.MaxSize })
+        .toEqual({ name: t.name, group: { Ref: groupId }, min, max: Math.max(min, Math.ceil((t.maxPercent * 4) / 100)) });
+    }
   });
 
   test('cdk-nag AwsSolutions: no finding on the scheduled actions', () => {
