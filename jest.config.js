@@ -6,7 +6,10 @@ module.exports = {
   // swc strips types only; `npm run typecheck` (tsc --noEmit) checks them.
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    // jose (token verification in the reference server) ships ES modules only; Jest runs CommonJS.
+    '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotSerializers: ['<rootDir>/test/setup/mask-asset-hashes.js'],
   testTimeout: 120000,

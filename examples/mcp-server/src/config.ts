@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { CacheWriteEnv, CacheWriteModel, RegionWriteMode, regionHealthPolicy } from '../../../lib/core/cache-write-model';
 import { ASSUMPTIONS } from '../../../lib/core/failover-budget';
 import { McpServerEnv } from '../../../lib/core/server-source';
+import { AuthConfig, readAuthConfig } from './auth';
 import { AvailabilityTier, resolveTier } from '../../../lib/core/tiers';
 
 /** The timeout chain as the server sees it (seconds). */
@@ -53,6 +54,8 @@ export interface ServerConfig {
   readonly contextTtlSeconds: number;
   /** Seconds an idle keep-alive connection stays open; should exceed the load balancer's idle timeout. */
   readonly keepAliveTimeoutSeconds: number;
+  /** OAuth 2.1 resource server settings (the `MCP_AUTH_*` variables, see auth.ts). @default - none: no token is checked */
+  readonly auth?: AuthConfig;
   /**
    * Host names (no port) the `Host` header of a request may carry (DNS-rebinding protection,
    * MCP transport specification). Loopback names are added when the server binds to loopback.
@@ -248,6 +251,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     // Longer than any load balancer idle timeout the chain allows above the request
     // timeout, so the load balancer (not the server) closes idle connections first.
     keepAliveTimeoutSeconds: num(SERVER_ENV.IDLE_TIMEOUT_SECONDS, 2 * requestTimeout, { min: 1 }) + 5,
+    auth: readAuthConfig(env, problems),
     allowedHosts: withLoopbackNames(host, allowedHosts),
     allowedOrigins: withLoopbackNames(host, allowedOrigins),
     writeModel,

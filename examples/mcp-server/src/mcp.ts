@@ -7,6 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { CacheWriteModel } from '../../../lib/core/cache-write-model';
+import type { ToolScopes } from './auth';
 import { ContextStore, ReadOnlyCacheError } from './store';
 
 /** Where this server sits in the cache write model (from CACHE_WRITE_MODEL, SERVICE_REGION, CACHE_WRITER_REGION). */
@@ -45,6 +46,8 @@ export interface McpSurfaceDeps {
   readonly contextTtlSeconds: number;
   readonly isDraining: () => boolean;
   readonly placement: WritePlacement;
+  /** Per-tool OAuth scopes (authorization on): each tool's scope challenge and the `_meta` reporting it. @default - none */
+  readonly scopes?: ToolScopes;
 }
 
 export const SERVER_NAME = 'mcp-ha-reference';
@@ -100,10 +103,12 @@ function buildServer(deps: McpSurfaceDeps): McpServer {
     {
       title: 'Context lookup',
       description: 'Get, set or delete a context value for an explicit handle. Values live in Redis with a TTL. '
-        + 'In a read-only region (single-writer cache, replica member) set and delete answer an error naming the writer region.',
+        + 'In a read-only region (single-writer cache, replica member) set and delete answer an error naming the writer region.'
+        + (deps.scopes ? ` ${deps.scopes.describe({ writeActions: ['set', 'delete'] })}` : ''),
       inputSchema: contextInput,
       outputSchema: contextOutput,
       annotations: { idempotentHint: true, openWorldHint: false },
+      ...deps.scopes?.byAction(['set', 'delete']),
     },
     async ({ handle, key, action, value, ttlSeconds }) => {
       let out: z.infer<typeof contextOutput>;
@@ -133,10 +138,11 @@ function buildServer(deps: McpSurfaceDeps): McpServer {
     'server_info',
     {
       title: 'Server info',
-      description: 'Names the replica that answered, its version and uptime.',
+      description: `Names the replica that answered, its version and uptime.${deps.scopes ? ` ${deps.scopes.describe('read')}` : ''}`,
       inputSchema: z.object({}),
       outputSchema: infoOutput,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      ...deps.scopes?.read,
     },
     async () => {
       const out = info(deps);
@@ -149,13 +155,14 @@ function buildServer(deps: McpSurfaceDeps): McpServer {
     'slow_echo',
     {
       title: 'Slow echo',
-      description: `Echoes a message after a delay (at most the longest tool call, ${deps.longestToolCallSeconds} s). For drain tests.`,
+      description: `Echoes a message after a delay (at most the longest tool call, ${deps.longestToolCallSeconds} s). For drain tests.${deps.scopes ? ` ${deps.scopes.describe('read')}` : ''}`,
       inputSchema: z.object({
         message: z.string().max(4096),
         delayMs: z.number().int().min(0).max(maxDelayMs),
       }),
       outputSchema: z.object({ message: z.string(), delayMs: z.number(), replica: z.string() }),
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      ...deps.scopes?.read,
     },
     async ({ message, delayMs }, ctx) => {
       await sleep(delayMs, ctx.mcpReq.signal);
@@ -167,7 +174,10 @@ function buildServer(deps: McpSurfaceDeps): McpServer {
   server.registerResource(
     'status',
     STATUS_RESOURCE_URI,
-    { title: 'Replica status', description: 'The answering replica, uptime and whether its Redis is reachable.', mimeType: 'application/json' },
+    {
+      title: 'Replica status', description: 'The answering replica, uptime and whether its Redis is reachable.', mimeType: 'application/json',
+      ...(deps.scopes ? { scopeChallenge: deps.scopes.read.scopeChallenge } : {}),
+    },
     async (uri) => ({
       contents: [{
         uri: uri.href,

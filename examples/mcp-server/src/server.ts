@@ -18,6 +18,7 @@ import { ServerConfig, ServerTimeouts, defaultTimeouts, isLoopbackBind, readConf
 import { LogSink, createLogger, errorFields } from './logger';
 import { mcpServerFactory } from './mcp';
 import { CacheRole, ContextStore } from './store';
+import { bearerAuthStep, toolScopes } from './auth';
 import { hostCheck, originCheck } from './transport-security';
 import { version as PACKAGE_VERSION } from '../../../package.json';
 
@@ -131,6 +132,8 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
   const steps: readonly RequestStep[] = [
     originCheck(config.allowedOrigins),
     ...(config.allowedHosts.length > 0 ? [hostCheck(config.allowedHosts)] : []),
+    // OAuth 2.1 resource server (MCP authorization) when MCP_AUTH_ISSUER is set: after Origin/Host, before routing.
+    ...(config.auth ? [bearerAuthStep(config.auth, config.mcpPath, { logger: createLogger({ replica: config.replicaId }, logSink) })] : []),
     ...(extraSteps ?? []),
   ];
   const version = versionOption ?? PACKAGE_VERSION;
@@ -159,6 +162,7 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
       contextTtlSeconds: config.contextTtlSeconds,
       isDraining: () => draining,
       placement: { writeModel: config.writeModel, region: config.region, writerRegion: config.writerRegion },
+      scopes: toolScopes(config.auth),
     }),
     {
       legacy: 'stateless',
