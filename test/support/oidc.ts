@@ -101,7 +101,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     }, 'ready');
   } catch (err) {
     child.kill();
-    throw new Error(`${(err as Error).message}\n${stderr.join('')}`);
+    throw new Error(`${(err as Error).message}\n${stderr.join('')}`, { cause: err });
   }
   const issuer = ready.issuer;
   const tokenEndpoint = `${issuer}/token`;
