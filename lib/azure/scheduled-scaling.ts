@@ -1,0 +1,214 @@
+/**
+ * Autoscale for the scale set: CPU rules from the tier and one recurrence
+ * profile per weekly transition of the core schedule. Azure's rules, as
+ * documented (https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-multiprofile):
+ * a recurring profile runs until the next profile starts, so the profiles need
+ * no end time and cover the week exactly once when the schedule does; at most
+ * 20 profiles; `timezone` takes a Windows name from the provider's fixed list.
+ *
+ * Holidays: a fixed-date profile outranks recurring ones but carries a year.
+ * The AWS semantics (the holiday capacity holds from 00:00 until the next
+ * weekly transition) are kept exactly by ending each fixed-date profile at that
+ * transition, one profile per date and listed year (`holidayYears`); a schedule
+ * with holidays but no years is refused rather than silently differing.
+ *
+ * Failover scale-up: a rule in every profile driven by the signal that moves
+ * traffic (the Traffic Manager endpoint status or the Front Door origin health
+ * of the other region) sets the capacity the schedule runs at that hour.
+ */
+import {
+  MonitorAutoscaleSetting, MonitorAutoscaleSettingProfile, MonitorAutoscaleSettingProfileRule,
+} from '@cdktf/provider-azurerm/lib/monitor-autoscale-setting';
+import { Construct } from 'constructs';
+import { Validator } from '../core/errors';
+import { ScalingSchedule, WEEKDAYS, Weekday, WindowKind } from '../core/schedule';
+import { AvailabilityTier, TierOverrides, resolveTier } from '../core/tiers';
+import { AZURE_FACTS } from './facts';
+import { validatorFor, windowsTimeZoneForAzure } from './validation';
+
+const AZURE_DAY: Readonly<Record<Weekday, string>> = {
+  [Weekday.MONDAY]: 'Monday', [Weekday.TUESDAY]: 'Tuesday', [Weekday.WEDNESDAY]: 'Wednesday', [Weekday.THURSDAY]: 'Thursday',
+  [Weekday.FRIDAY]: 'Friday', [Weekday.SATURDAY]: 'Saturday', [Weekday.SUNDAY]: 'Sunday',
+};
+
+/** A metric of another resource that says the traffic moved (the failover signal). */
+export interface FailoverSignal {
+  /** The resource emitting the metric (a Traffic Manager profile, a Front Door profile). */
+  readonly metricResourceId: string;
+  readonly metricName: string;
+  readonly metricNamespace: string;
+  /** Dimension selecting the lost deployment's endpoint or origin. */
+  readonly dimension: { readonly name: string; readonly values: string[] };
+  /** Below this the deployment counts as down (Traffic Manager endpoint state: 1 up, 0 down). */
+  readonly downBelow: number;
+  /** Instances to run when the signal fires, from this window's own minimum. */
+  readonly capacityFor: (windowName: string, ownMinimum: number) => number;
+}
+
+export interface McpScheduledScalingProps {
+  readonly resourceGroupName: string;
+  readonly location: string;
+  /** The scale set. */
+  readonly targetResourceId: string;
+  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  readonly tier?: AvailabilityTier;
+  readonly tierOverrides?: TierOverrides;
+  /** Baseline, min and max of the fleet (capacity.min is the floor of every window). */
+  readonly capacity: { readonly baseline: number; readonly min: number; readonly max: number };
+  /** @default - one profile at capacity.min..capacity.max */
+  readonly schedule?: ScalingSchedule;
+  /** Years the schedule's holidays are rendered for (fixed-date profiles carry a year). Required with holidays. */
+  readonly holidayYears?: number[];
+  /** Signals that another deployment was lost (standby and survivor scale-up). @default - none */
+  readonly failoverSignals?: FailoverSignal[];
+}
+
+/** One rendered profile, as data (what the tests and the docs read). */
+export interface AutoscaleProfilePlan {
+  readonly name: string;
+  readonly kind: 'recurring' | 'fixed-date' | 'default';
+  readonly windowName: string;
+  readonly minimum: number;
+  readonly maximum: number;
+  readonly days?: string[];
+  readonly hour?: number;
+  readonly minute?: number;
+  readonly start?: string;
+  readonly end?: string;
+  /** Capacity each failover signal sets in this profile. */
+  readonly failoverCapacity?: number;
+}
+
+export class McpScheduledScaling extends Construct {
+  public readonly setting: MonitorAutoscaleSetting;
+  public readonly profiles: readonly AutoscaleProfilePlan[];
+  /** The Windows time zone rendered (undefined without a schedule). */
+  public readonly timeZone?: string;
+
+  constructor(scope: Construct, id: string, props: McpScheduledScalingProps) {
+    super(scope, id);
+    const v = validatorFor(this);
+    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, props.tierOverrides, v);
+    v.throwIfInvalid();
+    const { plans, timeZone } = planProfiles(props, v);
+    v.throwIfInvalid();
+    this.profiles = plans;
+    this.timeZone = timeZone;
+    const cpu = profile.alarms;
+    const rules = (p: AutoscaleProfilePlan): MonitorAutoscaleSettingProfileRule[] => [
+      cpuRule(props.targetResourceId, 'GreaterThan', cpu.targetCpuPercent, 'Increase', 'PT5M'),
+      cpuRule(props.targetResourceId, 'LessThan', Math.max(5, cpu.targetCpuPercent - 40), 'Decrease', 'PT10M'),
+      ...(props.failoverSignals ?? []).map((s): MonitorAutoscaleSettingProfileRule => ({
+        metricTrigger: {
+          metricName: s.metricName, metricNamespace: s.metricNamespace, metricResourceId: s.metricResourceId,
+          // Maximum below the threshold over the window: the deployment was down for all of it;
+          // a window with no data points does not trigger (missing data never scales up).
+          operator: 'LessThan', threshold: s.downBelow, statistic: 'Max', timeAggregation: 'Maximum',
+          timeGrain: 'PT1M', timeWindow: 'PT5M',
+          dimensions: [{ name: s.dimension.name, operator: 'Equals', values: s.dimension.values }],
+        },
+        scaleAction: { direction: 'Increase', type: 'ExactCount', value: s.capacityFor(p.windowName, p.minimum), cooldown: 'PT5M' },
+      })),
+    ];
+    const rendered = plans.map((p): MonitorAutoscaleSettingProfile => {
+      const failoverMax = Math.max(0, ...(props.failoverSignals ?? []).map((s) => s.capacityFor(p.windowName, p.minimum)));
+      return {
+        name: p.name,
+        capacity: { minimum: p.minimum, maximum: Math.max(p.maximum, failoverMax), default: p.minimum },
+        rule: rules(p),
+        recurrence: p.kind === 'recurring' ? { timezone: timeZone, days: p.days!, hours: [p.hour!], minutes: [p.minute!] } : undefined,
+        fixedDate: p.kind === 'fixed-date' ? { timezone: timeZone, start: p.start!, end: p.end! } : undefined,
+      };
+    });
+    this.profiles = plans.map((p, i) => ({ ...p, maximum: rendered[i].capacity.maximum, failoverCapacity: props.failoverSignals?.[0]?.capacityFor(p.windowName, p.minimum) }));
+    this.setting = new MonitorAutoscaleSetting(this, 'Setting', {
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      name: 'mcp-autoscale',
+      targetResourceId: props.targetResourceId,
+      profile: rendered,
+    });
+  }
+}
+
+function cpuRule(target: string, operator: string, threshold: number, direction: string, window: string): MonitorAutoscaleSettingProfileRule {
+  return {
+    metricTrigger: {
+      metricName: 'Percentage CPU', metricNamespace: 'microsoft.compute/virtualmachinescalesets', metricResourceId: target,
+      operator, threshold, statistic: 'Average', timeAggregation: 'Average', timeGrain: 'PT1M', timeWindow: window,
+    },
+    scaleAction: { direction, type: 'ChangeCount', value: 1, cooldown: window },
+  };
+}
+
+/** The profiles a schedule renders to (validated into `v`). */
+export function planProfiles(props: McpScheduledScalingProps, v: Validator): { plans: AutoscaleProfilePlan[]; timeZone?: string } {
+  const c = props.capacity;
+  const schedule = props.schedule;
+  if (!schedule) {
+    v.check(props.holidayYears === undefined, 'holidayYears', props.holidayYears, 'no value: there is no schedule');
+    return { plans: [{ name: 'default', kind: 'default', windowName: 'default', minimum: c.min, maximum: c.max }] };
+  }
+  const timeZone = windowsTimeZoneForAzure(schedule.timeZone, v);
+  const capacities = new Map(schedule.capacityFor(c.baseline, c.min).map((w) => [`${w.kind}:${w.windowName}`, w]));
+  const transitions = schedule.transitions();
+  const weekly = transitions.filter((t) => t.kind === WindowKind.WEEKLY);
+  const plans: AutoscaleProfilePlan[] = weekly.map((t) => {
+    const w = capacities.get(`${WindowKind.WEEKLY}:${t.windowName}`)!;
+    return {
+      name: t.name, kind: 'recurring', windowName: t.windowName, minimum: w.minCapacity, maximum: Math.max(w.maxCapacity, w.minCapacity),
+      days: t.weekdays!.map((d) => AZURE_DAY[d]), hour: t.hour, minute: t.minute,
+    };
+  });
+  if (weekly.length === 0) {
+    const w = capacities.get(`${WindowKind.WEEKLY}:${schedule.windows[0].name}`)!;
+    plans.push({ name: schedule.windows[0].name, kind: 'default', windowName: w.windowName, minimum: w.minCapacity, maximum: w.maxCapacity });
+  }
+  const holidays = transitions.filter((t) => t.kind === WindowKind.HOLIDAY);
+  const years = props.holidayYears ?? [];
+  if (holidays.length > 0 && years.length === 0) {
+    v.add('holidayYears', props.holidayYears,
+      'the years to render the schedule\'s holidays for: an Azure fixed-date profile carries a year (it cannot recur every year '
+      + 'like the AWS holiday action), so the library renders one profile per date and year, each holding the holiday capacity '
+      + 'from 00:00 until the next weekly transition, as on AWS');
+  }
+  if (holidays.length === 0 && years.length > 0) v.add('holidayYears', years, 'no value: the schedule has no holidays');
+  const seen = new Set<number>();
+  years.forEach((y, i) => {
+    v.check(Number.isInteger(y) && y >= 2000 && y <= 2100 && !seen.has(y), `holidayYears[${i}]`, y, 'a year from 2000 to 2100, each once');
+    seen.add(y);
+  });
+  if (holidays.length > 0 && v.valid) {
+    for (const year of years) {
+      for (const h of holidays) {
+        const w = capacities.get(`${WindowKind.HOLIDAY}:${h.windowName}`)!;
+        const dayIndex = (new Date(Date.UTC(year, h.month! - 1, h.dayOfMonth!)).getUTCDay() + 6) % 7;
+        const startMinute = dayIndex * 1440;
+        // Minutes from the holiday's 00:00 to the next weekly transition (AWS: the next action ends it).
+        let delta = Infinity;
+        for (const t of weekly) {
+          for (const d of t.weekdays!) {
+            let m = WEEKDAYS.indexOf(d) * 1440 + t.hour * 60 + t.minute - startMinute;
+            if (m <= 0) m += 7 * 1440;
+            delta = Math.min(delta, m);
+          }
+        }
+        const start = Date.UTC(year, h.month! - 1, h.dayOfMonth!);
+        plans.push({
+          name: `${h.name}-${year}`, kind: 'fixed-date', windowName: h.windowName, minimum: w.minCapacity, maximum: Math.max(w.maxCapacity, w.minCapacity),
+          start: wall(start), end: wall(start + delta * 60_000),
+        });
+      }
+    }
+  }
+  const limit = AZURE_FACTS.autoscaleMaxProfiles;
+  v.check(plans.length <= limit.value, 'schedule', `${plans.length} profiles`,
+    `at most ${limit.value} autoscale profiles (${limit.docUrl}): ${weekly.length} weekly transitions + `
+    + `${holidays.length} holiday dates x ${years.length} years; merge windows or render fewer holiday years`);
+  return { plans, timeZone };
+}
+
+/** Local wall time as the provider's RFC 3339 string; Azure reads it in the profile's `timezone`. */
+function wall(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16)}:00Z`;
+}

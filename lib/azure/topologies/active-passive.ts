@@ -1,0 +1,69 @@
+/**
+ * Active-passive across two regions: the primary serves, the warm standby runs
+ * at its floor and takes over through Traffic Manager priority routing or Front
+ * Door priority origins. The standby scales up to the capacity the primary's
+ * schedule runs at that hour, driven by the same signal that moved traffic (the
+ * primary's Traffic Manager endpoint state or Front Door origin health); CPU
+ * scale-in brings it back to its floor after failback. The regions' caches are
+ * one active geo-replication group (multi-writer): the standby writes locally
+ * the moment it serves, nothing is promoted.
+ */
+import { Construct } from 'constructs';
+import { Topology } from '../../core/failover-budget';
+import { AzureServicePlan } from '../budget';
+import { McpCacheGeoReplication } from '../cache';
+import { McpFrontDoor } from '../anycast';
+import { McpTrafficManager } from '../dns-failover';
+import { McpProbe } from '../mcp-probe';
+import { McpMonitoring } from '../monitoring';
+import { AzureMcpServiceProps } from './props';
+import { McpRegion } from './regional';
+import { clientConfig, createMonitoring, createRecords, createRouting, globalResourceGroup, planTopology, summarize } from './shared';
+
+export interface AzureActivePassiveMcpServiceProps extends AzureMcpServiceProps {
+  readonly primaryRegion: string;
+  readonly standbyRegion: string;
+}
+
+export class AzureActivePassiveMcpService extends Construct {
+  public readonly plan: AzureServicePlan;
+  public readonly primary: McpRegion;
+  public readonly standby: McpRegion;
+  public readonly trafficManager?: McpTrafficManager;
+  public readonly frontDoor?: McpFrontDoor;
+  public readonly geoReplication?: McpCacheGeoReplication;
+  public readonly monitoring: McpMonitoring;
+  public readonly probe?: McpProbe;
+
+  constructor(scope: Construct, id: string, props: AzureActivePassiveMcpServiceProps) {
+    super(scope, id);
+    const regions = [props.primaryRegion, props.standbyRegion];
+    this.plan = planTopology(this, Topology.ACTIVE_PASSIVE, regions, props);
+    const client = clientConfig(this);
+    const group = `${props.namePrefix}-mcp`;
+    const geo = this.plan.writePlan !== undefined && props.cache !== false ? group : undefined;
+    this.primary = new McpRegion(this, 'Primary', { region: props.primaryRegion, plan: this.plan, service: props, client, geoReplicationGroupName: geo });
+    // Warm standby: the tier's floor, scaled up when the primary is lost.
+    const floor = this.plan.profile.minCapacity;
+    this.standby = new McpRegion(this, 'Standby', {
+      region: props.standbyRegion, plan: this.plan, client, geoReplicationGroupName: geo,
+      service: { ...props, capacity: { ...props.capacity, min: floor } },
+    });
+    if (this.primary.cache && this.standby.cache) {
+      this.geoReplication = new McpCacheGeoReplication(this, 'CacheGeoReplication', { caches: [this.primary.cache, this.standby.cache] });
+    }
+    const rg = globalResourceGroup(this, props, props.primaryRegion);
+    const routing = createRouting(this, this.plan, props, [this.primary, this.standby], rg, 'Priority');
+    this.trafficManager = routing.trafficManager;
+    this.frontDoor = routing.frontDoor;
+    const primaryScaling = this.primary.addScaling();
+    const primaryMin = new Map(primaryScaling.profiles.map((p) => [p.windowName, p.minimum]));
+    const signal = routing.signalFor(props.primaryRegion);
+    this.standby.addScaling(signal ? [{ ...signal, capacityFor: (w, own) => Math.max(own, primaryMin.get(w) ?? own) }] : []);
+    createRecords(this, props, [this.primary, this.standby], routing.target);
+    ({ monitoring: this.monitoring, probe: this.probe } = createMonitoring(this, this.plan, props, [this.primary, this.standby], rg));
+    summarize(this, this.plan, [this.primary, this.standby]);
+  }
+
+  public get budget() { return this.plan.budget; }
+}

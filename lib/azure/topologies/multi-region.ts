@@ -1,0 +1,62 @@
+/**
+ * Multi-region active-active: N >= 2 regions behind Traffic Manager
+ * (performance or weighted routing) or Front Door, one active geo-replication
+ * group (multi-writer: every region writes locally). When a region is lost,
+ * each survivor scales up to ceil(its window minimum x N / (N - 1)), driven by
+ * the lost region's Traffic Manager endpoint state or Front Door origin health
+ * (the signal that moved the traffic); CPU scale-in reverses it after failback.
+ * azurerm 4.55 cannot create geo-replication groups of 3+ members: with a
+ * cache, two regions (see cache.ts).
+ */
+import { Construct } from 'constructs';
+import { Topology } from '../../core/failover-budget';
+import { AzureServicePlan } from '../budget';
+import { McpCacheGeoReplication } from '../cache';
+import { McpFrontDoor } from '../anycast';
+import { McpTrafficManager } from '../dns-failover';
+import { McpProbe } from '../mcp-probe';
+import { McpMonitoring } from '../monitoring';
+import { AzureMcpServiceProps } from './props';
+import { McpRegion } from './regional';
+import { clientConfig, createMonitoring, createRecords, createRouting, globalResourceGroup, planTopology, summarize } from './shared';
+
+export interface AzureMultiRegionMcpServiceProps extends AzureMcpServiceProps {
+  /** Two or more regions with availability zones. */
+  readonly regions: string[];
+}
+
+export class AzureMultiRegionMcpService extends Construct {
+  public readonly plan: AzureServicePlan;
+  public readonly deployments: McpRegion[];
+  public readonly trafficManager?: McpTrafficManager;
+  public readonly frontDoor?: McpFrontDoor;
+  public readonly geoReplication?: McpCacheGeoReplication;
+  public readonly monitoring: McpMonitoring;
+  public readonly probe?: McpProbe;
+
+  constructor(scope: Construct, id: string, props: AzureMultiRegionMcpServiceProps) {
+    super(scope, id);
+    const regions = props.regions ?? [];
+    this.plan = planTopology(this, Topology.MULTI_REGION, regions, props);
+    const client = clientConfig(this);
+    const geo = props.cache !== false ? `${props.namePrefix}-mcp` : undefined;
+    this.deployments = regions.map((region) => new McpRegion(this, `Region-${region}`, { region, plan: this.plan, service: props, client, geoReplicationGroupName: geo }));
+    const caches = this.deployments.map((d) => d.cache).filter((c) => c !== undefined);
+    if (caches.length > 1) this.geoReplication = new McpCacheGeoReplication(this, 'CacheGeoReplication', { caches });
+    const rg = globalResourceGroup(this, props, regions[0]);
+    const routing = createRouting(this, this.plan, props, this.deployments, rg, props.routing?.routingMethod ?? 'Performance');
+    this.trafficManager = routing.trafficManager;
+    this.frontDoor = routing.frontDoor;
+    const n = regions.length;
+    for (const d of this.deployments) {
+      const signals = regions.filter((r) => r !== d.region).map((lost) => routing.signalFor(lost)).filter((s) => s !== undefined)
+        .map((s) => ({ ...s, capacityFor: (_w: string, own: number) => Math.ceil((own * n) / (n - 1)) }));
+      d.addScaling(signals);
+    }
+    createRecords(this, props, this.deployments, routing.target);
+    ({ monitoring: this.monitoring, probe: this.probe } = createMonitoring(this, this.plan, props, this.deployments, rg));
+    summarize(this, this.plan, this.deployments);
+  }
+
+  public get budget() { return this.plan.budget; }
+}

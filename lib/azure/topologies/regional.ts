@@ -1,0 +1,111 @@
+/**
+ * One regional deployment, shared by the three topologies: resource group,
+ * network, identities, Key Vault, certificate, gateway, cache member and fleet.
+ * The topology adds the autoscale setting afterwards (its failover signals
+ * come from the Traffic Manager / Front Door profile built after the regions).
+ */
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Construct } from 'constructs';
+import { AzureServicePlan } from '../budget';
+import { McpCache } from '../cache';
+import { BoundCertificate } from '../certificate';
+import { McpFleet } from '../fleet';
+import { McpLoadBalancer } from '../load-balancer';
+import { McpNetwork } from '../network';
+import { RegionalKeyVault } from '../private/key-vault';
+import { FailoverSignal, McpScheduledScaling } from '../scheduled-scaling';
+import { AzureMcpServiceProps, regionSuffix, regionalName, serviceName } from './props';
+
+/** Environment variables that point the server at its region's cache. */
+export enum McpCacheEnv {
+  /** `rediss://host:10000` (TLS). */
+  URL = 'REDIS_URL',
+  /** The access key, read from Key Vault at boot. */
+  AUTH_TOKEN = 'REDIS_AUTH_TOKEN',
+}
+
+export interface McpRegionProps {
+  readonly region: string;
+  readonly plan: AzureServicePlan;
+  readonly service: AzureMcpServiceProps;
+  readonly client: DataAzurermClientConfig;
+  /** The geo-replication group (multi-writer), when the cache spans regions. */
+  readonly geoReplicationGroupName?: string;
+}
+
+/** One region of a topology, with everything it created. */
+export class McpRegion extends Construct {
+  public readonly region: string;
+  public readonly resourceGroup: ResourceGroup;
+  public readonly network: McpNetwork;
+  public readonly keyVault: RegionalKeyVault;
+  public readonly certificate: BoundCertificate;
+  public readonly loadBalancer: McpLoadBalancer;
+  public readonly cache?: McpCache;
+  public readonly fleet: McpFleet;
+  public scaling?: McpScheduledScaling;
+  /** `mcp-<region>.<zone>`: the name the gateway's certificate covers besides the service name. */
+  public readonly regionalName: string;
+  private readonly props: McpRegionProps;
+
+  constructor(scope: Construct, id: string, props: McpRegionProps) {
+    super(scope, id);
+    this.props = props;
+    const { region, plan, service } = props;
+    this.region = region;
+    const tier = plan.profile.tier;
+    const overrides = service.overrides;
+    const suffix = regionSuffix(region);
+    this.regionalName = regionalName(service.domain, region);
+    this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: `${service.namePrefix}-mcp-${region}`, location: region });
+    const common = { resourceGroupName: this.resourceGroup.name, location: region };
+    this.network = new McpNetwork(this, 'Network', { ...common, serverPort: service.server.port, httpRedirect: service.httpRedirect });
+    const gatewayIdentity = new UserAssignedIdentity(this, 'GatewayIdentity', { ...common, name: 'mcp-gateway' });
+    const fleetIdentity = new UserAssignedIdentity(this, 'FleetIdentity', { ...common, name: 'mcp-servers' });
+    this.keyVault = new RegionalKeyVault(this, 'KeyVault', {
+      ...common, name: `${service.namePrefix}-kv-${suffix}`, subnetId: this.network.dataSubnetId,
+      virtualNetworkId: this.network.virtualNetworkId, deployerIpRanges: service.deployerIpRanges ?? [],
+      readers: [gatewayIdentity.principalId, fleetIdentity.principalId], client: props.client,
+    });
+    this.certificate = service.certificate.bind(this, {
+      region, keyVaultId: this.keyVault.vault.id, domainNames: [serviceName(service.domain), this.regionalName],
+      dependsOn: this.keyVault.writerAccess,
+    });
+    this.loadBalancer = new McpLoadBalancer(this, 'LoadBalancer', {
+      ...common, subnetId: this.network.gatewaySubnetId, tier, tierOverrides: overrides, server: service.server,
+      certificate: { keyVaultSecretId: this.certificate.keyVaultSecretId, identityId: gatewayIdentity.id },
+      waf: service.waf, httpRedirect: service.httpRedirect, domainNameLabel: `${service.namePrefix}-mcp-${suffix}`,
+    });
+    if (service.cache !== false && plan.writePlan) {
+      this.cache = new McpCache(this, 'Cache', {
+        ...(service.cache ?? {}), ...common, name: `${service.namePrefix}-mcp-${suffix}`, tier,
+        subnetId: this.network.dataSubnetId, virtualNetworkId: this.network.virtualNetworkId, keyVaultId: this.keyVault.vault.id,
+        geoReplicationGroupName: props.geoReplicationGroupName,
+      });
+      this.cache.accessKeySecret.node.addDependency(...this.keyVault.writerAccess);
+    }
+    const writeEnv = plan.writePlan && plan.regionHealth
+      ? plan.writePlan.environmentFor(region, plan.regionHealth.cacheGraceSeconds) : {};
+    this.fleet = new McpFleet(this, 'Fleet', {
+      ...common, subnetId: this.network.applicationSubnetId, tier, tierOverrides: overrides, server: service.server,
+      capacity: service.capacity, backendPoolId: this.loadBalancer.backendPoolId,
+      identityId: fleetIdentity.id, identityClientId: fleetIdentity.clientId, sshPublicKey: service.sshPublicKey,
+      vmSize: service.vmSize,
+      environment: { ...writeEnv, ...(this.cache ? { [McpCacheEnv.URL]: this.cache.url } : {}) },
+      secretEnvironment: this.cache ? { [McpCacheEnv.AUTH_TOKEN]: this.cache.accessKeySecret.versionlessId } : undefined,
+    });
+  }
+
+  /** Adds the autoscale setting (schedule, CPU rules, failover signals). */
+  public addScaling(signals: FailoverSignal[] = [], capacity = this.fleet.capacity): McpScheduledScaling {
+    const { plan, service } = this.props;
+    this.scaling = new McpScheduledScaling(this, 'Scaling', {
+      resourceGroupName: this.resourceGroup.name, location: this.region, targetResourceId: this.fleet.scaleSet.id,
+      tier: plan.profile.tier, tierOverrides: service.overrides, capacity,
+      schedule: service.schedule, holidayYears: service.holidayYears, failoverSignals: signals,
+    });
+    return this.scaling;
+  }
+}

@@ -1,0 +1,147 @@
+/** What the three Azure topologies do the same way: plan, global resources, routing, monitoring, summary. */
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { DnsCnameRecord } from '@cdktf/provider-azurerm/lib/dns-cname-record';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { Validator } from '../../core/errors';
+import { Topology } from '../../core/failover-budget';
+import { StackSummary } from '../../core/summary';
+import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
+import { AzureServicePlan, planAzureService } from '../budget';
+import { validateCacheOptions } from '../cache';
+import { McpFrontDoor } from '../anycast';
+import { McpTrafficManager } from '../dns-failover';
+import { McpProbe } from '../mcp-probe';
+import { McpMonitoring } from '../monitoring';
+import { FailoverSignal } from '../scheduled-scaling';
+import { validateZonalRegion } from '../validation';
+import { AzureMcpServiceProps, recordSummary, regionSuffix, serviceName, validateServiceProps } from './props';
+import { McpRegion } from './regional';
+
+/** Plans a topology: validates the shared props, the regions and the Azure-only rules, all reported together. */
+export function planTopology(scope: Construct, topology: Topology, regions: readonly string[], props: AzureMcpServiceProps): AzureServicePlan {
+  const tier = props.tier ?? AvailabilityTier.BUSINESS_CRITICAL;
+  return planAzureService({
+    topology, tier, overrides: props.overrides, regions,
+    routing: props.routing?.mechanism, frontDoor: props.routing?.frontDoor,
+    cache: props.cache !== false,
+    constructPath: scope.node.path,
+    isUnresolved: (x) => Token.isUnresolved(x),
+  }, (v: Validator, plan) => {
+    validateServiceProps(v, props, regions);
+    regions.forEach((r, i) => validateZonalRegion(v, regions.length === 1 ? 'region' : `regions[${i}]`, r));
+    const distinct = [...new Set(regions)];
+    if (props.cache !== false) {
+      validateCacheOptions(v, props.cache ?? {}, { tier, geoReplicated: distinct.length > 1, members: distinct.length });
+    }
+    props.certificate.validate(v, distinct, [serviceName(props.domain)]);
+    if (plan.routing === RoutingMechanism.ANYCAST && topology !== Topology.ACTIVE_ACTIVE) {
+      v.check(props.certificate.publiclyTrusted, 'certificate', 'a private CA',
+        'a publicly trusted certificate with Front Door routing (Front Door validates origin certificates against public roots): '
+        + 'McpCertificate.vault({ ..., publiclyTrusted: true }) for a public CA, McpCertificate.fromKeyVaultSecretIds, or TrafficRouting.dns()');
+    }
+    if (topology === Topology.ACTIVE_ACTIVE && props.routing && props.routing.mechanism !== RoutingMechanism.LOAD_BALANCER) {
+      v.add('routing', props.routing.mechanism, `${RoutingMechanism.LOAD_BALANCER}: an active-active service in one region has one gateway and nothing to route between`);
+    }
+  });
+}
+
+/** The resource group of the service's global resources (Traffic Manager, Front Door, monitoring), in the first region. */
+export function globalResourceGroup(scope: Construct, props: AzureMcpServiceProps, region: string): ResourceGroup {
+  return new ResourceGroup(scope, 'GlobalResourceGroup', { name: `${props.namePrefix}-mcp-global`, location: region });
+}
+
+/** The client the deployment runs as (its object id gets write access to the Key Vaults). */
+export function clientConfig(scope: Construct): DataAzurermClientConfig {
+  return new DataAzurermClientConfig(scope, 'Client', {});
+}
+
+export interface RoutingResult {
+  readonly trafficManager?: McpTrafficManager;
+  readonly frontDoor?: McpFrontDoor;
+  /** The name clients' DNS points at (Traffic Manager or Front Door host). */
+  readonly target?: string;
+  /** For region `r`: the signal that says `r` was lost. */
+  readonly signalFor: (region: string) => Omit<FailoverSignal, 'capacityFor'> | undefined;
+}
+
+/** Traffic Manager or Front Door in front of the regions. */
+export function createRouting(scope: Construct, plan: AzureServicePlan, props: AzureMcpServiceProps, regions: McpRegion[],
+  rg: ResourceGroup, method: 'Priority' | 'Performance' | 'Weighted'): RoutingResult {
+  const health = plan.profile.healthProbe.path;
+  if (plan.routing === RoutingMechanism.DNS && plan.trafficManager) {
+    const tm = new McpTrafficManager(scope, 'TrafficManager', {
+      resourceGroupName: rg.name, relativeName: `${props.namePrefix}-mcp-${regionSuffix(regions.map((r) => r.region).join('-'))}`,
+      routingMethod: method, settings: plan.trafficManager, healthPath: health, hostHeader: serviceName(props.domain),
+      targets: regions.map((r, i) => ({ name: r.region, publicIpId: r.loadBalancer.publicIp.id, priority: i + 1 })),
+    });
+    return {
+      trafficManager: tm, target: tm.fqdn,
+      signalFor: (region) => ({
+        metricResourceId: tm.profile.id, metricNamespace: 'Microsoft.Network/trafficManagerProfiles',
+        metricName: 'ProbeAgentCurrentEndpointStateByProfileResourceId', dimension: { name: 'EndpointName', values: [region] }, downBelow: 1,
+      }),
+    };
+  }
+  if (plan.routing === RoutingMechanism.ANYCAST && plan.frontDoor) {
+    const fd = new McpFrontDoor(scope, 'FrontDoor', {
+      resourceGroupName: rg.name, name: `${props.namePrefix}-mcp`, settings: plan.frontDoor, healthPath: health,
+      skuName: props.routing?.frontDoor?.skuName,
+      origins: regions.map((r, i) => ({ name: r.region, hostName: r.regionalName, priority: method === 'Priority' ? i + 1 : 1 })),
+    });
+    return {
+      frontDoor: fd, target: fd.hostName,
+      signalFor: (region) => ({
+        metricResourceId: fd.profile.id, metricNamespace: 'Microsoft.Cdn/profiles', metricName: 'OriginHealthPercentage',
+        dimension: { name: 'Origin', values: [regions.find((r) => r.region === region)!.regionalName] }, downBelow: 50,
+      }),
+    };
+  }
+  return { signalFor: () => undefined };
+}
+
+/** DNS records in an Azure DNS zone, when the domain names one. */
+export function createRecords(scope: Construct, props: AzureMcpServiceProps, regions: McpRegion[], target: string | undefined): void {
+  const zone = props.domain.azureDnsZone;
+  if (!zone) return;
+  const record = (id: string, name: string, value: string) => new DnsCnameRecord(scope, id, {
+    name, zoneName: props.domain.zoneName, resourceGroupName: zone.resourceGroupName, ttl: 60, record: value,
+  });
+  for (const r of regions) record(`Record-${r.region}`, r.regionalName.slice(0, -(props.domain.zoneName.length + 1)), r.loadBalancer.publicIp.fqdn);
+  if (target && props.domain.recordName !== '') record('ServiceRecord', props.domain.recordName, target);
+}
+
+/** Monitoring and the MCP probe of a topology. */
+export function createMonitoring(scope: Construct, plan: AzureServicePlan, props: AzureMcpServiceProps, regions: McpRegion[], rg: ResourceGroup): { monitoring: McpMonitoring; probe?: McpProbe } {
+  const monitoring = new McpMonitoring(scope, 'Monitoring', {
+    resourceGroupName: rg.name, location: rg.location, tier: plan.profile.tier, tierOverrides: props.overrides, alarmTopic: props.alarmTopic,
+    regions: regions.map((r) => ({ region: r.region, gatewayId: r.loadBalancer.gateway.id, scaleSetId: r.fleet.scaleSet.id, cacheId: r.cache?.redis.id })),
+  });
+  const probe = props.mcpProbe === false ? undefined : new McpProbe(scope, 'Probe', {
+    resourceGroupName: rg.name, location: rg.location, workspaceId: monitoring.workspace.id,
+    url: `https://${serviceName(props.domain)}${props.server.mcpPath}`, actionGroupId: monitoring.actionGroupId,
+    publiclyTrusted: props.certificate.publiclyTrusted,
+  });
+  return { monitoring, probe };
+}
+
+/** The stack summary, from the plan and what was rendered. */
+export function summarize(scope: Construct, plan: AzureServicePlan, regions: McpRegion[]): StackSummary {
+  const capacities = regions.map((r) => r.fleet.capacity);
+  // The most instances each region's autoscale profiles allow (failover scale-up included).
+  const maxima = regions.map((r) => Math.max(r.fleet.capacity.max, ...(r.scaling?.profiles ?? []).map((p) => p.maximum)));
+  const summary: StackSummary = {
+    cloud: 'azure',
+    topology: plan.topology,
+    tier: plan.profile.tier,
+    ...(regions.length > 1 ? { regions: regions.map((r) => r.region) } : { zones: 3 }),
+    minInstances: capacities.reduce((a, c) => a + c.min, 0),
+    maxInstances: maxima.reduce((a, m) => a + m, 0),
+    budgetSeconds: plan.budget.totalSeconds,
+    targetSeconds: plan.budget.targetSeconds,
+    largestTerm: plan.budget.largestTerm.name,
+  };
+  recordSummary(scope, summary);
+  return summary;
+}
