@@ -13,12 +13,13 @@
 import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as memorydb from 'aws-cdk-lib/aws-memorydb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { CLOUD_FACTS } from '../core/cloud-limits';
+import { CLOUD_FACTS, ELASTICACHE_GLOBAL_DATASTORE, MEMORYDB_MULTI_REGION } from '../core/cloud-limits';
 import { Validator } from '../core/errors';
 import { CacheFailoverInput } from '../core/failover-budget';
 import { AvailabilityTier, TierProfile, extendedOutageSeconds, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
@@ -392,14 +393,19 @@ export class McpCache extends CacheBase {
       cacheSubnetGroupName: this.subnetGroup.ref,
       securityGroupIds: this.connections.securityGroups.map((sg) => sg.securityGroupId),
       port,
-      multiAzEnabled: true,
+      // A Global Datastore secondary inherits Multi-AZ and automatic failover from the primary
+      // (ELASTICACHE_GLOBAL_DATASTORE.secondaryInherits): rendering MultiAZEnabled there without
+      // AutomaticFailoverEnabled is refused, so the secondary renders neither.
+      ...(secondary ? {} : { multiAzEnabled: true }),
       ...(clusterMode ? { replicasPerNodeGroup: replicas } : { numCacheClusters: 1 + replicas }),
       kmsKeyId: props.encryptionKey?.keyArn,
       authToken: this.authSecret.secretValue.unsafeUnwrap(),
       snapshotRetentionLimit: profile.cacheSnapshotRetentionDays,
       snapshotWindow,
       preferredMaintenanceWindow: maintenanceWindow,
-      autoMinorVersionUpgrade: true,
+      // Members of a Global Datastore are upgraded through the global group (ModifyGlobalReplicationGroup),
+      // not by the member's own automatic minor version upgrades: members do not render the flag.
+      ...(gd ? {} : { autoMinorVersionUpgrade: true }),
       logDeliveryConfigurations: [logDelivery('slow-log', this.slowLogGroup), logDelivery('engine-log', this.engineLogGroup)],
     };
     const props2: elasticache.CfnReplicationGroupProps = secondary
@@ -449,6 +455,9 @@ export class McpCache extends CacheBase {
       this.globalReplicationGroup = new elasticache.CfnGlobalReplicationGroup(this, 'GlobalDatastore', {
         globalReplicationGroupIdSuffix: gd.globalReplicationGroupIdSuffix,
         globalReplicationGroupDescription: gd.description ?? 'MCP session cache (Global Datastore)',
+        // Engine version and node type of every member change here (ModifyGlobalReplicationGroup), never on a member.
+        engineVersion,
+        cacheNodeType,
         members: [{
           replicationGroupId: this.replicationGroup.ref,
           replicationGroupRegion: Stack.of(this).region,
@@ -578,9 +587,192 @@ function validateGlobalDatastore(v: Validator, gd: GlobalDatastoreOptions, props
       gd.globalReplicationGroupIdSuffix, 'no value for the SECONDARY role (it joins an existing Global Datastore)');
     gv.check(gd.description === undefined, 'description', gd.description,
       'no value for the SECONDARY role (the primary owns the Global Datastore)');
-    const inherited = 'no value on a Global Datastore secondary: ElastiCache inherits it from the primary';
+    const inherited = 'no value on a Global Datastore secondary: ElastiCache inherits it from the primary; change the engine, '
+      + 'its version or the node type on the primary\'s global group (AWS::ElastiCache::GlobalReplicationGroup, ModifyGlobalReplicationGroup), '
+      + `which applies it to every member (${ELASTICACHE_GLOBAL_DATASTORE.docUrl})`;
     for (const prop of ['engine', 'engineVersion', 'cacheNodeType'] as const) {
       v.check(props[prop] === undefined, prop, props[prop], inherited);
     }
   }
+}
+
+/** The role of a regional cluster in a MemoryDB Multi-Region cluster. */
+export enum MultiRegionClusterRole {
+  /** This stack creates the multi-Region cluster and its first regional cluster. */
+  CREATE = 'create',
+  /** This regional cluster joins an existing multi-Region cluster by its full name. */
+  JOIN = 'join',
+}
+
+export interface McpMultiRegionCacheProps {
+  readonly vpc: ec2.IVpc;
+  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  readonly tier?: AvailabilityTier;
+  /** @default - none */
+  readonly tierOverrides?: TierOverrides;
+  /** CREATE (first region) or JOIN (every other region). */
+  readonly role: MultiRegionClusterRole;
+  /** CREATE: the multi-Region cluster name suffix (MemoryDB adds a per-region prefix). */
+  readonly multiRegionClusterNameSuffix?: string;
+  /** JOIN: the full multi-Region cluster name. */
+  readonly multiRegionClusterName?: string;
+  /** Regional cluster, user and ACL names (lowercase letters, digits, hyphens; 1-40). */
+  readonly name: string;
+  /** @default 'db.r7g.xlarge' (Multi-Region needs R7g xlarge or above) */
+  readonly nodeType?: string;
+  /** Valkey version (7.3 or later). @default '7.3' */
+  readonly engineVersion?: string;
+  /** @default 1 */
+  readonly numShards?: number;
+  /** @default 6380 */
+  readonly port?: number;
+  /** Encryption at rest. @default - the AWS managed MemoryDB key */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * One regional cluster of an Amazon MemoryDB Multi-Region cluster (active-active, every region writes
+ * locally, CRDT last-writer-wins): TLS required, encrypted at rest, a password user in its own ACL
+ * (the password in Secrets Manager, never in the template), snapshots kept for the tier's days, the
+ * cluster and the multi-Region cluster retained when removed from the stack.
+ * Limits (regions, node types, engine): MEMORYDB_MULTI_REGION in core.
+ */
+export class McpMultiRegionCache extends Construct implements ec2.IConnectable {
+  public readonly cluster: memorydb.CfnCluster;
+  /** The multi-Region cluster (CREATE role only). */
+  public readonly multiRegionCluster?: memorydb.CfnMultiRegionCluster;
+  /** The full multi-Region cluster name. */
+  public readonly multiRegionClusterName: string;
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly connections: ec2.Connections;
+  public readonly authSecret: secretsmanager.ISecret;
+  /** The user the servers authenticate as (REDIS_USERNAME). */
+  public readonly userName: string;
+  public readonly endpointAddress: string;
+  public readonly endpointPort: number;
+  /** MemoryDB always runs in cluster mode: clients use the cluster endpoint. */
+  public readonly clusterModeEnabled = true;
+
+  constructor(scope: Construct, id: string, props: McpMultiRegionCacheProps) {
+    super(scope, id);
+    const v = validatorFor(this);
+    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, props.tierOverrides ?? {}, v);
+    const nodeType = props.nodeType ?? 'db.r7g.xlarge';
+    const engineVersion = props.engineVersion ?? '7.3';
+    const port = props.port ?? DEFAULT_CACHE_PORT;
+    const numShards = props.numShards ?? 1;
+    v.check(MEMORYDB_MULTI_REGION.nodeTypePattern.test(nodeType), 'nodeType', nodeType,
+      `${MEMORYDB_MULTI_REGION.nodeTypeRule} (${MEMORYDB_MULTI_REGION.docUrl})`);
+    v.check(valkeyAtLeast(engineVersion, MEMORYDB_MULTI_REGION.minEngineVersion), 'engineVersion', engineVersion,
+      `Valkey ${MEMORYDB_MULTI_REGION.minEngineVersion.major}.${MEMORYDB_MULTI_REGION.minEngineVersion.minor} or later (${MEMORYDB_MULTI_REGION.docUrl})`);
+    v.check(/^[a-z][a-z0-9-]{0,39}$/.test(props.name) && !props.name.endsWith('-') && !props.name.includes('--'), 'name', props.name,
+      '1-40 lowercase letters, digits or hyphens, starting with a letter, without "--" and not ending with "-"');
+    v.integerInRange('port', port, { min: 1, max: 65535 });
+    v.integerInRange('numShards', numShards, { min: 1, max: 500 });
+    if (props.role === MultiRegionClusterRole.CREATE) {
+      v.check(props.multiRegionClusterNameSuffix !== undefined && /^[a-z0-9][a-z0-9-]*$/.test(props.multiRegionClusterNameSuffix),
+        'multiRegionClusterNameSuffix', props.multiRegionClusterNameSuffix, 'lowercase letters, digits and hyphens, required with the CREATE role');
+    } else {
+      v.check(props.multiRegionClusterName !== undefined, 'multiRegionClusterName', props.multiRegionClusterName,
+        'the full multi-Region cluster name, required with the JOIN role');
+    }
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region)) {
+      v.check(MEMORYDB_MULTI_REGION.regions.includes(region), 'region', region,
+        `one of ${MEMORYDB_MULTI_REGION.regions.join(', ')} (MemoryDB Multi-Region, ${MEMORYDB_MULTI_REGION.docUrl})`);
+    }
+    const subnets = props.vpc.selectSubnets({
+      subnetType: props.vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
+    });
+    v.throwIfInvalid();
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `MCP session cache ${this.node.path}: ingress only from granted peers on port ${port}`,
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(port) });
+    const subnetGroup = new memorydb.CfnSubnetGroup(this, 'SubnetGroup', {
+      subnetGroupName: `${props.name}-subnets`,
+      description: `MCP session cache ${this.node.path}`,
+      subnetIds: subnets.subnetIds,
+    });
+
+    const tokenKey = props.encryptionKey ?? new kms.Key(this, 'PasswordKey', {
+      description: `Encrypts the password secret of the MCP session cache ${this.node.path}`,
+      enableKeyRotation: true,
+    });
+    if (!props.encryptionKey) restrictGrantsToAwsServices(tokenKey);
+    const secret = new secretsmanager.Secret(this, 'Password', {
+      description: `Password of the MemoryDB user of the MCP session cache ${this.node.path}`,
+      encryptionKey: tokenKey,
+      generateSecretString: { passwordLength: 64, excludeCharacters: AUTH_TOKEN_EXCLUDED_CHARACTERS, includeSpace: false, requireEachIncludedType: true },
+    });
+    const noRotation = 'A MemoryDB user password has no Secrets Manager rotation function; rotating it is an UpdateUser call '
+      + '(a user holds two passwords during the change), run as an operational procedure.';
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: noRotation });
+    acknowledgePackRule(secret, 'SecretsManagerRotationEnabled', noRotation, [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY]);
+    this.authSecret = secret;
+    this.userName = `${props.name}-app`;
+    const user = new memorydb.CfnUser(this, 'User', {
+      userName: this.userName,
+      // The servers' own keys and commands; no administrative access beyond the data.
+      accessString: 'on ~* &* +@all -@dangerous',
+      authenticationMode: { Type: 'password', Passwords: [secret.secretValue.unsafeUnwrap()] },
+    });
+    const acl = new memorydb.CfnACL(this, 'Acl', { aclName: `${props.name}-acl`, userNames: [this.userName] });
+    acl.node.addDependency(user);
+
+    if (props.role === MultiRegionClusterRole.CREATE) {
+      this.multiRegionCluster = new memorydb.CfnMultiRegionCluster(this, 'MultiRegionCluster', {
+        multiRegionClusterNameSuffix: props.multiRegionClusterNameSuffix,
+        description: 'MCP session cache (MemoryDB Multi-Region: every region writes locally)',
+        engine: MEMORYDB_MULTI_REGION.engine,
+        engineVersion,
+        nodeType,
+        numShards,
+        tlsEnabled: true,
+      });
+      this.multiRegionCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      this.multiRegionClusterName = this.multiRegionCluster.attrMultiRegionClusterName;
+    } else {
+      this.multiRegionClusterName = props.multiRegionClusterName!;
+    }
+    this.cluster = new memorydb.CfnCluster(this, 'Resource', {
+      clusterName: props.name,
+      description: 'MCP session cache (regional cluster of a MemoryDB Multi-Region cluster)',
+      multiRegionClusterName: this.multiRegionClusterName,
+      engine: MEMORYDB_MULTI_REGION.engine,
+      engineVersion,
+      nodeType,
+      numShards,
+      numReplicasPerShard: profile.cacheReplicasPerShard,
+      aclName: acl.aclName,
+      subnetGroupName: subnetGroup.subnetGroupName,
+      securityGroupIds: [this.securityGroup.securityGroupId],
+      port,
+      tlsEnabled: true,
+      kmsKeyId: props.encryptionKey?.keyArn,
+      snapshotRetentionLimit: profile.cacheSnapshotRetentionDays,
+      autoMinorVersionUpgrade: true,
+    });
+    this.cluster.node.addDependency(acl);
+    this.cluster.node.addDependency(subnetGroup);
+    this.cluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.endpointAddress = this.cluster.attrClusterEndpointAddress;
+    this.endpointPort = port;
+  }
+
+  /** Lets `grantee` reach the cache port and read the password. */
+  public grantConnect(grantee: ec2.IConnectable & iam.IGrantable): iam.Grant {
+    this.connections.allowDefaultPortFrom(grantee, 'MCP servers to the session cache');
+    return this.authSecret.grantRead(grantee);
+  }
+}
+
+function valkeyAtLeast(version: string, min: { major: number; minor: number }): boolean {
+  const m = /^(\d+)\.(\d+)(\.\d+)?$/.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > min.major || (major === min.major && minor >= min.minor);
 }

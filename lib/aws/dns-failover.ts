@@ -14,7 +14,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { CLOUD_FACTS, ProbeMechanism } from '../core/cloud-limits';
+import { AWS_REGIONS, CLOUD_FACTS, ProbeMechanism, isAwsRegion } from '../core/cloud-limits';
 import { Validator } from '../core/errors';
 import { DnsRecordKind, DnsRouting } from '../core/failover-budget';
 import { DnsHealthCheckOptions, validateDnsHealthCheck } from '../core/health-probe';
@@ -124,7 +124,6 @@ export interface McpDnsFailoverProps {
 /** The HTTPS port of the load balancers' listeners, which the health checks use. */
 export const DNS_HEALTH_CHECK_PORT = 443;
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ENDPOINT_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
 const ALARM_STATISTICS = ['Average', 'Minimum', 'Maximum', 'Sum', 'SampleCount'];
 
@@ -238,6 +237,7 @@ export class McpDnsFailover extends Construct {
       healthCheck: dns,
       recordKind,
       ttlSeconds: recordKind === DnsRecordKind.ALIAS ? CLOUD_FACTS.awsRoute53AliasTtlSeconds.value : profile.recordTtlSeconds,
+      ...(Object.keys(this.calculatedHealthChecks).length > 0 ? { calculatedHealthCheck: true } : {}),
     };
   }
 
@@ -290,7 +290,7 @@ function validateEndpoints(
       if (region === undefined) {
         ev.add('region', region, `the load balancer's AWS region (it cannot be derived from an environment-agnostic stack) with routingPolicy ${DnsRoutingPolicy.LATENCY}`);
       } else {
-        ev.check(REGION.test(region), 'region', region, 'an AWS region name such as "eu-west-1"');
+        ev.check(isAwsRegion(region), 'region', region, `an AWS region name such as "eu-west-1" (the list: ${AWS_REGIONS.docUrl})`);
         regions[name] = region;
       }
     } else {

@@ -46,6 +46,22 @@ export interface McpScheduledScalingProps {
    * @default - the tier's minCapacity (3 for BUSINESS_CRITICAL)
    */
   readonly floor?: number;
+
+  /**
+   * Each window's min capacity as a percentage of the schedule's (rounded up, at least `floor`): a warm
+   * standby runs the primary's schedule at its standby share and, on failover, is raised to the full
+   * window (see the active-passive topology). The max capacity stays the schedule's.
+   * @default 100
+   */
+  readonly minCapacityPercent?: number;
+
+  /**
+   * Each window's max capacity as a percentage of the schedule's (rounded up): a region of an N-region
+   * service carries headroom to absorb a lost region's share, 100 x N / (N - 1) (AWS has no alarm action
+   * that raises MaxSize, so the cap is rendered with the headroom and the failover raises desired capacity).
+   * @default 100
+   */
+  readonly maxCapacityPercent?: number;
 }
 
 /**
@@ -56,8 +72,10 @@ export class McpScheduledScaling extends Construct {
   public readonly actions: Record<string, autoscaling.ScheduledAction>;
   /** The transitions rendered, in schedule order. */
   public readonly transitions: readonly ScheduleTransition[];
-  /** Instance counts per window for `baseline` and `floor`. */
+  /** Instance counts per window as rendered (after minCapacityPercent and maxCapacityPercent). */
   public readonly capacities: readonly WindowCapacity[];
+  /** The schedule's own instance counts per window for `baseline` and `floor` (before the percentages). */
+  public readonly scheduleCapacities: readonly WindowCapacity[];
   /** The floor applied. */
   public readonly floor: number;
   /** The group scaled. */
@@ -73,6 +91,10 @@ export class McpScheduledScaling extends Construct {
     v.integerInRange('baseline', props.baseline, { min: 1, max: 100_000 }, 'instances at 100 % of the schedule');
     v.check(props.baseline !== undefined, 'baseline', props.baseline, 'an integer from 1 to 100000 (instances at 100 % of the schedule)');
     v.integerInRange('floor', floor, { min: 0, max: 100_000 });
+    const minPercent = props.minCapacityPercent ?? 100;
+    const maxPercent = props.maxCapacityPercent ?? 100;
+    v.check(Number.isFinite(minPercent) && minPercent > 0 && minPercent <= 100, 'minCapacityPercent', minPercent, 'a percentage above 0 and at most 100');
+    v.check(Number.isFinite(maxPercent) && maxPercent >= 100 && maxPercent <= 1000, 'maxCapacityPercent', maxPercent, 'a percentage from 100 to 1000');
     const limit = CLOUD_FACTS.awsScheduledActionsPerGroup;
     const transitions = props.schedule instanceof ScalingSchedule ? props.schedule.transitions() : [];
     v.check(transitions.length <= limit.value, 'schedule', `${transitions.length} scheduled actions`,
@@ -82,7 +104,11 @@ export class McpScheduledScaling extends Construct {
     this.autoScalingGroup = props.autoScalingGroup;
     this.floor = floor;
     this.transitions = transitions;
-    this.capacities = props.schedule.capacityFor(props.baseline, floor);
+    this.capacities = props.schedule.capacityFor(props.baseline, floor).map((c) => {
+      const min = Math.max(floor, scale(c.minCapacity, minPercent));
+      return { ...c, minCapacity: min, maxCapacity: Math.max(min, scale(c.maxCapacity, maxPercent)) };
+    });
+    this.scheduleCapacities = props.schedule.capacityFor(props.baseline, floor);
     const byWindow = new Map(this.capacities.map((c) => [c.windowName, c]));
 
     this.actions = {};
@@ -116,6 +142,11 @@ export class McpScheduledScaling extends Construct {
       `at most ${limit.value} scheduled actions per Auto Scaling group, counting every schedule applied to it (${limit.docUrl})`);
     return [new McpHaValidationError(v.problems, this.node.path).message];
   }
+}
+
+/** `value` x `percent` / 100, rounded up (a hair of tolerance so 100 x 3 / 2 % of 2 stays 3). */
+function scale(value: number, percent: number): number {
+  return percent === 100 ? value : Math.ceil((value * percent) / 100 - 1e-9);
 }
 
 /**

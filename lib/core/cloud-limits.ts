@@ -194,6 +194,12 @@ export const CLOUD_FACTS = {
     docUrl: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-quotas.html',
     note: 'Scheduled actions per Auto Scaling group: 125.',
   } satisfies DocumentedFact,
+  awsStepAdjustmentsPerPolicy: {
+    value: 20,
+    unit: 'step adjustments',
+    docUrl: 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-quotas.html',
+    note: 'Step adjustments per step scaling policy: 20 (cannot be changed).',
+  } satisfies DocumentedFact,
   awsRoute53AliasTtlSeconds: {
     value: 60,
     unit: 's',
@@ -212,6 +218,77 @@ export const CLOUD_FACTS = {
     thirtySecondInterval: { min: 5, max: 10 },
     docUrl: 'https://learn.microsoft.com/azure/traffic-manager/traffic-manager-monitoring',
   },
+} as const;
+
+/**
+ * AWS region names the library accepts (commercial, AWS GovCloud (US) and China partitions), as listed on
+ * the AWS Regions page. A name outside this list (a typo such as "eu-westt-1") is refused at synth time:
+ * otherwise it surfaces at deployment as a misleading credentials or endpoint error.
+ */
+export const AWS_REGIONS = {
+  docUrl: 'https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html',
+  names: [
+    'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+    'af-south-1',
+    'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
+    'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2',
+    'ap-northeast-3',
+    'ca-central-1', 'ca-west-1',
+    'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1',
+    'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+    'us-gov-east-1', 'us-gov-west-1',
+    'cn-north-1', 'cn-northwest-1',
+  ] as readonly string[],
+} as const;
+
+/** True when `region` is a documented AWS region name. */
+export function isAwsRegion(region: string): boolean {
+  return AWS_REGIONS.names.includes(region);
+}
+
+/**
+ * Amazon MemoryDB Multi-Region (active-active, multi-writer): where and on what it runs.
+ * https://docs.aws.amazon.com/memorydb/latest/devguide/multi-region.prereq.html
+ */
+export const MEMORYDB_MULTI_REGION = {
+  docUrl: 'https://docs.aws.amazon.com/memorydb/latest/devguide/multi-region.prereq.html',
+  /** "US East (N. Virginia and Ohio), US West (Oregon, N. California), Europe (Ireland, Frankfurt, and London) and Asia Pacific (Tokyo, Sydney, Mumbai, Seoul and Singapore)." */
+  regions: [
+    'us-east-1', 'us-east-2', 'us-west-2', 'us-west-1', 'eu-west-1', 'eu-central-1', 'eu-west-2',
+    'ap-northeast-1', 'ap-southeast-2', 'ap-south-1', 'ap-northeast-2', 'ap-southeast-1',
+  ] as readonly string[],
+  /** "you can automatically replicate MemoryDB cluster data across up to five AWS Regions" */
+  maxRegions: 5,
+  /** "supported on R7g nodes of size XL and above" */
+  nodeTypePattern: /^db\.r7g\.(\d*)xlarge$/,
+  nodeTypeRule: 'an R7g node of size xlarge or above (db.r7g.xlarge, db.r7g.2xlarge, ...)',
+  /** "supports Valkey engine version 7.3 and above": the only engine. */
+  engine: 'valkey',
+  minEngineVersion: { major: 7, minor: 3 },
+  /** All regional clusters share shards, node type, engine version, TLS and parameter group. */
+  sharedSettings: 'shards, node type, Valkey engine version, TLS and parameter group',
+  /** The multi-Region cluster name is a suffix behind a prefix AWS assigns per region (like a Global Datastore ID). */
+  nameRule: 'MultiRegionClusterNameSuffix: MemoryDB prefixes it per region; regional clusters join by the full name',
+} as const;
+
+/** MemoryDB Multi-Region's documented replication figure (the multi-writer RPO term). */
+export const MEMORYDB_MULTI_REGION_REPLICATION: DocumentedFact = {
+  value: 1,
+  unit: 's',
+  docUrl: 'https://docs.aws.amazon.com/memorydb/latest/devguide/multi-region.html',
+  note: 'MemoryDB Multi-Region "asynchronously replicates data between Regions, and data is typically propagated within a second"; '
+    + 'conflicts resolve last-writer-wins (CRDT). No RPO/RTO SLA is given: an isolated region keeps accepting writes and its lag can grow without bound.',
+};
+
+/**
+ * ElastiCache Global Datastore (single writer): "You can set up replication for a primary cluster from one
+ * AWS Region to a secondary cluster in up to two other AWS Regions"; M5/R5 or newer nodes, size large and above.
+ */
+export const ELASTICACHE_GLOBAL_DATASTORE = {
+  docUrl: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Getting-Started.html',
+  maxSecondaryRegions: 2,
+  /** "When you add a secondary cluster to a global datastore, the secondary cluster inherits the Multi-AZ and automatic failover settings from the primary cluster." */
+  secondaryInherits: 'Multi-AZ and automatic failover',
 } as const;
 
 /** True when `value` is allowed by `allowed` (a range or a list of values). */

@@ -63,6 +63,12 @@ export interface DnsRouting {
   readonly recordKind: DnsRecordKind;
   /** TTL of the record (ignored for ALIAS: the load balancer's 60 s applies). */
   readonly ttlSeconds: number;
+  /**
+   * True when the record's health check is CALCULATED (the HTTPS check AND the MCP probe's alarm check):
+   * Route 53 then aggregates the children's verdicts once more before the record changes.
+   * @default false
+   */
+  readonly calculatedHealthCheck?: boolean;
 }
 
 /** How the shared cache recovers its writer. */
@@ -74,6 +80,12 @@ export interface CacheFailoverInput {
    * a secondary (the escalation ladder's extended-outage step).
    */
   readonly promotionTriggerSeconds?: number;
+  /**
+   * Cross-region only: every region writes to its own member (multi-writer, e.g. MemoryDB Multi-Region):
+   * nothing is promoted, so writes never stop in a surviving region.
+   * @default false (single writer: a secondary is promoted after the extended-outage step)
+   */
+  readonly multiWriter?: boolean;
 }
 
 export interface FailoverBudgetInput {
@@ -102,13 +114,24 @@ export const ASSUMPTIONS = {
       + 'the name servers. No cloud documents that delay: assumed 5 s.',
     docUrl: 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html',
   },
+  route53CalculatedAggregation: {
+    seconds: 5,
+    detail:
+      'A CALCULATED health check (HTTPS check AND the MCP probe alarm check) takes its status from its children\'s '
+      + 'status, which Route 53 aggregates once more before the record changes. AWS documents no delay for that '
+      + 'hop: assumed 5 s, the same as the checkers\' own aggregation.',
+    docUrl: 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html',
+  },
   anycastReroute: {
     [Cloud.AWS]: {
-      seconds: 10,
+      seconds: 30,
       detail:
-        'Global Accelerator uses the Application Load Balancer\'s own target health for ALB endpoints (documented) '
-        + 'and ignores traffic dials when it fails over; AWS documents no figure for how soon it acts on an '
-        + 'endpoint turning unhealthy. Assumed 10 s after the load balancer detects it.',
+        'Global Accelerator uses the Application Load Balancer\'s own target health for ALB endpoints and ignores '
+        + 'traffic dials when it fails over (documented). The only figure AWS gives is that routing returns to '
+        + 'recovered endpoints "in about 30 seconds or so"; no figure is documented for routing around an endpoint '
+        + 'turning unhealthy, so the same 30 s is assumed after the load balancer detects it (it was 10 s before '
+        + 'the documentation was checked). Established connections are not moved: a client keeps its connection '
+        + 'to the old endpoint until it closes, so MCP clients must reconnect on a failed call.',
       docUrl: 'https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html',
     },
     [Cloud.GCP]: {
@@ -121,8 +144,9 @@ export const ASSUMPTIONS = {
     [Cloud.AZURE]: {
       seconds: 10,
       detail:
-        'Azure Front Door shifts traffic from origins its probes mark unhealthy; Microsoft documents no figure '
-        + 'for how soon. Assumed 10 s after detection.',
+        'Azure Front Door shifts traffic from origins its probes mark unhealthy; each edge location probes on its '
+        + 'own and Microsoft documents no figure for how soon the verdict reaches every edge. Assumed 10 s after '
+        + 'detection (the detection itself comes from the rendered interval and sample settings).',
       docUrl: 'https://learn.microsoft.com/azure/frontdoor/health-probes',
     },
   },
@@ -137,10 +161,13 @@ export const ASSUMPTIONS = {
       docUrl: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/red-ug/AutoFailover.html',
     },
     [Cloud.AZURE]: {
-      seconds: 15,
-      source: TermSource.DOCUMENTED,
-      detail: 'Azure Cache for Redis: "unplanned failover typically finishes within 10 to 15 seconds".',
-      docUrl: 'https://learn.microsoft.com/azure/azure-cache-for-redis/cache-failover',
+      seconds: 30,
+      source: TermSource.ASSUMED,
+      detail:
+        'Azure Managed Redis with high availability: "if a node or shard becomes unavailable, a replica shard '
+        + 'promotes itself to primary automatically". No duration is documented for Managed Redis (the 10-15 s '
+        + 'figure is Azure Cache for Redis\'s, a retiring service): assumed 30 s.',
+      docUrl: 'https://learn.microsoft.com/azure/reliability/reliability-managed-redis',
     },
     [Cloud.GCP]: {
       seconds: 30,
@@ -374,6 +401,10 @@ function dnsTerms(cloud: Cloud, dns: DnsRouting | undefined, v: Validator): Budg
     detail: ASSUMPTIONS.dnsCheckerAggregation.detail,
     docUrl: ASSUMPTIONS.dnsCheckerAggregation.docUrl,
   });
+  if (dns.calculatedHealthCheck) {
+    const hop = ASSUMPTIONS.route53CalculatedAggregation;
+    terms.push({ name: 'dns-calculated-aggregation', seconds: hop.seconds, source: TermSource.ASSUMED, detail: hop.detail, docUrl: hop.docUrl });
+  }
   if (dns.recordKind === DnsRecordKind.ALIAS) {
     if (cloud !== Cloud.AWS) {
       v.add('recordKind', dns.recordKind, `${DnsRecordKind.CNAME}: alias records exist on Route 53 only`);
@@ -403,6 +434,12 @@ function cacheTerms(input: FailoverBudgetInput): BudgetTerm[] {
   if (!cache.crossRegion) {
     const a = ASSUMPTIONS.cacheAutomaticFailover[input.cloud];
     return [{ name: 'cache-automatic-failover', seconds: a.seconds, source: a.source, detail: a.detail, docUrl: a.docUrl }];
+  }
+  if (cache.multiWriter) {
+    return [{
+      name: 'cache-no-promotion', seconds: 0, source: TermSource.RENDERED,
+      detail: 'every region writes to its own member of a multi-writer cache: surviving regions never stop writing; nothing is promoted',
+    }];
   }
   const trigger = cache.promotionTriggerSeconds ?? 300;
   const p = ASSUMPTIONS.cacheCrossRegionPromotion;
@@ -452,14 +489,39 @@ function wayOut(budget: FailoverBudget, largest: BudgetTerm, dns: DnsRouting | u
       if (room >= 0) return `lower recordTtlSeconds to ${room} or less, or use ${RoutingMechanism.ANYCAST} routing`;
       return `the other DNS terms alone take ${others} s: use ${RoutingMechanism.ANYCAST} routing (no DNS step)`;
     case 'dns-probe-detection':
-    case 'dns-checker-aggregation':
+    case 'dns-checker-aggregation': {
+      const over = budget.totalSeconds - budget.targetSeconds;
+      const atFastest = dns !== undefined && dns.healthCheck.failureThreshold === 1 && dns.healthCheck.requestIntervalSeconds <= 10;
+      if (atFastest && dns.recordKind === DnsRecordKind.CNAME && dns.ttlSeconds - over >= 0) {
+        return `the DNS health check is already at its fastest (1 failure x 10 s): lower recordTtlSeconds to ${dns.ttlSeconds - over} or less, or use ${RoutingMechanism.ANYCAST} routing`;
+      }
+      if (atFastest) return `the DNS health check is already at its fastest (1 failure x 10 s): use ${RoutingMechanism.ANYCAST} routing, or raise the target`;
       return `lower dnsHealthCheck.failureThreshold or dnsHealthCheck.requestIntervalSeconds (10 s is the fastest), or use ${RoutingMechanism.ANYCAST} routing`;
+    }
     case 'lb-probe-detection':
       return 'lower healthCheck.intervalSeconds or healthCheck.unhealthyThreshold';
     case 'lb-probe-timeout':
       return 'lower healthCheck.timeoutSeconds';
+    case 'anycast-reroute': {
+      const left = budget.targetSeconds - largest.seconds;
+      return left >= others
+        ? 'lower healthCheck.intervalSeconds or healthCheck.unhealthyThreshold'
+        : `the accelerator's ${largest.seconds} s leaves ${Math.max(0, left)} s for the load balancer's detection (now ${others} s), `
+          + `which no health-check setting reaches: raise targets.${targetProp(budget.topology)} to ${budget.totalSeconds} or more, `
+          + `choose a tier with a longer target, or use ${RoutingMechanism.DNS} routing`;
+    }
+    case 'dns-calculated-aggregation':
+      return `lower dnsHealthCheck.failureThreshold or recordTtlSeconds, or set mcpProbe: false (no CALCULATED check; the MCP probe then only alarms), or use ${RoutingMechanism.ANYCAST} routing`;
     default:
       return 'no setting shortens this term: raise the target (targets) or choose a lower tier';
+  }
+}
+
+function targetProp(topology: Topology): string {
+  switch (topology) {
+    case Topology.ACTIVE_ACTIVE: return 'activeActiveDetectionSeconds';
+    case Topology.ACTIVE_PASSIVE: return 'activePassiveRtoSeconds';
+    case Topology.MULTI_REGION: return 'multiRegionRtoSeconds';
   }
 }
 

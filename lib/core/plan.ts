@@ -7,12 +7,13 @@
 import { Validator } from './errors';
 import {
   CacheFailoverInput, Cloud, DnsRecordKind, DnsRouting, FailoverBudget, Topology, checkBudget, computeFailoverBudget,
-  dnsMechanism, loadBalancerMechanism,
+  TermSource, dnsMechanism, loadBalancerMechanism,
 } from './failover-budget';
 import { validateDnsHealthCheck } from './health-probe';
 import { cloudDefaults } from './failover-budget';
 import { mergeOverrides } from './tiers';
-import { PROBE_LIMITS, ProbeMechanism } from './cloud-limits';
+import { CacheWriteModel, CacheWritePlan } from './cache-write-model';
+import { MEMORYDB_MULTI_REGION_REPLICATION, PROBE_LIMITS, ProbeMechanism } from './cloud-limits';
 
 import { AvailabilityTier, RoutingMechanism, TierOverrides, TierProfile, resolveTier } from './tiers';
 
@@ -29,6 +30,18 @@ export interface ServicePlanInput {
   readonly recordKind?: DnsRecordKind;
   /** The shared cache's failover, when the topology has a cache. */
   readonly cache?: CacheFailoverInput;
+  /**
+   * How the regions write to the cache (with `cache`): the model and the serving regions, the
+   * first holding the writer for SINGLE_WRITER. The plan's `cacheWrite` states each region's mode.
+   * @default - SINGLE_REGION in `regions` (or one unnamed region), MULTI_WRITER when cache.multiWriter, else SINGLE_WRITER
+   */
+  readonly cacheRegions?: readonly string[];
+  /**
+   * DNS routing only: the records carry a CALCULATED health check (HTTPS AND the MCP probe's alarm),
+   * which adds Route 53's aggregation of the children to the budget.
+   * @default false
+   */
+  readonly dnsCalculatedHealthCheck?: boolean;
   /** Path of the construct, for error messages. */
   readonly constructPath?: string;
   /** Token detector of the calling framework (CDK `Token.isUnresolved`). */
@@ -43,6 +56,8 @@ export interface ServicePlan {
   /** DNS routing as it will be rendered (absent unless routing is DNS). */
   readonly dns?: DnsRouting;
   readonly budget: FailoverBudget;
+  /** The write side: each region's write mode and the write recovery time (absent without a cache). */
+  readonly cacheWrite?: CacheWritePlan;
   /** Problems accepted because the user opted out of enforcement. */
   readonly warnings: readonly string[];
 }
@@ -58,7 +73,10 @@ export function planService(input: ServicePlanInput): ServicePlan {
   if (routing === RoutingMechanism.DNS && input.topology !== Topology.ACTIVE_ACTIVE) {
     validateDnsHealthCheck(dnsMechanism(input.cloud), v.nested('dnsHealthCheck'), profile.dnsHealthCheck);
     const recordKind = input.recordKind ?? DnsRecordKind.CNAME;
-    dns = { healthCheck: profile.dnsHealthCheck, recordKind, ttlSeconds: profile.recordTtlSeconds };
+    dns = {
+      healthCheck: profile.dnsHealthCheck, recordKind, ttlSeconds: profile.recordTtlSeconds,
+      ...(input.dnsCalculatedHealthCheck ? { calculatedHealthCheck: true } : {}),
+    };
   }
 
   const budget = computeFailoverBudget({
@@ -74,8 +92,22 @@ export function planService(input: ServicePlanInput): ServicePlan {
   const warnings = v.valid
     ? checkBudget(budget, v, { tierName: profile.tier, enforce: profile.enforceBudget, dns })
     : [];
+  let cacheWrite: CacheWritePlan | undefined;
+  if (input.cache) {
+    const regions = input.cacheRegions ?? ['(this region)'];
+    const model = !input.cache.crossRegion ? CacheWriteModel.SINGLE_REGION
+      : input.cache.multiWriter ? CacheWriteModel.MULTI_WRITER : CacheWriteModel.SINGLE_WRITER;
+    const lag = MEMORYDB_MULTI_REGION_REPLICATION;
+    cacheWrite = CacheWritePlan.of({
+      model, regions,
+      recoveryTerms: budget.cacheRecovery?.terms,
+      replicationLag: model === CacheWriteModel.MULTI_WRITER
+        ? { name: 'cache-replication-lag', seconds: lag.value, source: TermSource.DOCUMENTED, detail: lag.note, docUrl: lag.docUrl }
+        : undefined,
+    }, v.nested('cache'));
+  }
   v.throwIfInvalid();
-  return { cloud: input.cloud, topology: input.topology, profile, routing, dns, budget, warnings };
+  return { cloud: input.cloud, topology: input.topology, profile, routing, dns, budget, cacheWrite, warnings };
 }
 
 /** Documentation page of a mechanism's limits (for messages and docs). */

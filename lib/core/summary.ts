@@ -20,6 +20,12 @@ export interface StackSummary {
   readonly budgetSeconds?: number;
   readonly targetSeconds?: number;
   readonly largestTerm?: string;
+  /** The cache write model (`single-region`, `multi-writer`, `single-writer`), when there is a cache. */
+  readonly cacheWriteModel?: string;
+  /** Seconds from the writer's loss until a surviving deployment writes again (0 for multi-writer). */
+  readonly writeRecoverySeconds?: number;
+  /** Each region's write mode at deployment time (`local`, `read-only-unless-promoted`). */
+  readonly regionWriteModes?: Readonly<Record<string, string>>;
   /** Instance-hours in a typical week (schedule floor) and the flat-peak comparison. */
   readonly weeklyInstanceHours?: number;
   readonly flatPeakInstanceHours?: number;
@@ -32,7 +38,16 @@ export interface SummaryRow {
   readonly summary?: StackSummary;
 }
 
-const HEADERS = ['stack', 'cloud', 'topology', 'tier', 'resources', 'zones/regions', 'min-max inst', 'failover budget', 'weekly inst-h'];
+const HEADERS = [
+  'stack', 'cloud', 'topology', 'tier', 'resources', 'zones/regions', 'min-max inst', 'serving RTO', 'write recovery', 'weekly inst-h',
+];
+
+/** `single-writer 420 s (eu-west-1 read-only)`, `multi-writer 0 s`, `single-region 30 s`, or `-`. */
+export function formatWriteRecovery(s: StackSummary | undefined): string {
+  if (s?.cacheWriteModel === undefined || s.writeRecoverySeconds === undefined) return '-';
+  const readOnly = Object.entries(s.regionWriteModes ?? {}).filter(([, m]) => m !== 'local').map(([r]) => r);
+  return `${s.cacheWriteModel} ${s.writeRecoverySeconds} s${readOnly.length > 0 ? ` (${readOnly.join(', ')} read-only)` : ''}`;
+}
 
 /** Renders rows as an aligned plain-text table. */
 export function formatSummaryTable(rows: readonly SummaryRow[]): string {
@@ -47,7 +62,7 @@ export function formatSummaryTable(rows: readonly SummaryRow[]): string {
       : '-';
     return [
       r.stack, s?.cloud ?? '-', s?.topology ?? '-', s?.tier ?? '-', String(r.resources), where,
-      s?.minInstances !== undefined ? `${s.minInstances}-${s.maxInstances}` : '-', budget, hours,
+      s?.minInstances !== undefined ? `${s.minInstances}-${s.maxInstances}` : '-', budget, formatWriteRecovery(s), hours,
     ];
   });
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));

@@ -10,6 +10,9 @@ import * as path from 'path';
 import { buildReferenceApp } from '../../examples/aws/reference';
 import { readConfig } from '../../examples/mcp-server/src/config';
 import { testApp } from '../support/app';
+import { alarmExpression, evaluateMetricMath, stepFor } from '../support/failover-sim';
+import { CacheWriteEnv, CacheWriteModel, RegionWriteMode } from '../../lib/core/cache-write-model';
+import { ASSUMPTIONS, Cloud } from '../../lib/core/failover-budget';
 
 const app = testApp();
 const ref = buildReferenceApp(app);
@@ -54,7 +57,8 @@ describe('reference stacks', () => {
         expect(groups.length).toBe(1);
         expect(groups[0][0]).toMatch(/^McpHaCrossRegionReaderLogsLogGroup/);
       } else {
-        expect(groups.length).toBeGreaterThanOrEqual(4); // flow logs, cache slow and engine logs, at least one function
+        // Flow logs and at least two functions; ElastiCache adds its slow and engine logs (MemoryDB delivers none).
+        expect(groups.length).toBeGreaterThanOrEqual(3);
       }
       const [keyId, key] = logKeys[0];
       expect(key.Properties.EnableKeyRotation).toBe(true);
@@ -109,6 +113,106 @@ describe('reference stacks', () => {
     const outputs = (s: Stack) => Object.values(templates[s.stackName].toJSON().Outputs ?? {}) as { Value: unknown }[];
     for (const s of ref.stacks) {
       expect(outputs(s).some((o) => typeof o.Value === 'string' && /^\d+ s = /.test(o.Value))).toBe(true);
+    }
+  });
+
+  describe('failover scaling fires as the requirement says (simulated alarm -> step -> capacity)', () => {
+    /** The policy an alarm triggers and the alarm, by construct-path fragment. */
+    const scaling = (t: Template, fragment: string) => {
+      const alarms = Object.entries(t.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.includes(fragment) && id.includes('Alarm'));
+      expect(alarms).toHaveLength(1);
+      const [, alarm] = alarms[0];
+      const ref = (alarm.Properties.AlarmActions as { Ref: string }[])[0].Ref;
+      const policy = t.toJSON().Resources[ref];
+      expect(policy.Type).toBe('AWS::AutoScaling::ScalingPolicy');
+      expect(policy.Properties.AdjustmentType).toBe('ExactCapacity');
+      return { alarm, policy, expression: alarmExpression(alarm) };
+    };
+
+    test('active-passive: while the primary\'s Route 53 record check is unhealthy, the standby goes to the primary\'s scheduled minimum of that hour, and back after failback', () => {
+      const t = templates.McpActivePassive;
+      const up = scaling(t, 'PromotionScaleUp');
+      // The signal is the one that moves traffic: Route 53's verdict on the primary record's health check.
+      const serving = (up.alarm.Properties.Metrics as { Id: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Value: unknown }[] } } }[])
+        .find((m) => m.Id === 'serving')!;
+      expect(serving.MetricStat!.Metric).toMatchObject({ Namespace: 'AWS/Route53', MetricName: 'HealthCheckStatus' });
+      const primaryRecordCheck = ref.activePassive.dns!.recordHealthChecks.primary;
+      expect(serving.MetricStat!.Metric.Dimensions[0].Value).toEqual(Stack.of(ref.activePassive).resolve(primaryRecordCheck.healthCheckId));
+      // A gap in the data scales nothing.
+      expect(up.alarm.Properties.TreatMissingData).toBe('notBreaching');
+      const standbyMin = ref.activePassive.standby!.fleet.capacity.min;
+      const windows = ref.activePassive.scheduledScaling!.capacities;
+      expect(new Set(windows.map((w) => w.minCapacity)).size).toBeGreaterThan(1); // the test needs a schedule that moves
+      for (const w of windows) {
+        // GIVEN the schedule runs the primary at this window's minimum, WHEN Route 53 says the primary is down,
+        const value = evaluateMetricMath(up.expression, { serving: 0, desired: standbyMin, mn: w.minCapacity });
+        // THEN the standby is set to exactly that capacity (or nothing happens when it already runs at least that).
+        const applied = stepFor(up.alarm, up.policy, value);
+        expect(applied).toBe(w.minCapacity > standbyMin ? w.minCapacity : undefined);
+        // AND while the primary serves, nothing scales up.
+        expect(stepFor(up.alarm, up.policy, evaluateMetricMath(up.expression, { serving: 1, desired: standbyMin, mn: w.minCapacity }))).toBeUndefined();
+      }
+      // After failback the standby goes back to its own minimum; missing data does not scale it in.
+      const back = scaling(t, 'PromotionScaleBack');
+      expect(back.alarm.Properties.TreatMissingData).toBe('notBreaching');
+      expect(back.alarm.Properties.EvaluationPeriods).toBeGreaterThanOrEqual(5);
+      expect(stepFor(back.alarm, back.policy, evaluateMetricMath(back.expression, { serving: 1, desired: 9, mn: standbyMin }))).toBe(standbyMin);
+      expect(stepFor(back.alarm, back.policy, evaluateMetricMath(back.expression, { serving: 0, desired: 9, mn: standbyMin }))).toBeUndefined();
+    });
+
+    test('multi-region: when the other region stops serving, each survivor raises itself by the lost share of this window, under a max that leaves room', () => {
+      for (const [region, other] of [['us-east-1', 'eu-west-1'], ['eu-west-1', 'us-east-1']]) {
+        const t = templates[`McpMultiRegion-${region}`];
+        const r = ref.multiRegion.regions[region];
+        const up = scaling(t, 'AbsorbLostRegion');
+        expect(up.alarm.Properties.TreatMissingData).toBe('notBreaching');
+        // The signal: the probe of the other region's own name, from here.
+        expect(r.regionWatches[other]).toBeDefined();
+        expect(JSON.stringify(up.alarm.Properties.Metrics)).toContain(other);
+        const s = r.scheduledScaling!;
+        s.capacities.forEach((w, i) => {
+          const needed = 2 * s.scheduleCapacities[i].minCapacity; // two regions: the survivor carries both shares
+          expect(w.maxCapacity).toBeGreaterThanOrEqual(needed); // the schedule's cap leaves the room
+          const value = evaluateMetricMath(up.expression, { serving: 0, desired: w.minCapacity, mn: w.minCapacity, mx: w.maxCapacity });
+          expect(stepFor(up.alarm, up.policy, value)).toBe(needed);
+          expect(stepFor(up.alarm, up.policy, evaluateMetricMath(up.expression, { serving: 1, desired: w.minCapacity, mn: w.minCapacity, mx: w.maxCapacity }))).toBeUndefined();
+        });
+      }
+    });
+  });
+
+  test('multi-region writes: a multi-writer MemoryDB cluster, every region\'s servers write to their own regional cluster', () => {
+    expect(ref.multiRegion.plan.cacheWrite!.model).toBe(CacheWriteModel.MULTI_WRITER);
+    const first = templates['McpMultiRegion-us-east-1'];
+    first.resourceCountIs('AWS::MemoryDB::MultiRegionCluster', 1);
+    first.hasResourceProperties('AWS::MemoryDB::MultiRegionCluster', { Engine: 'valkey', TLSEnabled: true });
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      const t = templates[`McpMultiRegion-${region}`];
+      t.resourceCountIs('AWS::ElastiCache::ReplicationGroup', 0);
+      const clusters = Object.entries(t.findResources('AWS::MemoryDB::Cluster'));
+      expect(clusters).toHaveLength(1);
+      expect(clusters[0][1].Properties.TLSEnabled).toBe(true);
+      expect(clusters[0][1].Properties.MultiRegionClusterName).toBeDefined();
+      for (const lt of Object.values(t.findResources('AWS::EC2::LaunchTemplate'))) {
+        const text = JSON.stringify(lt.Properties.LaunchTemplateData.UserData);
+        // REDIS_URL is this region's own cluster endpoint, writable here.
+        expect(text).toContain(`"${clusters[0][0]}","ClusterEndpoint.Address"`);
+        const env = serverEnvironment(lt.Properties.LaunchTemplateData.UserData);
+        expect(env[CacheWriteEnv.MODE]).toBe(RegionWriteMode.LOCAL);
+        expect(env[CacheWriteEnv.MODEL]).toBe(CacheWriteModel.MULTI_WRITER);
+        expect(env[CacheWriteEnv.REGION]).toBe(region);
+        // Readiness outlasts an in-region cache failover by one probe interval.
+        expect(Number(env[CacheWriteEnv.DEPENDENCY_GRACE_SECONDS]))
+          .toBe(ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds + ref.multiRegion.plan.profile.healthProbe.intervalSeconds);
+      }
+    }
+  });
+
+  test('active-passive: primary and standby share the cache and both tolerate its in-region failover', () => {
+    for (const lt of Object.values(templates.McpActivePassive.findResources('AWS::EC2::LaunchTemplate'))) {
+      const env = serverEnvironment(lt.Properties.LaunchTemplateData.UserData);
+      expect(env[CacheWriteEnv.MODEL]).toBe(CacheWriteModel.SINGLE_REGION);
+      expect(Number(env[CacheWriteEnv.DEPENDENCY_GRACE_SECONDS])).toBeGreaterThan(ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds);
     }
   });
 });

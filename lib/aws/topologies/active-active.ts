@@ -12,7 +12,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { Cloud, DnsRecordKind, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
+import { RegionHealthPolicy, regionHealthPolicy } from '../../core/cache-write-model';
+import { ASSUMPTIONS, Cloud, DnsRecordKind, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
 import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
 import { AcceleratorMode, McpAccelerator } from '../accelerator';
@@ -24,6 +25,7 @@ import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
 import { McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
 import { McpDeployment } from './deployment';
+import { writeSummary } from './regional';
 import { assertSameBudget, createVpc, deploymentLogKey, publishAcross, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
 
 export interface ActiveActiveMcpServiceProps extends McpServiceProps {
@@ -57,6 +59,8 @@ export class ActiveActiveMcpService extends Construct {
   public readonly record?: route53.RecordSet;
   /** The accelerator, with accelerator routing. */
   public readonly accelerator?: McpAccelerator;
+  /** The readiness grace period of the servers (instance health vs region health). */
+  public readonly regionHealth: RegionHealthPolicy;
   /** The us-west-2 stack holding the accelerator (this stack when it is in us-west-2). */
   public readonly acceleratorStack?: Stack;
 
@@ -68,7 +72,13 @@ export class ActiveActiveMcpService extends Construct {
 
     // ---- validate (everything, then build) ----
     const v = validatorFor(this);
-    validateServiceProps(v, props, { multiRegion: false });
+    validateServiceProps(v, props, { multiRegion: false, regions: [{ prop: 'scope', region: stack.region }] });
+    const apexCheck = (mechanism: RoutingMechanism) => props.domain?.recordName === '' && mechanism !== RoutingMechanism.ANYCAST
+      && routing?.recordKind !== DnsRecordKind.ALIAS;
+    if (routing && apexCheck(routing.mechanism)) {
+      v.add('domain.recordName', '', `a name below the zone apex, or routing TrafficRouting.dns({ recordKind: DnsRecordKind.${DnsRecordKind.ALIAS.toUpperCase()} }) `
+        + 'or accelerator routing: DNS forbids a CNAME at the zone apex (Route 53 refuses it)');
+    }
     v.throwIfInvalid();
     this.plan = planService({
       cloud: Cloud.AWS,
@@ -77,10 +87,17 @@ export class ActiveActiveMcpService extends Construct {
       overrides: { ...props.overrides, ...(routing ? { routing: routing.mechanism } : {}) },
       recordKind: routing?.recordKind,
       cache: props.cache === false ? undefined : { crossRegion: false },
+      cacheRegions: [stack.region],
       constructPath: this.node.path,
       isUnresolved: (x) => Token.isUnresolved(x),
     });
     addWarnings(this, this.plan.warnings);
+    if (!routing && apexCheck(this.plan.routing)) {
+      const av = validatorFor(this);
+      av.add('domain.recordName', '', `a name below the zone apex, or routing TrafficRouting.dns({ recordKind: DnsRecordKind.ALIAS }) or accelerator routing: `
+        + `the tier's default ${this.plan.routing} routing renders a CNAME, which DNS forbids at the zone apex (Route 53 refuses it)`);
+      av.throwIfInvalid();
+    }
     const profile = this.plan.profile;
     const overrides = props.overrides;
 
@@ -94,12 +111,16 @@ export class ActiveActiveMcpService extends Construct {
       region: stack.region, vpc: this.vpc, logEncryptionKey: this.logEncryptionKey, hostedZone, alarmTopic: props.alarmTopic,
       domainNames: props.domain ? [serviceName(props.domain)] : [],
     });
+    const { writeModel: _model, ...cacheOptions } = props.cache === false ? {} : (props.cache ?? {});
     this.cache = props.cache === false ? undefined : new McpCache(this, 'Cache', {
-      vpc: this.vpc, tier, tierOverrides: overrides, ...props.cache, logEncryptionKey: this.logEncryptionKey,
+      vpc: this.vpc, tier, tierOverrides: overrides, ...cacheOptions, logEncryptionKey: this.logEncryptionKey,
     });
+    // Readiness outlasts the cache's in-region failover by one probe interval: a routine failover fails no instance.
+    this.regionHealth = regionHealthPolicy(ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds, profile.healthProbe.intervalSeconds);
     this.deployment = new McpDeployment(this, 'Deployment', {
       tier, tierOverrides: overrides, vpc: this.vpc, server: props.server, capacity: props.capacity,
       certificate: this.certificate, cache: this.cache, instanceType: props.instanceType,
+      cacheEnvironment: this.plan.cacheWrite?.environmentFor(stack.region, this.regionHealth.cacheGraceSeconds),
       waf: props.waf === false ? undefined : (props.waf ?? {}),
     });
     const fleet = this.deployment.fleet;
@@ -127,13 +148,18 @@ export class ActiveActiveMcpService extends Construct {
     if (props.domain && hostedZone) {
       const lb = this.deployment.loadBalancer.loadBalancer;
       if (this.accelerator) {
-        this.record = new route53.CnameRecord(this.accelerator, 'Record', {
-          zone: route53.HostedZone.fromHostedZoneAttributes(this.accelerator, 'Zone', {
-            hostedZoneId: props.domain.hostedZoneId, zoneName: props.domain.zoneName,
-          }),
-          recordName: props.domain.recordName, domainName: this.accelerator.dnsName,
-          ttl: Duration.seconds(profile.recordTtlSeconds),
+        const zone = route53.HostedZone.fromHostedZoneAttributes(this.accelerator, 'Zone', {
+          hostedZoneId: props.domain.hostedZoneId, zoneName: props.domain.zoneName,
         });
+        // DNS forbids a CNAME at the zone apex (Route 53 refuses it): the apex gets an alias A record to the accelerator.
+        this.record = props.domain.recordName === ''
+          ? new route53.ARecord(this.accelerator, 'ApexRecord', {
+            zone, target: route53.RecordTarget.fromAlias(new route53targets.GlobalAcceleratorTarget(this.accelerator.accelerator)),
+          })
+          : new route53.CnameRecord(this.accelerator, 'Record', {
+            zone, recordName: props.domain.recordName, domainName: this.accelerator.dnsName,
+            ttl: Duration.seconds(profile.recordTtlSeconds),
+          });
       } else if (routing?.recordKind === DnsRecordKind.ALIAS) {
         this.record = new route53.ARecord(this, 'Record', {
           zone: hostedZone, recordName: props.domain.recordName,
@@ -172,6 +198,7 @@ export class ActiveActiveMcpService extends Construct {
       cloud: Cloud.AWS, topology: Topology.ACTIVE_ACTIVE, tier, zones: profile.minZones,
       minInstances: fleet.capacity.min, maxInstances: fleet.capacity.max,
       ...budgetSummary(this.budget),
+      ...writeSummary(this.plan),
       ...weeklyHours(props.schedule, props.capacity.baseline, profile.minCapacity, fleet.capacity.min, fleet.capacity.max),
     });
   }

@@ -10,15 +10,14 @@
  */
 import { Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { Validator } from '../../core/errors';
-import { Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
+import { CacheWriteModel, RegionHealthPolicy, regionHealthPolicy } from '../../core/cache-write-model';
+import { ASSUMPTIONS, Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
 import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
 import { McpAccelerator } from '../accelerator';
@@ -32,7 +31,9 @@ import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
 import { McpDomain, McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
 import { McpDeployment } from './deployment';
-import { McpRegion, RegionalService, resolveAccount } from './regional';
+import { chooseCacheWriteModel } from './cache-write';
+import { FailoverScaling, groupMetric, route53StatusMetric } from './failover-scaling';
+import { McpRegion, RegionalService, resolveAccount, writeSummary } from './regional';
 import { assertSameBudget, createVpc, deploymentLogKey, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
 
 /** Where the standby runs. */
@@ -104,8 +105,14 @@ export class ActivePassiveMcpService extends Construct {
   public readonly scheduledScaling?: McpScheduledScaling;
   public readonly probes: Record<string, McpProbe> = {};
   public readonly monitoring: Record<string, McpMonitoring> = {};
-  /** Fires when the primary has no healthy instance; scales the standby up. */
+  /** Fires while the primary does not serve and the standby runs below the schedule's capacity; scales the standby up. */
   public readonly promotionAlarm?: cloudwatch.Alarm;
+  /** Same region: the standby's scale-up (and its alarm), driven by the signal that moves traffic. */
+  public readonly standbyScaleUp?: FailoverScaling;
+  /** Same region: the standby back to its minimum once the primary serves again. */
+  public readonly standbyScaleBack?: FailoverScaling;
+  /** Same region: the readiness grace period (instance health vs region health). */
+  public readonly regionHealth?: RegionHealthPolicy;
 
   // Another region:
   public readonly regionStacks?: Record<string, Stack>;
@@ -119,7 +126,6 @@ export class ActivePassiveMcpService extends Construct {
     const standbyRegion = (props.standby ?? StandbyLocation.otherZones()).region;
     const crossRegion = standbyRegion !== undefined;
     const v = validatorFor(this);
-    validateServiceProps(v, props, { multiRegion: crossRegion });
     const percent = props.standbyCapacityPercent ?? 50;
     v.integerInRange('standbyCapacityPercent', percent, { min: 1, max: 100 });
     if (props.routing?.mechanism === RoutingMechanism.LOAD_BALANCER) {
@@ -152,13 +158,25 @@ export class ActivePassiveMcpService extends Construct {
           + 'cannot hold a standby in the same region apart from the primary; or put the standby in another region');
       }
     }
+    validateServiceProps(v, props, {
+      multiRegion: crossRegion,
+      regions: crossRegion
+        ? [{ prop: 'primaryRegion', region: primaryRegion }, { prop: 'standby', region: standbyRegion }]
+        : [{ prop: 'scope', region: isInStack(this) ? Stack.of(this).region : undefined }],
+    });
+    const writeModel = crossRegion && props.cache !== false
+      ? chooseCacheWriteModel([], v, props.cache, [primaryRegion ?? '', standbyRegion ?? ''], CacheWriteModel.SINGLE_WRITER)
+      : undefined;
     v.throwIfInvalid();
 
+    const cacheRegions = crossRegion ? [primaryRegion!, standbyRegion!] : [Stack.of(this).region];
     this.plan = planService({
       cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, tier,
       overrides: { ...props.overrides, routing: props.routing?.mechanism ?? (crossRegion ? undefined : RoutingMechanism.DNS) },
       recordKind: props.routing?.recordKind,
-      cache: props.cache === false ? undefined : { crossRegion },
+      cache: props.cache === false ? undefined : { crossRegion, multiWriter: writeModel === CacheWriteModel.MULTI_WRITER },
+      cacheRegions,
+      dnsCalculatedHealthCheck: props.domain !== undefined && (props.mcpProbe ?? true),
       constructPath: this.node.path,
       isUnresolved: (x) => Token.isUnresolved(x),
     });
@@ -172,7 +190,8 @@ export class ActivePassiveMcpService extends Construct {
       const primary = primaryRegion!;
       const built = new RegionalService(scope, id, props, this.plan, {
         topology: Topology.ACTIVE_PASSIVE, regions: [primary, standbyRegion!], account: account!,
-        standbyRegions: [standbyRegion!], standbyCapacity: this.standbyCapacity, stackProps: props.stackProps,
+        standbyRegions: [standbyRegion!], standbyCapacity: this.standbyCapacity, standbyPercent: percent, stackProps: props.stackProps,
+        writeModel,
       });
       built.assertBudget(this, this.plan.budget);
       this.budget = built.budget;
@@ -204,11 +223,15 @@ export class ActivePassiveMcpService extends Construct {
       region: stack.region, vpc, logEncryptionKey, hostedZone: zone, alarmTopic: props.alarmTopic,
       domainNames: domain ? [serviceName(domain), deploymentName(domain, 'primary'), deploymentName(domain, 'standby')] : [],
     });
+    const { writeModel: _model, ...cacheOptions } = props.cache === false ? {} : (props.cache ?? {});
     this.cache = props.cache === false ? undefined : new McpCache(this, 'Cache', {
-      vpc, tier, tierOverrides: props.overrides, ...props.cache, logEncryptionKey,
+      vpc, tier, tierOverrides: props.overrides, ...cacheOptions, logEncryptionKey,
     });
+    // One cache for both deployments: readiness outlasts its in-region failover, so neither fails its checks on it.
+    this.regionHealth = regionHealthPolicy(ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds, profile.healthProbe.intervalSeconds);
     const common = {
       tier, tierOverrides: props.overrides, vpc, server: props.server, certificate: this.certificate, cache: this.cache,
+      cacheEnvironment: this.plan.cacheWrite?.environmentFor(stack.region, this.regionHealth.cacheGraceSeconds),
       instanceType: props.instanceType, waf: props.waf === false ? undefined : (props.waf ?? {}),
     };
     this.primary = new McpDeployment(this, 'Primary', { ...common, capacity: props.capacity, availabilityZones: primaryZones });
@@ -219,22 +242,6 @@ export class ActivePassiveMcpService extends Construct {
         tier, tierOverrides: props.overrides, floor: profile.minCapacity,
       });
     }
-
-    // Promotion: the primary without a healthy instance for a minute scales the standby to the primary's capacity.
-    this.promotionAlarm = new cloudwatch.Alarm(this, 'PrimaryDown', {
-      alarmDescription: `${this.node.path}: the primary has no healthy instance; the standby scales to the primary's capacity`,
-      metric: this.primary.loadBalancer.targetGroup.metrics.healthyHostCount({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.minutes(1) }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    const scaleUp = new autoscaling.StepScalingAction(this, 'PromotionScaleUp', {
-      autoScalingGroup: this.standby.fleet.autoScalingGroup,
-      adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
-    });
-    scaleUp.addAdjustment({ lowerBound: 0, adjustment: this.primary.fleet.capacity.min });
-    this.promotionAlarm.addAlarmAction(new cwactions.AutoScalingAction(scaleUp));
 
     const roles = { primary: this.primary, standby: this.standby };
     if (domain && zone) {
@@ -261,6 +268,7 @@ export class ActivePassiveMcpService extends Construct {
         },
       });
     }
+    this.wireStandbyScaling();
     for (const [name, d] of Object.entries(roles)) {
       this.monitoring[name] = new McpMonitoring(this, `${name === 'primary' ? 'Primary' : 'Standby'}Monitoring`, {
         tier, tierOverrides: props.overrides, topic: props.alarmTopic,
@@ -282,13 +290,70 @@ export class ActivePassiveMcpService extends Construct {
       minInstances: this.primary.fleet.capacity.min + this.standby.fleet.capacity.min,
       maxInstances: this.primary.fleet.capacity.max + this.standby.fleet.capacity.max,
       ...budgetSummary(this.budget),
+      ...writeSummary(this.plan),
       ...sumHours(
         weeklyHours(props.schedule, baseline, profile.minCapacity, this.primary.fleet.capacity.min, this.primary.fleet.capacity.max),
         weeklyHours(undefined, baseline, profile.minCapacity, this.standby.fleet.capacity.min, this.standby.fleet.capacity.max),
       ),
     });
   }
+
+  /**
+   * The standby follows the signal that moves traffic (same region). That signal is the Route 53 health check
+   * of the primary's record (CALCULATED: HTTPS readiness AND the MCP probe alarm), read from CloudWatch's
+   * AWS/Route53 HealthCheckStatus, which Route 53 publishes in us-east-1 only. Elsewhere the same two inputs
+   * are read in the region: the primary's healthy targets (what the HTTPS readiness check reaches) and its
+   * MCP probe's success. Without DNS records, healthy targets alone. While the primary does not serve, the
+   * standby goes to the primary's scheduled minimum of that moment (its GroupMinSize, moved by the schedule);
+   * after STANDBY_RESTORE_MINUTES_SAME_REGION minutes of serving again, back to its own minimum.
+   */
+  private wireStandbyScaling(): void {
+    const primary = this.primary!;
+    const standby = this.standby!;
+    const healthy = primary.loadBalancer.targetGroup.metrics.healthyHostCount({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.minutes(1) });
+    const recordCheck = this.dns?.recordHealthChecks.primary;
+    const r53 = recordCheck ? route53StatusMetric(this, recordCheck.healthCheckId) : undefined;
+    const probe = this.probes.primary;
+    let signal: cloudwatch.IMetric;
+    let what: string;
+    if (r53) {
+      signal = r53;
+      what = 'the primary (the Route 53 health check of its failover record)';
+    } else if (this.dns && probe) {
+      signal = new cloudwatch.MathExpression({
+        expression: 'IF(hh >= 1 AND ps >= 1, 1, 0)', usingMetrics: { hh: healthy, ps: probe.successMetric },
+        period: Duration.minutes(1), label: 'the primary serves (healthy targets and MCP probe)',
+      });
+      what = 'the primary (its healthy targets and MCP probe: the inputs of its record\'s CALCULATED check)';
+    } else {
+      signal = new cloudwatch.MathExpression({
+        expression: 'IF(hh >= 1, 1, 0)', usingMetrics: { hh: healthy }, period: Duration.minutes(1), label: 'the primary has a healthy target',
+      });
+      what = 'the primary (its healthy targets)';
+    }
+    const primaryTargets = (this.scheduledScaling?.capacities ?? [{ windowName: 'always (no schedule)', minCapacity: primary.fleet.capacity.min }])
+      .map((c) => ({ window: c.windowName, key: c.minCapacity, capacity: c.minCapacity }));
+    const largest = Math.max(...primaryTargets.map((t) => t.capacity));
+    const v = validatorFor(this);
+    v.check(standby.fleet.capacity.max >= largest, 'capacity.max', standby.fleet.capacity.max,
+      `at least ${largest}: the standby must reach the primary's largest scheduled minimum on failover`);
+    v.throwIfInvalid();
+    (this as { standbyScaleUp?: FailoverScaling }).standbyScaleUp = new FailoverScaling(this, 'PromotionScaleUp', {
+      autoScalingGroup: standby.fleet.autoScalingGroup, servingSignal: signal, signalDescription: what,
+      keyMetrics: { mn: groupMetric(primary.fleet.autoScalingGroup, 'GroupMinSize') }, keyExpression: 'mn',
+      targets: primaryTargets, evaluationPeriods: 1,
+      description: `${what} does not serve: the standby goes to the primary's scheduled minimum of this moment`,
+    });
+    (this as { promotionAlarm?: cloudwatch.Alarm }).promotionAlarm = this.standbyScaleUp!.alarm;
+    (this as { standbyScaleBack?: FailoverScaling }).standbyScaleBack = FailoverScaling.restore(this, 'PromotionScaleBack', {
+      autoScalingGroup: standby.fleet.autoScalingGroup, servingSignal: signal, signalDescription: what,
+      minimums: [standby.fleet.capacity.min], periods: STANDBY_RESTORE_MINUTES_SAME_REGION,
+    });
+  }
 }
+
+/** Minutes the primary must serve again before the standby goes back to its own minimum. */
+const STANDBY_RESTORE_MINUTES_SAME_REGION = 10;
 
 function isInStack(c: Construct): boolean {
   try {

@@ -3,13 +3,15 @@
  * capacity, schedule, cache, certificate, domain, routing), how traffic is routed,
  * where certificates come from, and the summary each stack carries.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { CacheWriteModel } from '../../core/cache-write-model';
+import { Validator } from '../../core/errors';
 import { DnsRecordKind, FailoverBudget } from '../../core/failover-budget';
 import { McpServerSource } from '../../core/server-source';
 import { ScalingSchedule } from '../../core/schedule';
@@ -113,6 +115,14 @@ export abstract class McpCertificate {
   /** True when the source needs the service's domain (hosted zone, names). */
   public readonly needsDomain: boolean = false;
 
+  /**
+   * Checks, before anything is built, that the source serves every region of the service
+   * (`regions` may hold unresolved tokens, which are skipped). Problems go to `v` under `certificate`.
+   */
+  public validateFor(_v: Validator, _regions: readonly string[]): void {
+    // Most sources serve any region.
+  }
+
   /** The certificate for one regional deployment. */
   public abstract bind(scope: Construct, context: CertificateBindContext): acm.ICertificate;
 }
@@ -152,9 +162,27 @@ class ExistingCertificate extends McpCertificate {
 class CertificateArns extends McpCertificate {
   public readonly multiRegion = true;
   constructor(public readonly arns: Record<string, string>) { super(); }
+  public override validateFor(v: Validator, regions: readonly string[]): void {
+    const given = Object.keys(this.arns);
+    for (const region of regions) {
+      if (Token.isUnresolved(region)) continue;
+      const arn = this.arns[region];
+      if (arn === undefined) {
+        v.add(`certificate.arns.${region}`, undefined,
+          `an ACM certificate ARN in ${region} (McpCertificate.fromCertificateArns has ${given.length > 0 ? given.join(', ') : 'no region'}): `
+          + 'ACM certificates are regional and every region\'s listener needs one');
+      } else if (!Token.isUnresolved(arn)) {
+        const m = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/.exec(arn);
+        v.check(m !== null && m[1] === region, `certificate.arns.${region}`, arn,
+          `an ACM certificate ARN of region ${region} ("arn:aws:acm:${region}:<account>:certificate/<id>")`);
+      }
+    }
+  }
   public bind(scope: Construct, context: CertificateBindContext): acm.ICertificate {
-    // Presence was validated by the topology before anything was built.
-    return acm.Certificate.fromCertificateArn(scope, 'Certificate', this.arns[context.region]);
+    // Presence was validated by the topology before anything was built (validateFor).
+    const arn = this.arns[context.region];
+    if (arn === undefined) throw new Error(`${scope.node.path}: internal error: no certificate ARN for ${context.region} (validateFor was not called)`);
+    return acm.Certificate.fromCertificateArn(scope, 'Certificate', arn);
   }
 }
 
@@ -191,10 +219,19 @@ class DnsValidatedCertificate extends McpCertificate {
 
 /** Cache options shared by the topologies (the tier decides the rest). */
 export interface McpServiceCacheOptions {
+  /**
+   * Across regions: MULTI_WRITER (Amazon MemoryDB Multi-Region: every region writes locally, nothing is
+   * promoted) or SINGLE_WRITER (ElastiCache Global Datastore: one writable region; the others read and
+   * refuse writes clearly until the library promotes one). Single-region topologies: SINGLE_REGION.
+   * @default - multi-region: MULTI_WRITER where MemoryDB Multi-Region's limits allow it (regions, at most
+   * 5 regions, Valkey, R7g xlarge or above), else SINGLE_WRITER with a warning saying why; cross-region
+   * active-passive: SINGLE_WRITER; one region: SINGLE_REGION
+   */
+  readonly writeModel?: CacheWriteModel;
   /** @default CacheEngine.VALKEY */
   readonly engine?: CacheEngine;
   readonly engineVersion?: string;
-  /** @default 'cache.r7g.large' */
+  /** @default 'cache.r7g.large' (ElastiCache); 'db.r7g.xlarge' with a multi-writer MemoryDB cache */
   readonly cacheNodeType?: string;
   /** Shards (turns cluster mode on). @default - cluster mode off */
   readonly numNodeGroups?: number;

@@ -5,10 +5,11 @@
  */
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { McpServerSource } from '../../core/server-source';
 import { AvailabilityTier, TierOverrides } from '../../core/tiers';
-import { McpCache } from '../cache';
 import { FleetCapacity, FleetWarmPoolOptions, McpFleet } from '../fleet';
 import { McpLoadBalancer, McpWafOptions } from '../load-balancer';
 
@@ -21,10 +22,31 @@ export interface McpDeploymentProps {
   readonly certificate: acm.ICertificate;
   /** Zones of this deployment (both tiers of subnets). @default - every zone of the VPC */
   readonly availabilityZones?: string[];
-  readonly cache?: McpCache;
+  readonly cache?: DeploymentCache;
+  /**
+   * Variables that tell the server how its region writes to the cache (CacheWriteEnv: model, this
+   * region's mode, the writer region, the readiness grace period). Rendered next to REDIS_URL.
+   * @default - none
+   */
+  readonly cacheEnvironment?: Record<string, string>;
   readonly instanceType?: ec2.InstanceType;
   readonly waf?: McpWafOptions;
   readonly warmPool?: FleetWarmPoolOptions;
+}
+
+/**
+ * The cache a deployment writes to: an ElastiCache replication group (McpCache: its PRIMARY endpoint, never the
+ * reader endpoint) or a MemoryDB regional cluster (McpMultiRegionCache: its cluster endpoint, writable in every region).
+ */
+export interface DeploymentCache {
+  /** The writable endpoint of this region's member. */
+  readonly endpointAddress: string;
+  readonly endpointPort: number;
+  readonly clusterModeEnabled: boolean;
+  readonly authSecret?: secretsmanager.ISecret;
+  /** The ACL user (MemoryDB); absent for an AUTH token. */
+  readonly userName?: string;
+  grantConnect(grantee: ec2.IConnectable & iam.IGrantable): iam.Grant;
 }
 
 /** Environment variables that point the server at the shared cache. */
@@ -35,6 +57,8 @@ export enum McpCacheEnv {
   AUTH_TOKEN = 'REDIS_AUTH_TOKEN',
   /** `true` when the cache runs in cluster mode (the URL is the configuration endpoint). */
   CLUSTER = 'REDIS_CLUSTER',
+  /** The ACL user name (MemoryDB), with REDIS_AUTH_TOKEN as its password. */
+  USERNAME = 'REDIS_USERNAME',
 }
 
 export class McpDeployment extends Construct {
@@ -67,8 +91,10 @@ export class McpDeployment extends Construct {
       environment: cache ? {
         [McpCacheEnv.URL]: `rediss://${cache.endpointAddress}:${cache.endpointPort}`,
         ...(cache.clusterModeEnabled ? { [McpCacheEnv.CLUSTER]: 'true' } : {}),
+        ...(cache.userName ? { [McpCacheEnv.USERNAME]: cache.userName } : {}),
+        ...props.cacheEnvironment,
       } : undefined,
-      secretEnvironment: cache ? { [McpCacheEnv.AUTH_TOKEN]: cache.authSecret } : undefined,
+      secretEnvironment: cache?.authSecret ? { [McpCacheEnv.AUTH_TOKEN]: cache.authSecret } : undefined,
     });
     cache?.grantConnect(this.fleet.autoScalingGroup);
   }

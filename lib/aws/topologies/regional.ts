@@ -9,18 +9,19 @@
  */
 import { Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
+import { CacheWriteModel, RegionHealthPolicy, regionHealthPolicy } from '../../core/cache-write-model';
+import { ASSUMPTIONS, Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
 import { ServicePlan } from '../../core/plan';
+import { StackSummary } from '../../core/summary';
 import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds } from '../../core/tiers';
 import { AcceleratorMode, McpAccelerator } from '../accelerator';
-import { GlobalDatastoreRole, McpCache } from '../cache';
+import { GlobalDatastoreRole, McpCache, McpMultiRegionCache, MultiRegionClusterRole } from '../cache';
 import { McpCachePromotion } from '../cache-promotion';
 import { VaultIssuedCertificate } from '../certificate';
 import { DnsFailoverRole, DnsRoutingPolicy, McpDnsFailover } from '../dns-failover';
@@ -29,7 +30,8 @@ import { McpMonitoring } from '../monitoring';
 import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
 import { McpServiceProps, budgetSummary, recordSummary, regionalName, serviceName } from './common';
-import { McpDeployment } from './deployment';
+import { DeploymentCache, McpDeployment } from './deployment';
+import { FailoverScaling, TargetTable, ownScheduleTable } from './failover-scaling';
 import { assertSameBudget, createVpc, deploymentLogKey, publishAcross, routeCertificateAlarms, weeklyHours } from './shared';
 
 /** What one regional stack holds. */
@@ -39,7 +41,10 @@ export class McpRegion extends Construct {
   /** The key of this region's log groups. */
   public readonly logEncryptionKey: kms.IKey;
   public readonly certificate: acm.ICertificate;
+  /** The ElastiCache member (single-writer Global Datastore). */
   public readonly cache?: McpCache;
+  /** The MemoryDB regional cluster (multi-writer). */
+  public readonly multiRegionCache?: McpMultiRegionCache;
   public readonly deployment: McpDeployment;
   public readonly scheduledScaling?: McpScheduledScaling;
   /** MCP probe of this region's own name; its alarm is part of the region's DNS health check. */
@@ -51,6 +56,14 @@ export class McpRegion extends Construct {
   /** Secondary regions watching the primary (promotion, standby scale-up). */
   public readonly primaryWatch?: McpProbe;
   public readonly cachePromotion?: McpCachePromotion;
+  /** Probes of the other regions, by region (multi-region: the survivors' signal). */
+  public readonly regionWatches: Record<string, McpProbe> = {};
+  /** Standby (cross-region active-passive): the scale-up to the schedule's capacity while the primary does not serve. */
+  public readonly standbyScaleUp?: FailoverScaling;
+  /** Standby: back to its own scheduled minimum once the primary serves again. */
+  public readonly standbyScaleBack?: FailoverScaling;
+  /** Multi-region: this region absorbs a lost region's share while another region does not serve. */
+  public readonly absorbScaleUp?: FailoverScaling;
 
   constructor(scope: Construct, id: string, props: McpRegionProps) {
     super(scope, id);
@@ -71,24 +84,45 @@ export class McpRegion extends Construct {
       domainNames: domain ? [serviceName(domain), regionalName(domain, region)] : [],
     });
 
+    let deploymentCache: DeploymentCache | undefined;
     if (service.cache !== false) {
-      this.cache = new McpCache(this, 'Cache', {
-        vpc: this.vpc, tier, tierOverrides: overrides, ...service.cache, logEncryptionKey: this.logEncryptionKey,
-        globalDatastore: props.primary
-          ? { role: GlobalDatastoreRole.PRIMARY, globalReplicationGroupIdSuffix: props.globalDatastoreSuffix }
-          : { role: GlobalDatastoreRole.SECONDARY, globalReplicationGroupId: props.globalReplicationGroupId },
-      });
+      const { writeModel: _model, ...cacheOptions } = service.cache ?? {};
+      if (props.writeModel === CacheWriteModel.MULTI_WRITER) {
+        this.multiRegionCache = new McpMultiRegionCache(this, 'Cache', {
+          vpc: this.vpc, tier, tierOverrides: overrides,
+          role: props.primary ? MultiRegionClusterRole.CREATE : MultiRegionClusterRole.JOIN,
+          multiRegionClusterNameSuffix: props.primary ? props.globalDatastoreSuffix : undefined,
+          multiRegionClusterName: props.primary ? undefined : props.multiRegionClusterName,
+          name: props.globalDatastoreSuffix ?? 'mcp',
+          nodeType: cacheOptions.cacheNodeType, engineVersion: cacheOptions.engineVersion,
+          numShards: cacheOptions.numNodeGroups, port: cacheOptions.port, encryptionKey: cacheOptions.encryptionKey,
+        });
+        deploymentCache = this.multiRegionCache;
+      } else {
+        this.cache = new McpCache(this, 'Cache', {
+          vpc: this.vpc, tier, tierOverrides: overrides, ...cacheOptions, logEncryptionKey: this.logEncryptionKey,
+          globalDatastore: props.primary
+            ? { role: GlobalDatastoreRole.PRIMARY, globalReplicationGroupIdSuffix: props.globalDatastoreSuffix }
+            : { role: GlobalDatastoreRole.SECONDARY, globalReplicationGroupId: props.globalReplicationGroupId },
+        });
+        deploymentCache = this.cache;
+      }
     }
     this.deployment = new McpDeployment(this, 'Deployment', {
       tier, tierOverrides: overrides, vpc: this.vpc, server: service.server, capacity: props.capacity,
-      certificate: this.certificate, cache: this.cache, instanceType: service.instanceType,
+      certificate: this.certificate, cache: deploymentCache, cacheEnvironment: props.cacheEnvironment,
+      instanceType: service.instanceType,
       waf: service.waf === false ? undefined : (service.waf ?? {}),
     });
     const fleet = this.deployment.fleet;
-    if (service.schedule && !props.standby) {
+    if (service.schedule) {
+      // A standby runs the primary's schedule at its standby share (the failover raises it to the full window);
+      // a region of a multi-region service carries the headroom to absorb a lost region's share.
       this.scheduledScaling = new McpScheduledScaling(this, 'Schedule', {
         autoScalingGroup: fleet.autoScalingGroup, schedule: service.schedule, baseline: props.capacity.baseline,
         tier, tierOverrides: overrides, floor: profile.minCapacity,
+        minCapacityPercent: props.standby ? props.standbyPercent : undefined,
+        maxCapacityPercent: props.absorbPercent,
       });
     }
 
@@ -129,6 +163,53 @@ export class McpRegion extends Construct {
   }
 
   /**
+   * A probe of `other`'s regional name from this region (the primary watch when it exists): the signal that
+   * `other` serves, as the accelerator and the DNS checks see it (its load balancer answering MCP).
+   */
+  public watchRegion(service: McpServiceProps, other: string): McpProbe {
+    const existing = this.regionWatches[other];
+    if (existing) return existing;
+    const domain = service.domain!;
+    const watch = new McpProbe(this, `Watch-${other}`, {
+      url: `https://${regionalName(domain, other)}${service.server.mcpPath}`,
+      endpointName: regionalName(domain, other),
+      evaluationPeriods: 2,
+      encryptionKey: this.logEncryptionKey,
+      // Every region's certificate comes from the same source: this region's CA chain is the other's.
+      trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
+    });
+    this.regionWatches[other] = watch;
+    this.monitoring.routeAlarm(`Watch-${other}`, watch.alarm);
+    return watch;
+  }
+
+  /**
+   * While any of `watches` (probes of the other regions) fails, this region goes to its schedule window's
+   * minimum x `absorbPercent` / 100 (its schedule's max carries that headroom). Target tracking scales it back
+   * in once the recovered region takes its traffic again: the raise only moves desired capacity, and a forced
+   * scale-in would cut capacity the load may still need.
+   */
+  public absorbLostRegion(watches: McpProbe[], regions: string[], absorbPercent: number): FailoverScaling {
+    const serving = watches.length === 1 ? watches[0].successMetric : new cloudwatch.MathExpression({
+      expression: `MIN([${watches.map((_, i) => `w${i}`).join(', ')}])`,
+      usingMetrics: Object.fromEntries(watches.map((w, i) => [`w${i}`, w.successMetric])),
+      period: Duration.minutes(1),
+      label: 'every other region serves (1) or not (0)',
+    });
+    const fleet = this.deployment.fleet;
+    const table = ownScheduleTable(fleet.autoScalingGroup, this.scheduledScaling, fleet.capacity,
+      (scheduleMin, renderedMax) => Math.min(renderedMax, Math.ceil((scheduleMin * absorbPercent) / 100 - 1e-9)));
+    const signal = `the other region(s) ${regions.join(', ')} (MCP probes of their regional names from ${this.region})`;
+    const scaling = new FailoverScaling(this, 'AbsorbLostRegion', {
+      autoScalingGroup: fleet.autoScalingGroup, servingSignal: serving, signalDescription: signal,
+      keyMetrics: table.keyMetrics, keyExpression: table.keyExpression, targets: table.targets, evaluationPeriods: 2,
+      description: `${signal}: one does not serve, so this region takes its share (window minimum x ${Math.round(absorbPercent)} %)`,
+    });
+    (this as { absorbScaleUp?: FailoverScaling }).absorbScaleUp = scaling;
+    return scaling;
+  }
+
+  /**
    * Watches the primary region from here (a probe of its regional name): scales
    * a standby up when the primary stops answering, and (in the promotion region)
    * promotes this region's cache after the extended-outage time.
@@ -145,14 +226,23 @@ export class McpRegion extends Construct {
       trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
     });
     (this as { primaryWatch?: McpProbe }).primaryWatch = watch;
-    if (props.scaleUpTo !== undefined) {
-      // A standby that sees the primary down scales to the primary's capacity at once.
-      const action = new autoscaling.StepScalingAction(this, 'PromotionScaleUp', {
-        autoScalingGroup: this.deployment.fleet.autoScalingGroup,
-        adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
+    this.regionWatches[primaryRegion] = watch;
+    if (props.standbyScaling) {
+      // The standby sees the primary fail the same MCP probe the primary's DNS check and the accelerator act on
+      // (the primary's regional name through its load balancer): it goes to the capacity the primary's schedule
+      // runs at that moment, read from its own schedule (see FailoverScaling), and back after failback.
+      const signal = `the primary region ${primaryRegion} (MCP probe of its regional name from ${this.region})`;
+      const table = props.standbyScaling;
+      (this as { standbyScaleUp?: FailoverScaling }).standbyScaleUp = new FailoverScaling(this, 'PromotionScaleUp', {
+        autoScalingGroup: this.deployment.fleet.autoScalingGroup, servingSignal: watch.successMetric,
+        signalDescription: signal, keyMetrics: table.keyMetrics, keyExpression: table.keyExpression, targets: table.targets,
+        evaluationPeriods: props.scaleUpAfterMinutes ?? 2,
+        description: `${signal} does not serve: the standby goes to the capacity the primary's schedule runs now`,
       });
-      action.addAdjustment({ lowerBound: 0, adjustment: props.scaleUpTo });
-      watch.alarm.addAlarmAction(new cwactions.AutoScalingAction(action));
+      (this as { standbyScaleBack?: FailoverScaling }).standbyScaleBack = FailoverScaling.restore(this, 'PromotionScaleBack', {
+        autoScalingGroup: this.deployment.fleet.autoScalingGroup, servingSignal: watch.successMetric,
+        signalDescription: signal, minimums: table.minimums, periods: STANDBY_RESTORE_MINUTES,
+      });
     }
     this.monitoring.routeAlarm('PrimaryWatch', watch.alarm);
     if (props.promotion && this.cache) {
@@ -177,6 +267,16 @@ export class McpRegion extends Construct {
   }
 }
 
+/** The write side of a summary (see StackSummary). */
+export function writeSummary(plan: ServicePlan): Pick<StackSummary, 'cacheWriteModel' | 'writeRecoverySeconds' | 'regionWriteModes'> {
+  const w = plan.cacheWrite;
+  if (!w) return {};
+  return { cacheWriteModel: w.model, writeRecoverySeconds: w.writeRecoverySeconds, regionWriteModes: { ...w.regionModes } };
+}
+
+/** Minutes the primary must serve again before a standby goes back to its own minimum (hysteresis). */
+export const STANDBY_RESTORE_MINUTES = 10;
+
 export interface McpRegionProps {
   readonly service: McpServiceProps;
   readonly plan: ServicePlan;
@@ -190,6 +290,16 @@ export interface McpRegionProps {
   readonly globalReplicationGroupId?: string;
   /** The region's log key (created in its stack, before any cross-region reader). */
   readonly logEncryptionKey: kms.IKey;
+  /** @default CacheWriteModel.SINGLE_WRITER */
+  readonly writeModel?: CacheWriteModel;
+  /** MULTI_WRITER, every region but the first: the full MemoryDB multi-Region cluster name. */
+  readonly multiRegionClusterName?: string;
+  /** CacheWriteEnv variables of this region's servers. */
+  readonly cacheEnvironment?: Record<string, string>;
+  /** Standby: its share of each schedule window's minimum, in percent. */
+  readonly standbyPercent?: number;
+  /** Multi-region: each window's max in percent of the schedule's (the headroom to absorb a lost region). */
+  readonly absorbPercent?: number;
 }
 
 export interface WatchPrimaryProps {
@@ -197,7 +307,8 @@ export interface WatchPrimaryProps {
   readonly plan: ServicePlan;
   readonly primaryRegion: string;
   readonly globalReplicationGroupId?: string;
-  readonly scaleUpTo?: number;
+  /** Standby only: the scale-up table (see FailoverScaling) and its own scheduled minimums. */
+  readonly standbyScaling?: TargetTable;
   readonly scaleUpAfterMinutes?: number;
   readonly promotion?: Record<string, { replicationGroupId: string; healthUrl: string }>;
 }
@@ -209,7 +320,11 @@ export interface RegionalServiceOptions {
   /** Regions that run at standby capacity (active-passive). */
   readonly standbyRegions: string[];
   readonly standbyCapacity?: FleetCapacity;
+  /** Standby share of each schedule window, in percent. */
+  readonly standbyPercent?: number;
   readonly stackProps?: StackProps;
+  /** The cache write model (chooseCacheWriteModel). @default CacheWriteModel.SINGLE_WRITER */
+  readonly writeModel?: CacheWriteModel;
 }
 
 /** The stacks of a cross-region service and what they hold. */
@@ -218,14 +333,24 @@ export class RegionalService {
   public readonly regions: Record<string, McpRegion> = {};
   public readonly globalStack?: Stack;
   public readonly accelerator?: McpAccelerator;
-  public readonly record?: route53.CnameRecord;
+  /** The service name: a CNAME to the accelerator, or an alias A record at the zone apex. */
+  public readonly record?: route53.CnameRecord | route53.ARecord;
   public readonly budget: FailoverBudget;
   public readonly globalReplicationGroupId?: string;
+  /** Readiness grace period of every server (instance health vs region health). */
+  public readonly regionHealth: RegionHealthPolicy;
 
   constructor(scope: Construct, id: string, service: McpServiceProps, plan: ServicePlan, o: RegionalServiceOptions) {
     const [primaryRegion, ...secondaryRegions] = o.regions;
     const tier = plan.profile.tier;
     const suffix = id.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-').slice(0, 30).replace(/-$/, '') || 'mcp';
+    const writeModel = o.writeModel ?? CacheWriteModel.SINGLE_WRITER;
+    const multiWriter = writeModel === CacheWriteModel.MULTI_WRITER;
+    // Instance health vs region health: readiness outlasts the in-region cache failover by one probe interval.
+    const grace = regionHealthPolicy(ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds, plan.profile.healthProbe.intervalSeconds);
+    this.regionHealth = grace;
+    // A region of N carries, when one region is lost, N / (N - 1) of its share.
+    const absorbPercent = (100 * o.regions.length) / (o.regions.length - 1);
 
     for (const region of o.regions) {
       const primary = region === primaryRegion;
@@ -239,23 +364,30 @@ export class RegionalService {
       // The region's log key exists before its first cross-region reader, whose logs it encrypts too.
       const logEncryptionKey = deploymentLogKey(stack, undefined);
       let globalId: string | undefined;
-      if (!primary && service.cache !== false) {
+      let multiRegionClusterName: string | undefined;
+      if (!primary && service.cache !== false && !multiWriter) {
         globalId = publishAcross(this.regions[primaryRegion].cache!, stack, 'global-replication-group-id',
           this.regions[primaryRegion].cache!.globalReplicationGroupId!, logEncryptionKey);
+      } else if (!primary && service.cache !== false) {
+        const first = this.regions[primaryRegion].multiRegionCache!;
+        multiRegionClusterName = publishAcross(first, stack, 'multi-region-cluster-name', first.multiRegionClusterName, logEncryptionKey);
       }
       this.regions[region] = new McpRegion(stack, 'Service', {
         service, plan, topology: o.topology, region, primary, standby, logEncryptionKey,
         capacity: standby && o.standbyCapacity ? o.standbyCapacity : service.capacity,
-        globalDatastoreSuffix: suffix, globalReplicationGroupId: globalId,
+        globalDatastoreSuffix: suffix, globalReplicationGroupId: globalId, multiRegionClusterName,
+        writeModel, standbyPercent: o.standbyPercent,
+        absorbPercent: o.topology === Topology.MULTI_REGION ? absorbPercent : undefined,
+        cacheEnvironment: plan.cacheWrite?.environmentFor(region, grace.cacheGraceSeconds),
       });
     }
     this.globalReplicationGroupId = this.regions[primaryRegion].cache?.globalReplicationGroupId;
 
-    // The first secondary watches the primary: standby scale-up, cache promotion.
+    // The first secondary watches the primary: standby scale-up, cache promotion (single writer only).
     const promotionRegion = secondaryRegions[0];
     const watcher = this.regions[promotionRegion];
     if (service.domain) {
-      const promotion = service.cache === false ? undefined : Object.fromEntries(secondaryRegions.map((r) => [r, {
+      const promotion = service.cache === false || multiWriter ? undefined : Object.fromEntries(secondaryRegions.map((r) => [r, {
         replicationGroupId: r === promotionRegion
           ? this.regions[r].cache!.replicationGroupId
           : publishAcross(this.regions[r].cache!, this.regionStacks[promotionRegion], 'replication-group-id', this.regions[r].cache!.replicationGroupId,
@@ -264,12 +396,25 @@ export class RegionalService {
       }]));
       watcher.watchPrimary({
         service, plan, primaryRegion,
-        globalReplicationGroupId: service.cache === false ? undefined
+        globalReplicationGroupId: service.cache === false || multiWriter ? undefined
           : publishAcross(this.regions[primaryRegion].cache!, this.regionStacks[promotionRegion], 'global-replication-group-id',
             this.globalReplicationGroupId!, watcher.logEncryptionKey),
-        scaleUpTo: o.standbyRegions.includes(promotionRegion) ? this.regions[primaryRegion].deployment.fleet.capacity.min : undefined,
+        // The standby's own schedule (at its standby share) keys the primary schedule's window minimum.
+        standbyScaling: o.standbyRegions.includes(promotionRegion)
+          ? ownScheduleTable(watcher.deployment.fleet.autoScalingGroup, watcher.scheduledScaling, watcher.deployment.fleet.capacity,
+            (scheduleMin) => (watcher.scheduledScaling ? scheduleMin : this.regions[primaryRegion].deployment.fleet.capacity.min))
+          : undefined,
         promotion,
       });
+      if (o.topology === Topology.MULTI_REGION) {
+        // Survivors absorb a lost region: every region watches the others and, while one does not serve,
+        // raises itself to its window's minimum x N / (N - 1) (its schedule carries the headroom in max).
+        for (const r of o.regions) {
+          const region = this.regions[r];
+          const others = o.regions.filter((x) => x !== r).map((x) => region.watchRegion(service, x));
+          region.absorbLostRegion(others, o.regions.filter((x) => x !== r), absorbPercent);
+        }
+      }
     }
 
     if (plan.routing === RoutingMechanism.ANYCAST) {
@@ -288,13 +433,18 @@ export class RegionalService {
         }])),
       });
       if (service.domain) {
-        this.record = new route53.CnameRecord(this.globalStack, 'Record', {
-          zone: route53.HostedZone.fromHostedZoneAttributes(this.globalStack, 'Zone', {
-            hostedZoneId: service.domain.hostedZoneId, zoneName: service.domain.zoneName,
-          }),
-          recordName: service.domain.recordName, domainName: this.accelerator.dnsName,
-          ttl: Duration.seconds(plan.profile.recordTtlSeconds),
+        const zone = route53.HostedZone.fromHostedZoneAttributes(this.globalStack, 'Zone', {
+          hostedZoneId: service.domain.hostedZoneId, zoneName: service.domain.zoneName,
         });
+        // DNS forbids a CNAME at the zone apex (Route 53 refuses it): the apex gets an alias A record to the accelerator.
+        this.record = service.domain.recordName === ''
+          ? new route53.ARecord(this.globalStack, 'ApexRecord', {
+            zone, target: route53.RecordTarget.fromAlias(new route53targets.GlobalAcceleratorTarget(this.accelerator.accelerator)),
+          })
+          : new route53.CnameRecord(this.globalStack, 'Record', {
+            zone, recordName: service.domain.recordName, domainName: this.accelerator.dnsName,
+            ttl: Duration.seconds(plan.profile.recordTtlSeconds),
+          });
       }
     }
 
@@ -303,9 +453,10 @@ export class RegionalService {
     this.budget = computeFailoverBudget({
       cloud: Cloud.AWS, topology: o.topology, routing: plan.routing,
       probe: primary.deployment.loadBalancer.healthProbe, dns: primary.dns?.dnsRouting, targets: plan.profile.targets,
-      cache: primary.cache ? {
+      cache: primary.cache || primary.multiRegionCache ? {
         crossRegion: true,
         promotionTriggerSeconds: watcher.cachePromotion?.triggerSeconds,
+        multiWriter,
       } : undefined,
     });
     for (const [region, r] of Object.entries(this.regions)) {
@@ -313,13 +464,14 @@ export class RegionalService {
       recordSummary(r, {
         cloud: Cloud.AWS, topology: o.topology, tier: tier as AvailabilityTier, zones: plan.profile.minZones,
         minInstances: fleet.capacity.min, maxInstances: fleet.capacity.max, ...budgetSummary(this.budget),
+        ...writeSummary(plan),
         ...weeklyHours(o.standbyRegions.includes(region) ? undefined : service.schedule, service.capacity.baseline,
           plan.profile.minCapacity, fleet.capacity.min, fleet.capacity.max),
       });
     }
     if (this.globalStack && this.accelerator) {
       recordSummary(this.accelerator, {
-        cloud: Cloud.AWS, topology: o.topology, tier, regions: o.regions, ...budgetSummary(this.budget),
+        cloud: Cloud.AWS, topology: o.topology, tier, regions: o.regions, ...budgetSummary(this.budget), ...writeSummary(plan),
       });
     }
   }

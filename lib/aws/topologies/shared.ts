@@ -10,6 +10,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { CacheWriteModel } from '../../core/cache-write-model';
+import { AWS_REGIONS, isAwsRegion } from '../../core/cloud-limits';
 import { Validator } from '../../core/errors';
 import { FailoverBudget } from '../../core/failover-budget';
 import { ScalingSchedule } from '../../core/schedule';
@@ -77,7 +79,22 @@ export function deploymentLogKey(scope: Construct, key: kms.IKey | undefined): k
 }
 
 /** Checks the props every topology shares; problems go to `v`. */
-export function validateServiceProps(v: Validator, props: McpServiceProps, context: { readonly multiRegion: boolean }): void {
+export function validateServiceProps(
+  v: Validator, props: McpServiceProps,
+  context: { readonly multiRegion: boolean; readonly regions?: readonly { readonly prop: string; readonly region: string | undefined }[] },
+): void {
+  const regions: string[] = [];
+  for (const { prop, region } of context.regions ?? []) {
+    if (region === undefined || Token.isUnresolved(region)) continue;
+    v.check(isAwsRegion(region), prop, region,
+      `an AWS region name such as "us-east-1" or "eu-west-1" (the list: ${AWS_REGIONS.docUrl})`);
+    if (isAwsRegion(region)) regions.push(region);
+  }
+  props.certificate.validateFor(v, regions);
+  const writeModel = props.cache === false ? undefined : props.cache?.writeModel;
+  if (!context.multiRegion && writeModel !== undefined && writeModel !== CacheWriteModel.SINGLE_REGION) {
+    v.add('cache.writeModel', writeModel, `${CacheWriteModel.SINGLE_REGION} (or no value): this service runs in one region with one cache`);
+  }
   const d = props.domain;
   if (d) {
     const dv = v.nested('domain');

@@ -1,5 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { alarmExpression, evaluateMetricMath, stepFor } from '../../support/failover-sim';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -19,6 +20,8 @@ const base: ActivePassiveMcpServiceProps = {
   certificate: McpCertificate.dnsValidated(),
   domain,
   routing: TrafficRouting.dns(),
+  // The CALCULATED record check's extra Route 53 hop (5 s, assumed) leaves room for a 4 s TTL within the 30 s target.
+  overrides: { recordTtlSeconds: 4 },
 };
 
 function sameRegion(overrides: Partial<ActivePassiveMcpServiceProps> = {}) {
@@ -31,6 +34,9 @@ function sameRegion(overrides: Partial<ActivePassiveMcpServiceProps> = {}) {
 function crossRegion(overrides: Partial<ActivePassiveMcpServiceProps> = {}, app: App = testApp()) {
   const svc = new ActivePassiveMcpService(app, 'Mcp', {
     ...base, standby: StandbyLocation.region('us-west-2'), primaryRegion: 'us-east-1', account: TEST_ACCOUNT,
+    // Global Accelerator's documented 30 s reroute no longer fits mission-critical's 30 s active-passive target:
+    // the cross-region standby is business-critical (60 s).
+    tier: AvailabilityTier.BUSINESS_CRITICAL, overrides: undefined,
     routing: TrafficRouting.accelerator(), ...overrides,
   });
   return { app, svc };
@@ -48,7 +54,7 @@ describe('ActivePassiveMcpService, standby in other zones', () => {
   test('PRIMARY and SECONDARY records, each with a health check combining HTTPS and the MCP probe', () => {
     const records = Object.values(t.findResources('AWS::Route53::RecordSet')).map((r) => r.Properties)
       .filter((r) => r.Name === 'mcp.example.com.');
-    expect(records.map((r) => [r.Failover, r.Type, r.TTL]).sort()).toEqual([['PRIMARY', 'CNAME', '5'], ['SECONDARY', 'CNAME', '5']]);
+    expect(records.map((r) => [r.Failover, r.Type, r.TTL]).sort()).toEqual([['PRIMARY', 'CNAME', '4'], ['SECONDARY', 'CNAME', '4']]);
     expect(records.every((r) => r.HealthCheckId)).toBe(true);
     t.resourcePropertiesCountIs('AWS::Route53::HealthCheck', { HealthCheckConfig: Match.objectLike({ Type: 'CALCULATED', HealthThreshold: 2 }) }, 2);
     t.resourcePropertiesCountIs('AWS::Route53::HealthCheck', {
@@ -79,15 +85,19 @@ describe('ActivePassiveMcpService, standby in other zones', () => {
     expect(JSON.stringify(s)).toEqual(JSON.stringify(['us-east-1d', 'us-east-1e', 'us-east-1f'].flatMap(subnetsByZone)));
   });
 
-  test('the standby runs warm at half the baseline and scales to the primary\'s capacity when the primary has no healthy host', () => {
+  test('the standby runs warm at half the baseline; when the primary does not serve, a step on the breach side sets it to the primary\'s scheduled minimum', () => {
     expect(same.svc.standbyCapacity).toEqual({ baseline: 6, min: 3, max: undefined });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'HealthyHostCount', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold',
-      AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('PromotionScaleUp') }]),
-    });
-    t.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
-      AdjustmentType: 'ExactCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 6 }],
-    });
+    // Requirement: whatever value the alarm breaches with, one step covers it (the breach side of the threshold),
+    // and the capacity set is the primary schedule's minimum of that moment, read from the primary group.
+    const up = same.svc.standbyScaleUp!;
+    const alarm = t.toJSON().Resources[same.stack.getLogicalId(up.alarm.node.defaultChild as CfnElement)];
+    const policy = t.toJSON().Resources[same.stack.getLogicalId(up.action.node.defaultChild as CfnElement)];
+    expect(alarm.Properties.AlarmActions).toEqual([{ Ref: same.stack.getLogicalId(up.action.node.defaultChild as CfnElement) }]);
+    for (const w of same.svc.scheduledScaling!.capacities) {
+      const value = evaluateMetricMath(alarmExpression(alarm), { serving: 0, desired: 3, mn: w.minCapacity });
+      expect(stepFor(alarm, policy, value)).toBe(w.minCapacity > 3 ? w.minCapacity : undefined);
+    }
+    expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
   });
 
   test('the schedule drives the primary only', () => {
@@ -102,9 +112,9 @@ describe('ActivePassiveMcpService, standby in other zones', () => {
     t.resourceCountIs('AWS::ElastiCache::GlobalReplicationGroup', 0);
   });
 
-  test('budget: 26 s = 10 + 6 + 5 + 5 within the mission-critical 30 s', () => {
+  test('budget: 30 s = 10 + 6 + 5 + 5 (CALCULATED hop) + 4 within the mission-critical 30 s', () => {
     expect(same.svc.budget.describe()).toBe(
-      '26 s = dns-probe-detection 10 s + dns-probe-timeout 6 s + dns-checker-aggregation 5 s + dns-ttl 5 s (target 30 s)');
+      '30 s = dns-probe-detection 10 s + dns-probe-timeout 6 s + dns-checker-aggregation 5 s + dns-calculated-aggregation 5 s + dns-ttl 4 s (target 30 s)');
   });
 
   test('snapshot', () => {
@@ -113,7 +123,7 @@ describe('ActivePassiveMcpService, standby in other zones', () => {
 
   test.each<[string, Partial<ActivePassiveMcpServiceProps>, RegExp]>([
     ['an alias record (60 s TTL) for mission-critical', { routing: TrafficRouting.dns({ recordKind: DnsRecordKind.ALIAS }) },
-      /routing: got "dns"; allowed: .*now 81 s = .*Largest term: dns-ttl 60 s: use anycast routing \(no DNS step\) or a non-alias record with recordTtlSeconds <= 9/],
+      /routing: got "dns"; allowed: .*now 86 s = .*Largest term: dns-ttl 60 s: use anycast routing \(no DNS step\) or a non-alias record with recordTtlSeconds <= 4/],
     ['the accelerator with the standby in the same region', { routing: TrafficRouting.accelerator() },
       /routing: got "accelerator"; allowed: dns with the standby in the same region: Global Accelerator takes one endpoint group per region/],
     ['a standby percentage of 0', { standbyCapacityPercent: 0 }, /standbyCapacityPercent: got 0; allowed: an integer from 1 to 100/],
@@ -155,12 +165,25 @@ describe('ActivePassiveMcpService, standby in another region', () => {
   });
 
   test('the standby watches the primary: scales up after 2 failed minutes, promotes the cache after the extended outage', () => {
-    standby.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'McpHa/Probe', EvaluationPeriods: 2, AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('PromotionScaleUp') }]),
+    // The cross-region copy of the scale-up: the watch probe's failure (2 minutes) takes the standby from its own
+    // scheduled share to the primary schedule's minimum of the same window; missing data scales nothing.
+    const region = cross.svc.regions!['us-west-2'];
+    const up = region.standbyScaleUp!;
+    const sStack = Stack.of(up);
+    const alarm = standby.toJSON().Resources[sStack.getLogicalId(up.alarm.node.defaultChild as CfnElement)];
+    const policy = standby.toJSON().Resources[sStack.getLogicalId(up.action.node.defaultChild as CfnElement)];
+    expect(alarm.Properties).toMatchObject({ EvaluationPeriods: 2, TreatMissingData: 'notBreaching' });
+    const sched = region.scheduledScaling!;
+    sched.capacities.forEach((w, i) => {
+      const value = evaluateMetricMath(alarmExpression(alarm), { serving: 0, desired: w.minCapacity, mn: w.minCapacity, mx: w.maxCapacity });
+      const full = sched.scheduleCapacities[i].minCapacity;
+      expect(stepFor(alarm, policy, value)).toBe(full > w.minCapacity ? full : undefined);
+      expect(w.maxCapacity).toBeGreaterThanOrEqual(full);
     });
-    standby.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmDescription: Match.stringLikeRegexp('us-east-1 has failed the MCP probe for 5 minute'), EvaluationPeriods: 5, DatapointsToAlarm: 5,
-    });
+    // The promotion trigger (owned by McpCachePromotion) never treats missing data as an outage.
+    const trigger = region.cachePromotion!.trigger as import('aws-cdk-lib/aws-cloudwatch').Alarm;
+    const triggerCfn = standby.toJSON().Resources[sStack.getLogicalId(trigger.node.defaultChild as CfnElement)];
+    expect(triggerCfn.Properties.TreatMissingData).not.toBe('breaching');
     standby.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({ 'detail-type': ['CloudWatch Alarm State Change'], detail: { state: { value: ['ALARM'] } } }),
     });
@@ -168,9 +191,10 @@ describe('ActivePassiveMcpService, standby in another region', () => {
     expect(fn!.Properties.Environment.Variables.PRIMARY_REGION).toBe('us-east-1');
   });
 
-  test('budget: accelerator 22 s within 30 s; cross-region cache promotion stated apart (300 + 60 + 60 s)', () => {
-    expect(cross.svc.budget.describe()).toBe('22 s = lb-probe-detection 10 s + lb-probe-timeout 2 s + anycast-reroute 10 s (target 30 s)');
-    expect(cross.svc.budget.cacheRecovery?.totalSeconds).toBe(420);
+  test('budget: accelerator 43 s within business-critical 60 s; cross-region cache promotion stated apart', () => {
+    expect(cross.svc.budget.describe()).toBe('43 s = lb-probe-detection 10 s + lb-probe-timeout 3 s + anycast-reroute 30 s (target 60 s)');
+    expect(cross.svc.budget.cacheRecovery?.totalSeconds).toBe(cross.svc.plan.cacheWrite!.writeRecoverySeconds);
+    expect(cross.svc.plan.cacheWrite!.model).toBe('single-writer');
   });
 
   test('DNS failover across regions: each regional stack writes its half of the pair', () => {
@@ -199,5 +223,15 @@ describe('ActivePassiveMcpService, standby in another region', () => {
     const s = new Stack(app, 'Certs', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
     const cert = McpCertificate.fromCertificate(acm.Certificate.fromCertificateArn(s, 'C', 'arn:aws:acm:us-east-1:111111111111:certificate/x'));
     expect(() => crossRegion({ certificate: cert }, app)).toThrow(/certificate: got "McpCertificate\.fromCertificate\(\.\.\.\)"; allowed: a certificate source that serves every region/);
+  });
+
+  test('mission-critical cross-region active-passive behind the accelerator is refused: the documented 30 s reroute leaves no room', () => {
+    expect(() => crossRegion({ tier: AvailabilityTier.MISSION_CRITICAL }))
+      .toThrow(/routing: got "anycast"; allowed: a configuration whose active-passive failover budget is at most the mission-critical target of 30 s; now 42 s = .*anycast-reroute 30 s.*Largest term: anycast-reroute 30 s: the accelerator's 30 s leaves 0 s for the load balancer's detection \(now 12 s\), which no health-check setting reaches: raise targets\.activePassiveRtoSeconds to 42 or more/);
+  });
+
+  test('an unknown standby region is refused with the documented list', () => {
+    expect(() => crossRegion({ standby: StandbyLocation.region('eu-westt-1') }))
+      .toThrow(/standby: got "eu-westt-1"; allowed: an AWS region name such as "us-east-1"/);
   });
 });
