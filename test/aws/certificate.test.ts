@@ -89,6 +89,12 @@ function logicalId(t: Template, type: string, prefix: string): string {
   return id;
 }
 
+/** The logical ID of a construct's CloudFormation resource in its stack. */
+function cfnId(c: import('constructs').IConstruct): string {
+  const el = c.node.defaultChild as import('aws-cdk-lib').CfnElement;
+  return Stack.of(el).getLogicalId(el);
+}
+
 function configOf(t: Template, prefix: string): HandlerConfig {
   const resources = t.findResources('Custom::VaultIssuedCertificate');
   const id = Object.keys(resources).find((k) => k.startsWith(prefix))!;
@@ -182,7 +188,9 @@ describe('VaultIssuedCertificate defaults', () => {
     expect(input).toContain('\\"action\\":\\"rotate\\"');
     expect(input).toContain(logicalId(template, 'Custom::VaultIssuedCertificate', 'Cert'));
     expect(schedule.DependsOn).toEqual(expect.arrayContaining([logicalId(template, 'Custom::VaultIssuedCertificate', 'Cert')]));
-    expect(cert.rotationSchedule).toBeDefined();
+    // The exposed schedule is this one, and it invokes the certificate's own function.
+    expect(Object.keys(schedules)).toEqual([cfnId(cert.rotationSchedule)]);
+    expect(schedule.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [cfnId(cert.handler), 'Arn'] });
   });
 
   test('expiry alarm: ACM DaysToExpiry <= 7 for this certificate', () => {
@@ -268,10 +276,19 @@ describe('VaultIssuedCertificate defaults', () => {
   });
 
   test('exposes what it created', () => {
-    expect(cert.handler).toBeDefined();
-    expect(cert.securityGroup).toBeDefined();
-    expect(cert.expiryAlarm).toBeDefined();
-    expect(cert.rotationFailureAlarm).toBeDefined();
+    const resources = template.toJSON().Resources;
+    // The handler is the function the custom resource invokes, and it runs in the exposed security group.
+    expect(resources[logicalId(template, 'Custom::VaultIssuedCertificate', 'Cert')].Properties.ServiceToken)
+      .toEqual({ 'Fn::GetAtt': [cfnId(cert.handler), 'Arn'] });
+    expect(resources[cfnId(cert.handler)].Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [cfnId(cert.securityGroup!), 'GroupId'] }]);
+    // The expiry alarm watches this certificate's days to expiry; the failure alarm this function's errors.
+    expect(resources[cfnId(cert.expiryAlarm)].Properties).toMatchObject({
+      Namespace: 'AWS/CertificateManager', MetricName: 'DaysToExpiry', ComparisonOperator: 'LessThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'CertificateArn', Value: { Ref: logicalId(template, 'Custom::VaultIssuedCertificate', 'Cert') } }],
+    });
+    expect(resources[cfnId(cert.rotationFailureAlarm)].Properties).toMatchObject({
+      Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: cfnId(cert.handler) } }],
+    });
     expect(cert.daysToExpiryMetric.metricName).toBe('DaysToExpiry');
     expect(cert.tagValue).toBe('Test/Cert');
   });
@@ -343,7 +360,9 @@ describe('VaultIssuedCertificate overrides', () => {
       retainOnDelete: false,
       ttl: '2880h',
     });
-    expect(iamCert.securityGroup).toBeDefined();
+    // Its function runs in the security group it exposes.
+    const fn = overrideTemplate.toJSON().Resources[cfnId(iamCert.handler)];
+    expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [cfnId(iamCert.securityGroup!), 'GroupId'] }]);
   });
 
   test('a TTL beyond the guide\'s 30-90 day lifecycles is accepted with a warning', () => {
