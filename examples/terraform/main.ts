@@ -1,0 +1,10 @@
+/**
+ * The Terraform reference app (`cdktf synth` runs it, see cdktf.json): one stack
+ * per topology and cloud.
+ */
+import { App } from 'cdktf';
+import { addGcpStacks } from './gcp';
+
+const app = new App();
+addGcpStacks(app);
+app.synth();

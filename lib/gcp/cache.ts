@@ -1,0 +1,268 @@
+/**
+ * Shared state for the MCP servers on Google Cloud: Memorystore for Valkey
+ * (`google_memorystore_instance`), highly available by default.
+ *
+ * The provider's defaults are not what an HA service wants, so every one is set:
+ * `replica_count` (default 0: no failover at all) comes from the tier and is at
+ * least 1, spread over other zones (`zone_distribution_config` MULTI_ZONE);
+ * `mode` (default CLUSTER) is CLUSTER_DISABLED unless asked (one shard, any Redis
+ * client); deletion protection on; in-transit encryption (SERVER_AUTHENTICATION);
+ * IAM authentication (the servers' service account gets
+ * roles/memorystore.dbConnectionUser); AOF persistence for the critical tiers (RDB
+ * snapshots otherwise); endpoints created through a service connection policy
+ * (`desired_psc_auto_connections` is deprecated; `desired_auto_created_endpoints`
+ * replaces it).
+ *
+ * Cross-region: a cache made with `primary` is a secondary instance of the
+ * primary's cross-region replication (single writer: read-only until switched
+ * over). https://cloud.google.com/memorystore/docs/valkey/about-cross-region-replication
+ *
+ * Memorystore for Redis STANDARD_HA (`CacheService.REDIS_STANDARD_HA`) stays
+ * available for one-region users: it spans two zones only, so it is refused for
+ * a tier that needs three.
+ */
+import { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { MemorystoreInstance } from '@cdktf/provider-google/lib/memorystore-instance';
+import { NetworkConnectivityServiceConnectionPolicy } from '@cdktf/provider-google/lib/network-connectivity-service-connection-policy';
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
+import { RedisInstance } from '@cdktf/provider-google/lib/redis-instance';
+import { Construct } from 'constructs';
+import { AvailabilityTier, TierOverrides, TierProfile, resolveTier } from '../core/tiers';
+import { McpNetwork } from './network';
+import { defaultPrefix, resourceName } from './private/names';
+import { checkRegion, validatorFor } from './validation';
+
+/** Which managed service holds the cache. */
+export enum CacheService {
+  /** Memorystore for Valkey: multi-zone replicas, cross-region replication. */
+  VALKEY = 'valkey',
+  /** Memorystore for Redis STANDARD_HA: a primary and replicas over two zones; one region only. */
+  REDIS_STANDARD_HA = 'redis-standard-ha',
+}
+
+/** Memorystore for Valkey instance mode. */
+export enum CacheMode {
+  /** One shard, any Redis client (the default here). */
+  CLUSTER_DISABLED = 'CLUSTER_DISABLED',
+  /** Several shards; clients must speak the cluster protocol. */
+  CLUSTER = 'CLUSTER',
+}
+
+/** Persistence of a Valkey instance. */
+export enum CachePersistence {
+  /** Append-only file, fsync every second: at most about a second of writes lost. */
+  AOF = 'AOF',
+  /** Periodic snapshots (hourly here): up to an hour lost. */
+  RDB = 'RDB',
+  DISABLED = 'DISABLED',
+}
+
+/** Roles a server needs to connect with IAM authentication. */
+export const CACHE_CLIENT_ROLE = 'roles/memorystore.dbConnectionUser';
+/** Service class of Memorystore's service connection policies. */
+export const MEMORYSTORE_SERVICE_CLASS = 'gcp-memorystore';
+/** Zones Memorystore for Redis STANDARD_HA spans (primary and replicas in two zones). */
+export const REDIS_STANDARD_HA_ZONES = 2;
+
+export interface McpCacheProps {
+  readonly network: McpNetwork;
+  readonly region: string;
+  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  readonly tier?: AvailabilityTier;
+  readonly tierOverrides?: TierOverrides;
+  /** @default CacheService.VALKEY */
+  readonly service?: CacheService;
+  /** @default CacheMode.CLUSTER_DISABLED */
+  readonly mode?: CacheMode;
+  /** Shards (CLUSTER mode only). @default 1 */
+  readonly shardCount?: number;
+  /** @default 'HIGHMEM_MEDIUM' */
+  readonly nodeType?: string;
+  /** @default 'VALKEY_8_0' */
+  readonly engineVersion?: string;
+  /** Replicas per shard, in other zones. @default - the tier's cacheReplicasPerShard (at least 1) */
+  readonly replicaCount?: number;
+  /** @default - AOF for mission- and business-critical tiers, RDB otherwise */
+  readonly persistence?: CachePersistence;
+  /** @default true */
+  readonly deletionProtection?: boolean;
+  /** Makes this cache a secondary (read-only replica region) of `primary`'s cross-region replication. */
+  readonly primary?: McpCache;
+  /**
+   * Create the network's service connection policy for Memorystore in this region
+   * (one per network, region and service class). `false` when it exists already.
+   * @default true
+   */
+  readonly createServiceConnectionPolicy?: boolean;
+  /** Service accounts (emails) of the servers: they get CACHE_CLIENT_ROLE. */
+  readonly clientServiceAccounts?: string[];
+  /** Customer-managed key for data at rest. @default - Google-managed encryption */
+  readonly kmsKey?: string;
+  /** Project. @default - the provider's project */
+  readonly project?: string;
+  readonly namePrefix?: string;
+}
+
+export class McpCache extends Construct {
+  public readonly profile: TierProfile;
+  public readonly region: string;
+  public readonly service: CacheService;
+  public readonly valkey?: MemorystoreInstance;
+  public readonly redis?: RedisInstance;
+  public readonly serviceConnectionPolicy?: NetworkConnectivityServiceConnectionPolicy;
+  /** Replicas per shard as rendered. */
+  public readonly replicaCount: number;
+  public readonly persistence: CachePersistence;
+  /** Zones the cache spans (3 for a multi-zone Valkey instance, 2 for STANDARD_HA). */
+  public readonly zoneCount: number;
+  /** Host of the endpoint the servers connect to. */
+  public readonly host: string;
+  public readonly port: string;
+  /** True when this instance is a cross-region secondary (read-only until switched over). */
+  public readonly secondary: boolean;
+  public readonly instanceId: string;
+  public readonly project: string;
+  private clients = 0;
+
+  constructor(scope: Construct, id: string, props: McpCacheProps) {
+    super(scope, id);
+    const v = validatorFor(this);
+    const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, props.tierOverrides, v);
+    checkRegion(v, 'region', props.region);
+    v.check(props.network.regions[props.region] !== undefined, 'region', props.region,
+      `a region of the network (${Object.keys(props.network.regions).join(', ')})`);
+    const service = props.service ?? CacheService.VALKEY;
+    v.oneOf('service', service, Object.values(CacheService));
+    const replicaCount = props.replicaCount ?? profile.cacheReplicasPerShard;
+    v.integerInRange('replicaCount', replicaCount, { min: 1, max: 5 },
+      `${profile.tier} needs automatic failover, which needs at least 1 replica per shard (Memorystore for Valkey allows 0 to 5; the provider defaults to 0): https://cloud.google.com/memorystore/docs/valkey/ha-and-replicas`);
+    const critical = profile.tier !== AvailabilityTier.STANDARD;
+    const persistence = props.persistence ?? (critical ? CachePersistence.AOF : CachePersistence.RDB);
+    v.oneOf('persistence', persistence, Object.values(CachePersistence));
+    if (critical) {
+      v.check(persistence !== CachePersistence.DISABLED, 'persistence', persistence,
+        `${CachePersistence.AOF} or ${CachePersistence.RDB}: ${profile.tier} keeps its state through a full restart`);
+    }
+    const mode = props.mode ?? CacheMode.CLUSTER_DISABLED;
+    v.oneOf('mode', mode, Object.values(CacheMode));
+    const shardCount = props.shardCount ?? 1;
+    v.integerInRange('shardCount', shardCount, { min: 1, max: mode === CacheMode.CLUSTER ? 250 : 1 },
+      mode === CacheMode.CLUSTER ? 'Memorystore for Valkey cluster shards' : 'CLUSTER_DISABLED has exactly one shard');
+    if (service === CacheService.REDIS_STANDARD_HA) {
+      v.check(profile.minZones <= REDIS_STANDARD_HA_ZONES, 'service', service,
+        `${CacheService.VALKEY}: Memorystore for Redis STANDARD_HA spans ${REDIS_STANDARD_HA_ZONES} zones and ${profile.tier} requires ${profile.minZones} (https://cloud.google.com/memorystore/docs/redis/high-availability-for-memorystore-for-redis)`);
+      v.check(props.primary === undefined, 'primary', props.primary?.node.path,
+        `undefined: cross-region replication is a Memorystore for Valkey feature here (use ${CacheService.VALKEY})`);
+    }
+    if (props.primary) {
+      v.check(props.primary.region !== props.region, 'region', props.region,
+        `a region other than the primary's (${props.primary.region}): cross-region replication`);
+      v.check(props.primary.service === CacheService.VALKEY, 'primary', props.primary.node.path, 'a Memorystore for Valkey cache');
+    }
+    v.throwIfInvalid();
+
+    this.profile = profile;
+    this.region = props.region;
+    this.service = service;
+    this.replicaCount = replicaCount;
+    this.persistence = persistence;
+    this.secondary = props.primary !== undefined;
+    const prefix = props.namePrefix ?? defaultPrefix(this);
+    this.instanceId = resourceName(prefix, props.region);
+    this.project = props.project ?? new DataGoogleClientConfig(this, 'Client').project;
+    const deletionProtection = props.deletionProtection ?? true;
+
+    if (service === CacheService.REDIS_STANDARD_HA) {
+      this.zoneCount = REDIS_STANDARD_HA_ZONES;
+      this.redis = new RedisInstance(this, 'Redis', {
+        name: this.instanceId,
+        region: props.region,
+        tier: 'STANDARD_HA',
+        memorySizeGb: 5,
+        replicaCount,
+        readReplicasMode: 'READ_REPLICAS_ENABLED',
+        authorizedNetwork: props.network.networkId,
+        connectMode: 'DIRECT_PEERING',
+        transitEncryptionMode: 'SERVER_AUTHENTICATION',
+        authEnabled: true,
+        redisVersion: 'REDIS_7_2',
+        persistenceConfig: persistence === CachePersistence.DISABLED
+          ? { persistenceMode: 'DISABLED' }
+          : { persistenceMode: 'RDB', rdbSnapshotPeriod: 'ONE_HOUR' },
+        customerManagedKey: props.kmsKey,
+        lifecycle: { preventDestroy: deletionProtection },
+      });
+      this.host = this.redis.host;
+      this.port = '6378';
+      // Direct peering puts the instance in a reserved range outside the subnets: let the servers reach it (TLS port 6378).
+      new ComputeFirewall(this, 'AllowRedisEgress', {
+        name: resourceName(prefix, 'allow-redis'),
+        network: props.network.network,
+        direction: 'EGRESS',
+        priority: 1000,
+        destinationRanges: [this.redis.reservedIpRange],
+        targetTags: [props.network.serverTag],
+        allow: [{ protocol: 'tcp', ports: ['6378'] }],
+      });
+    } else {
+      this.zoneCount = 3;
+      if (props.createServiceConnectionPolicy ?? true) {
+        this.serviceConnectionPolicy = new NetworkConnectivityServiceConnectionPolicy(this, 'ConnectionPolicy', {
+          name: resourceName(prefix, `${props.region}-psc`),
+          location: props.region,
+          network: props.network.networkId,
+          serviceClass: MEMORYSTORE_SERVICE_CLASS,
+          description: 'Lets Memorystore create the cache endpoints (Private Service Connect) in the servers\' subnet',
+          pscConfig: { subnetworks: [props.network.region(props.region).subnet] },
+        });
+      }
+      this.valkey = new MemorystoreInstance(this, 'Valkey', {
+        instanceId: this.instanceId,
+        location: props.region,
+        mode,
+        shardCount,
+        replicaCount,
+        nodeType: props.nodeType ?? 'HIGHMEM_MEDIUM',
+        engineVersion: props.engineVersion ?? 'VALKEY_8_0',
+        transitEncryptionMode: 'SERVER_AUTHENTICATION',
+        authorizationMode: 'IAM_AUTH',
+        deletionProtectionEnabled: deletionProtection,
+        zoneDistributionConfig: { mode: 'MULTI_ZONE' },
+        kmsKey: props.kmsKey,
+        desiredAutoCreatedEndpoints: [{ network: props.network.networkId, projectId: this.project }],
+        persistenceConfig: persistence === CachePersistence.AOF
+          ? { mode: 'AOF', aofConfig: { appendFsync: 'EVERY_SEC' } }
+          : persistence === CachePersistence.RDB
+            ? { mode: 'RDB', rdbConfig: { rdbSnapshotPeriod: 'ONE_HOUR' } }
+            : { mode: 'DISABLED' },
+        automatedBackupConfig: {
+          retention: `${profile.cacheSnapshotRetentionDays * 86400}s`,
+          fixedFrequencySchedule: { startTime: { hours: 3 } },
+        },
+        maintenancePolicy: { weeklyMaintenanceWindow: [{ day: 'SUNDAY', startTime: { hours: 4, minutes: 0 } }] },
+        crossInstanceReplicationConfig: props.primary
+          ? { instanceRole: 'SECONDARY', primaryInstance: { instance: props.primary.valkey!.id } }
+          : undefined,
+        dependsOn: this.serviceConnectionPolicy ? [this.serviceConnectionPolicy] : undefined,
+        lifecycle: { preventDestroy: deletionProtection },
+      });
+      // The first endpoint's first connection: the discovery (cluster) or primary (cluster disabled) address.
+      this.host = `\${google_memorystore_instance.${this.valkey.friendlyUniqueId}.endpoints[0].connections[0].psc_auto_connection[0].ip_address}`;
+      this.port = '6379';
+    }
+
+    (props.clientServiceAccounts ?? []).forEach((email) => this.grantClient(email));
+  }
+
+  /** Lets a service account connect with IAM authentication (CACHE_CLIENT_ROLE). */
+  public grantClient(serviceAccountEmail: string): void {
+    // Memorystore for Redis authenticates with an AUTH string, not IAM.
+    if (!this.valkey) return;
+    new ProjectIamMember(this, `Client${this.clients++}`, {
+      project: this.project,
+      role: CACHE_CLIENT_ROLE,
+      member: `serviceAccount:${serviceAccountEmail}`,
+    });
+  }
+}

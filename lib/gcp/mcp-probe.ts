@@ -1,0 +1,143 @@
+/**
+ * The MCP-level probe on Google Cloud: a Cloud Monitoring uptime check that POSTs
+ * an MCP `initialize` request to the public endpoint from several checker regions
+ * and passes only when the answer carries `"protocolVersion"` (a server that
+ * answers HTTP health checks but fails MCP fails here), with an alert policy.
+ *
+ * Google's uptime checks run every 60, 300, 600 or 900 s
+ * (https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs,
+ * `period`); the fastest, 60 s, is in the MCP-level detection budget below, with
+ * the alert's alignment period and duration. Cloud DNS routing policies cannot
+ * follow an alert (they follow health checks only), so on Google an MCP-level
+ * failure alerts; it does not move traffic.
+ */
+import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { MonitoringUptimeCheckConfig } from '@cdktf/provider-google/lib/monitoring-uptime-check-config';
+import { Construct } from 'constructs';
+import { BudgetTerm, TermSource } from '../core/failover-budget';
+import { McpServerSource } from '../core/server-source';
+import { validatorFor } from './validation';
+
+/** Uptime check periods Google accepts, in seconds. */
+export const UPTIME_CHECK_PERIODS: readonly number[] = [60, 300, 600, 900];
+export const UPTIME_CHECK_DOC = 'https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.uptimeCheckConfigs';
+/** Cloud Monitoring alert evaluation: assumed delay between a failed period and the incident (undocumented). */
+export const ALERT_EVALUATION_ASSUMED_SECONDS = 60;
+
+/** The JSON-RPC `initialize` request the probe sends (MCP 2025-06-18). */
+export const MCP_INITIALIZE_BODY = JSON.stringify({
+  jsonrpc: '2.0', id: 1, method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcp-ha-uptime-check', version: '1' } },
+});
+
+export interface McpProbeProps {
+  /** Host name the check calls (the service's public name). */
+  readonly host: string;
+  readonly server: McpServerSource;
+  /** @default 60 */
+  readonly periodSeconds?: number;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+  /** Validate the certificate (false for a private CA: uptime checks cannot be given one). @default true */
+  readonly validateSsl?: boolean;
+  /** Notification channels of the alert. @default - none (the incident shows in the console) */
+  readonly notificationChannels?: string[];
+  /** Headers sent with the request (e.g. a probe token); masked in the console. @default - none */
+  readonly headers?: Record<string, string>;
+  readonly displayName?: string;
+  /** @default - the provider's project */
+  readonly project?: string;
+}
+
+export class McpProbe extends Construct {
+  public readonly uptimeCheck: MonitoringUptimeCheckConfig;
+  public readonly alert: MonitoringAlertPolicy;
+  public readonly periodSeconds: number;
+  /** Alert alignment period and duration as rendered. */
+  public readonly alertAlignmentSeconds: number;
+  public readonly alertDurationSeconds: number;
+  public readonly validateSsl: boolean;
+
+  constructor(scope: Construct, id: string, props: McpProbeProps) {
+    super(scope, id);
+    const v = validatorFor(this);
+    const period = props.periodSeconds ?? 60;
+    v.oneOf('periodSeconds', period, UPTIME_CHECK_PERIODS, UPTIME_CHECK_DOC);
+    const timeout = props.timeoutSeconds ?? 10;
+    v.integerInRange('timeoutSeconds', timeout, { min: 1, max: 60 }, UPTIME_CHECK_DOC);
+    v.throwIfInvalid();
+    this.periodSeconds = period;
+    this.validateSsl = props.validateSsl ?? true;
+    this.alertAlignmentSeconds = period;
+    this.alertDurationSeconds = period;
+    const name = props.displayName ?? `MCP ${props.host}`;
+
+    this.uptimeCheck = new MonitoringUptimeCheckConfig(this, 'Check', {
+      displayName: `${name} initialize`,
+      period: `${period}s`,
+      timeout: `${timeout}s`,
+      monitoredResource: { type: 'uptime_url', labels: { host: props.host, project_id: props.project ?? new DataGoogleClientConfig(this, 'Client').project } },
+      httpCheck: {
+        requestMethod: 'POST',
+        path: props.server.mcpPath,
+        port: 443,
+        useSsl: true,
+        validateSsl: this.validateSsl,
+        contentType: 'USER_PROVIDED',
+        customContentType: 'application/json',
+        // "As with all bytes fields JSON representations are base64 encoded."
+        body: Buffer.from(MCP_INITIALIZE_BODY).toString('base64'),
+        headers: { Accept: 'application/json, text/event-stream', ...(props.headers ?? {}) },
+        maskHeaders: props.headers !== undefined,
+        acceptedResponseStatusCodes: [{ statusClass: 'STATUS_CLASS_2XX' }],
+      },
+      contentMatchers: [{ content: '"protocolVersion"', matcher: 'CONTAINS_STRING' }],
+      checkerType: 'STATIC_IP_CHECKERS',
+    });
+
+    this.alert = new MonitoringAlertPolicy(this, 'Alert', {
+      displayName: `${name}: MCP initialize failing`,
+      combiner: 'OR',
+      severity: 'CRITICAL',
+      conditions: [{
+        displayName: 'initialize fails from more than one checker region',
+        conditionThreshold: {
+          filter: `metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label.check_id="\${${this.uptimeCheck.fqn}.uptime_check_id}"`,
+          comparison: 'COMPARISON_GT',
+          thresholdValue: 1,
+          duration: `${this.alertDurationSeconds}s`,
+          aggregations: [{
+            alignmentPeriod: `${this.alertAlignmentSeconds}s`,
+            perSeriesAligner: 'ALIGN_NEXT_OLDER',
+            crossSeriesReducer: 'REDUCE_COUNT_FALSE',
+            groupByFields: ['resource.label.*'],
+          }],
+          // A probe that stops reporting is not an outage: no incident (and nothing acts) on missing data.
+          evaluationMissingData: 'EVALUATION_MISSING_DATA_INACTIVE',
+          trigger: { count: 1 },
+        },
+      }],
+      notificationChannels: props.notificationChannels,
+      documentation: {
+        mimeType: 'text/markdown',
+        content: `The MCP endpoint of ${props.host} does not answer \`initialize\` with a protocol version from more than one region. `
+          + 'Check the servers\' logs and the cache; HTTP health checks may still pass.',
+      },
+      alertStrategy: { autoClose: '1800s' },
+    });
+  }
+
+  /** The MCP-level detection terms (reported beside the serving budget, not part of it). */
+  public budgetTerms(): BudgetTerm[] {
+    return [
+      { name: 'mcp-uptime-period', seconds: this.periodSeconds, source: TermSource.RENDERED,
+        detail: `the uptime check runs every ${this.periodSeconds} s from each checker region (Google's fastest period is 60 s, ${UPTIME_CHECK_DOC})` },
+      { name: 'mcp-alert-duration', seconds: this.alertAlignmentSeconds + this.alertDurationSeconds, source: TermSource.RENDERED,
+        detail: `the alert aligns ${this.alertAlignmentSeconds} s periods and needs the failure to last ${this.alertDurationSeconds} s` },
+      { name: 'mcp-alert-evaluation', seconds: ALERT_EVALUATION_ASSUMED_SECONDS, source: TermSource.ASSUMED,
+        detail: 'Cloud Monitoring documents no delay between the data and the incident: assumed 60 s',
+        docUrl: 'https://cloud.google.com/monitoring/alerts/concepts-indepth' },
+    ];
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Multi-region on Google Cloud: N >= 2 regions, each with a regional managed
+ * instance group, behind ONE global external Application Load Balancer (one
+ * backend service, one backend per region). The load balancer sends each request
+ * to the nearest region with healthy capacity (WATERFALL_BY_REGION) and spills to
+ * the next when a region is unhealthy or full: no DNS change, no client TTL.
+ *
+ * Cache: Memorystore for Valkey cross-region replication is single-writer: the
+ * first region holds the primary, the others read-only secondaries. A Google VPC is
+ * global and Memorystore documents cross-region access to an instance
+ * (https://cloud.google.com/memorystore/docs/valkey/connect-instance#cross_region_access),
+ * but this topology does not send writes across regions: a lost writer region
+ * would fail every region's writes at once. Each server uses its region's member
+ * and, in a secondary region, refuses writes clearly (core write model:
+ * read-only-unless-promoted) until that member is switched over.
+ *
+ * Survivors absorb a lost region: each region's maximum is the service's maximum
+ * times N / (N - 1), so the N - 1 survivors together reach the whole maximum; their
+ * autoscalers follow the load-balancing utilization the spilled traffic raises.
+ */
+import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { CacheWriteModel, CacheWritePlan, RegionHealthPolicy } from '../../core/cache-write-model';
+import { Cloud, FailoverBudget, Topology } from '../../core/failover-budget';
+import { ServicePlan, planService } from '../../core/plan';
+import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds } from '../../core/tiers';
+import { McpCache } from '../cache';
+import { McpFleet } from '../fleet';
+import { LoadBalancerScope, McpLoadBalancer } from '../load-balancer';
+import { McpMonitoring } from '../monitoring';
+import { McpNetwork } from '../network';
+import { McpProbe } from '../mcp-probe';
+import { planGoogleScaling } from '../scheduled-scaling';
+import { addWarnings, checkRegion, validatorFor } from '../validation';
+import { switchoverTerms } from './active-passive';
+import {
+  McpServiceProps, addressRecord, budgetSummary, recordSummary, renderedBudget, resolvePrefix, serviceName, writeSummary,
+} from './props';
+import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
+
+export interface MultiRegionMcpServiceProps extends McpServiceProps {
+  /** Regions, the first holding the cache's writer. At least 2. */
+  readonly regions: string[];
+}
+
+export class MultiRegionMcpService extends Construct {
+  public readonly plan: ServicePlan;
+  public readonly budget: FailoverBudget;
+  public readonly network: McpNetwork;
+  public readonly loadBalancer: McpLoadBalancer;
+  public readonly fleets: Record<string, McpFleet> = {};
+  public readonly caches: Record<string, McpCache> = {};
+  public readonly cacheWrite?: CacheWritePlan;
+  public readonly regionHealth: RegionHealthPolicy;
+  public readonly record?: DnsRecordSet;
+  public readonly probe?: McpProbe;
+  public readonly monitoring: McpMonitoring;
+
+  constructor(scope: Construct, id: string, props: MultiRegionMcpServiceProps) {
+    super(scope, id);
+    const tier = props.tier ?? AvailabilityTier.BUSINESS_CRITICAL;
+    const v = validatorFor(this);
+    v.check(props.regions.length >= 2, 'regions', props.regions, 'at least two regions');
+    v.check(new Set(props.regions).size === props.regions.length, 'regions', props.regions, 'distinct regions');
+    props.regions.forEach((r, i) => checkRegion(v, `regions[${i}]`, r));
+    v.check(props.routing === undefined || props.routing.mechanism === RoutingMechanism.ANYCAST, 'routing', props.routing?.mechanism,
+      'TrafficRouting.globalLoadBalancer(): the regions sit behind one global external Application Load Balancer');
+    v.check(!props.certificate.needsDomain || props.domain !== undefined, 'domain', props.domain,
+      'a domain: the certificate is issued for the service\'s name');
+    props.certificate.validate(['global'], v);
+    v.throwIfInvalid();
+    this.plan = planService({
+      cloud: Cloud.GCP, topology: Topology.MULTI_REGION, tier,
+      overrides: { ...props.overrides, routing: RoutingMechanism.ANYCAST },
+      constructPath: this.node.path,
+      isUnresolved: (x) => Token.isUnresolved(x),
+    });
+    addWarnings(this, this.plan.warnings);
+    const profile = this.plan.profile;
+    const prefix = resolvePrefix(props.namePrefix);
+    const regions = props.regions;
+    const [writer] = regions;
+
+    this.network = new McpNetwork(this, 'Network', {
+      regions, serverPort: props.server.port, existing: props.network, namePrefix: prefix,
+    });
+    const domainNames = props.domain ? [serviceName(props.domain)] : [];
+    this.loadBalancer = new McpLoadBalancer(this, 'LoadBalancer', {
+      network: this.network, server: props.server, scope: LoadBalancerScope.GLOBAL,
+      sslCertificates: props.certificate.bind(this, { location: 'global', domainNames }),
+      tier, tierOverrides: props.overrides, waf: props.waf, namePrefix: prefix,
+    });
+    if (props.cache !== false) {
+      const primary = new McpCache(this, 'Cache', {
+        network: this.network, region: writer, tier, tierOverrides: props.overrides, ...(props.cache ?? {}),
+        project: props.project, namePrefix: `${prefix}-cache`,
+      });
+      this.caches[writer] = primary;
+      regions.slice(1).forEach((region) => {
+        this.caches[region] = new McpCache(this, `Cache-${region}`, {
+          network: this.network, region, tier, tierOverrides: props.overrides, ...(props.cache ?? {}),
+          primary, project: props.project, namePrefix: `${prefix}-cache`,
+        });
+      });
+      this.cacheWrite = CacheWritePlan.of({
+        model: CacheWriteModel.SINGLE_WRITER, regions, recoveryTerms: switchoverTerms(extendedOutageSeconds(profile)),
+      });
+    }
+    this.regionHealth = googleRegionHealth(this.plan);
+
+    // Each region's maximum lets N - 1 survivors carry the whole service's maximum.
+    const n = regions.length;
+    const whole = planGoogleScaling({
+      schedule: props.schedule, baseline: props.capacity.baseline, floor: profile.minCapacity,
+      min: props.capacity.min, max: props.capacity.max,
+    }, v);
+    v.throwIfInvalid();
+    const regionMax = Math.ceil((whole.maxReplicas * n) / (n - 1) / n);
+    const regionBaseline = Math.max(1, Math.ceil(props.capacity.baseline / n));
+    for (const region of regions) {
+      this.fleets[region] = regionFleet(this, `Fleet-${region}`, {
+        props, plan: this.plan, network: this.network, region, loadBalancer: this.loadBalancer,
+        capacity: { baseline: regionBaseline, max: Math.max(regionMax, profile.minCapacity) },
+        schedule: props.schedule, prefix,
+        environment: cacheEnvironment(this.caches[region], this.cacheWrite, region, this.regionHealth),
+      });
+      this.caches[region]?.grantClient(this.fleets[region].serviceAccountEmail);
+    }
+
+    if (props.domain) {
+      this.record = addressRecord(this, 'Record', props.domain, serviceName(props.domain), this.loadBalancer.ipAddress,
+        profile.recordTtlSeconds);
+      if (props.mcpProbe ?? true) {
+        this.probe = new McpProbe(this, 'Probe', {
+          host: serviceName(props.domain), server: props.server, validateSsl: !props.certificate.privateCa, project: props.project,
+        });
+      }
+    }
+    this.monitoring = new McpMonitoring(this, 'Monitoring', {
+      loadBalancers: [this.loadBalancer], instanceGroupNames: regions.map((r) => this.fleets[r].instanceGroupManager.name),
+      thresholds: profile.alarms, probe: this.probe, alarmTopic: props.alarmTopic,
+    });
+
+    this.budget = renderedBudget(this.plan, this.loadBalancer);
+    const scalings = regions.map((r) => this.fleets[r].scaling);
+    const sum = (f: (s: (typeof scalings)[number]) => number) => scalings.reduce((a, s) => a + f(s), 0);
+    recordSummary(this, {
+      cloud: Cloud.GCP, topology: Topology.MULTI_REGION, tier, regions,
+      minInstances: sum((s) => s.minReplicas), maxInstances: sum((s) => s.maxReplicas),
+      ...budgetSummary(this.budget),
+      weeklyInstanceHours: sum((s) => s.weeklyFloorInstanceHours),
+      flatPeakInstanceHours: sum((s) => s.weeklyCeilingInstanceHours),
+    }, writeSummary(this.cacheWrite));
+  }
+}
