@@ -61,6 +61,12 @@ export interface McpScheduledScalingProps {
   readonly holidayYears?: number[];
   /** Signals that another deployment was lost (standby and survivor scale-up). @default - none */
   readonly failoverSignals?: FailoverSignal[];
+  /**
+   * A warm standby: every profile keeps `capacity.min` (the tier's floor) as its
+   * minimum; the failover signal raises it to the serving capacity of that hour.
+   * @default false
+   */
+  readonly warmStandby?: boolean;
 }
 
 /** One rendered profile, as data (what the tests and the docs read). */
@@ -90,8 +96,10 @@ export class McpScheduledScaling extends Construct {
     const v = validatorFor(this);
     const profile = resolveTier(props.tier ?? AvailabilityTier.BUSINESS_CRITICAL, props.tierOverrides, v);
     v.throwIfInvalid();
-    const { plans, timeZone } = planProfiles(props, v);
+    const planned = planProfiles(props, v);
     v.throwIfInvalid();
+    const timeZone = planned.timeZone;
+    const plans = props.warmStandby ? planned.plans.map((p) => ({ ...p, minimum: props.capacity.min })) : planned.plans;
     this.profiles = plans;
     this.timeZone = timeZone;
     const cpu = profile.alarms;

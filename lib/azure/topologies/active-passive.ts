@@ -59,7 +59,7 @@ export class AzureActivePassiveMcpService extends Construct {
     const primaryScaling = this.primary.addScaling();
     const primaryMin = new Map(primaryScaling.profiles.map((p) => [p.windowName, p.minimum]));
     const signal = routing.signalFor(props.primaryRegion);
-    this.standby.addScaling(signal ? [{ ...signal, capacityFor: (w, own) => Math.max(own, primaryMin.get(w) ?? own) }] : []);
+    this.standby.addScaling(signal ? [{ ...signal, capacityFor: (w, own) => Math.max(own, primaryMin.get(w) ?? own) }] : [], true);
     createRecords(this, props, [this.primary, this.standby], routing.target);
     ({ monitoring: this.monitoring, probe: this.probe } = createMonitoring(this, this.plan, props, [this.primary, this.standby], rg));
     summarize(this, this.plan, [this.primary, this.standby]);

@@ -99,12 +99,12 @@ export class McpRegion extends Construct {
   }
 
   /** Adds the autoscale setting (schedule, CPU rules, failover signals). */
-  public addScaling(signals: FailoverSignal[] = [], capacity = this.fleet.capacity): McpScheduledScaling {
+  public addScaling(signals: FailoverSignal[] = [], warmStandby = false): McpScheduledScaling {
     const { plan, service } = this.props;
     this.scaling = new McpScheduledScaling(this, 'Scaling', {
       resourceGroupName: this.resourceGroup.name, location: this.region, targetResourceId: this.fleet.scaleSet.id,
-      tier: plan.profile.tier, tierOverrides: service.overrides, capacity,
-      schedule: service.schedule, holidayYears: service.holidayYears, failoverSignals: signals,
+      tier: plan.profile.tier, tierOverrides: service.overrides, capacity: this.fleet.capacity,
+      schedule: service.schedule, holidayYears: service.holidayYears, failoverSignals: signals, warmStandby,
     });
     return this.scaling;
   }
