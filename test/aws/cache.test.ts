@@ -189,7 +189,9 @@ describe('McpCache defaults', () => {
       'Fn::GetAtt': [expect.stringMatching(/^Cache/), 'PrimaryEndPoint.Address'],
     });
     expect(defaultCache.endpointPort).toBe(6380);
-    expect(defaultCache.readerEndpointAddress).toBeDefined();
+    // The reader endpoint is exposed apart, and it is not the address servers write to.
+    const writer = defaultStack.resolve(defaultCache.endpointAddress)['Fn::GetAtt'][0];
+    expect(defaultStack.resolve(defaultCache.readerEndpointAddress)).toEqual({ 'Fn::GetAtt': [writer, 'ReaderEndPoint.Address'] });
     expect(defaultCache.clusterModeEnabled).toBe(false);
     expect(defaultCache.failoverInput).toEqual({ crossRegion: false });
   });
@@ -245,7 +247,10 @@ describe('McpCache overrides', () => {
         Role: 'PRIMARY',
       }],
     });
-    expect(primary.globalReplicationGroup).toBeDefined();
+    // The exposed group is the rendered one, and the id secondaries join by is its attribute (not a guessed name).
+    const globalId = overrideStack.getLogicalId(primary.globalReplicationGroup!);
+    expect(Object.keys(overrideTemplate.findResources('AWS::ElastiCache::GlobalReplicationGroup'))).toEqual([globalId]);
+    expect(overrideStack.resolve(primary.globalReplicationGroupId)).toEqual({ 'Fn::GetAtt': [globalId, 'GlobalReplicationGroupId'] });
     expect(primary.failoverInput).toEqual({ crossRegion: true, promotionTriggerSeconds: 300 });
   });
 

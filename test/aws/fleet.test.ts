@@ -258,7 +258,12 @@ describe('McpFleet variants', () => {
     const alarm = Object.entries(variantsTemplate.findResources('AWS::CloudWatch::Alarm'))
       .find(([k]) => k.startsWith('SpotLatency'))![1];
     expect(alarm.Properties.Threshold).toBe(0.8);
-    expect(spotFleet.requestScaling).toBeDefined();
+    // The exposed request scaling is the policy on this fleet's group, counting requests per target of its own target group.
+    const id = (c: import('constructs').IConstruct): string => o.stack.getLogicalId(c.node.defaultChild as import('aws-cdk-lib').CfnElement);
+    const rs = variantsTemplate.toJSON().Resources[id(spotFleet.requestScaling!)].Properties;
+    expect(rs.AutoScalingGroupName).toEqual({ Ref: id(spotFleet.autoScalingGroup) });
+    expect(rs.TargetTrackingConfiguration.TargetValue).toBe(600);
+    expect(JSON.stringify(rs.TargetTrackingConfiguration.PredefinedMetricSpecification.ResourceLabel)).toContain(id(spotLb.targetGroup));
   });
 
   test('server port and extra environment reach the user data and the security group', () => {
