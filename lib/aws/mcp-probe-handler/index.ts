@@ -33,6 +33,7 @@
  * function, and every part is testable without AWS (`probeMcp` takes a `fetch`,
  * `runProbe` takes its dependencies).
  */
+import { TokenError, TokenFailure, probeChallenge, tokenMetricRecord, tokenSourceFor } from './oauth';
 import { ParameterReader, TRUST_ENV, TrustStore, isTrustError } from './trust';
 
 export { TRUST_ENV, trustedFetch } from './trust';
@@ -434,9 +435,13 @@ export function metricRecord(outcome: ProbeOutcome, target: MetricTarget, timest
   const metrics: { Name: string; Unit: string }[] = [{ Name: 'Success', Unit: 'Count' }];
   const values: Record<string, number> = { Success: outcome.success ? 1 : 0 };
   if (outcome.success) {
-    metrics.push({ Name: 'LatencyMs', Unit: 'Milliseconds' }, { Name: 'ToolCount', Unit: 'Count' });
+    metrics.push({ Name: 'LatencyMs', Unit: 'Milliseconds' });
     values.LatencyMs = outcome.latencyMs;
-    values.ToolCount = outcome.toolCount ?? 0;
+    // No ToolCount sample when the tools were not listed (the challenge-only check without a token, ./oauth).
+    if (outcome.toolCount !== undefined) {
+      metrics.push({ Name: 'ToolCount', Unit: 'Count' });
+      values.ToolCount = outcome.toolCount;
+    }
   }
   return {
     _aws: {
@@ -577,10 +582,25 @@ export async function runProbe(env: Record<string, string | undefined>, deps: Pr
   }
   // An unreadable CA parameter is an error like an unreadable secret: no data, which the alarm sees.
   const fetchImpl = await probeFetch(env, deps);
-  const outcome = await probeMcp({ url, timeoutMs, minToolCount, authToken, fetch: fetchImpl });
-  const record = metricRecord(outcome, { namespace: env[ENV.namespace] ?? 'McpHa/Probe', endpoint: env[ENV.endpoint] ?? url }, (deps.clock ?? Date.now)());
+  // An OAuth client (./oauth): a client-credentials token like a real client. No token is its own
+  // metric (TokenSuccess 0), not an MCP outage: the endpoint is then checked for its 401 challenge.
+  const tokens = tokenSourceFor(env, (id) => (deps.readSecret ?? readSecretWithSdk)(id), { fetch: deps.fetch, clock: deps.clock });
+  let tokenError: TokenError | undefined;
+  if (tokens) {
+    authToken = await tokens.get().catch((e: unknown) => {
+      tokenError = e instanceof TokenError ? e : new TokenError(TokenFailure.TOKEN_ENDPOINT, String(e));
+      return undefined;
+    });
+  }
+  const outcome = tokenError
+    ? await probeChallenge(url, timeoutMs, fetchImpl)
+    : await probeMcp({ url, timeoutMs, minToolCount, authToken, fetch: fetchImpl });
+  const target = { namespace: env[ENV.namespace] ?? 'McpHa/Probe', endpoint: env[ENV.endpoint] ?? url };
+  const record = metricRecord(outcome, target, (deps.clock ?? Date.now)());
   // Written without console.log's prefix: EMF lines must be bare JSON.
-  (deps.write ?? ((line: string) => process.stdout.write(line)))(`${JSON.stringify(record)}\n`);
+  const write = deps.write ?? ((line: string) => process.stdout.write(line));
+  write(`${JSON.stringify(record)}\n`);
+  if (tokens) write(`${JSON.stringify(tokenMetricRecord(tokenError === undefined, target, (deps.clock ?? Date.now)(), tokenError))}\n`);
   return outcome;
 }
 

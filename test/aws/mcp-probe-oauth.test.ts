@@ -1,0 +1,146 @@
+/**
+ * The MCP probe authenticates like a real client: the client-credentials grant at a
+ * real OpenID Provider (oidc-provider on loopback), the credentials from a "secret",
+ * the token kept and replaced before it expires; a token failure is its own metric
+ * (TokenSuccess 0) and the endpoint is then checked for its 401 challenge, so an
+ * authorization-server outage is not an MCP outage. Against the reference server with
+ * authorization on, redis-server as in the server tests.
+ */
+import { ReferenceServer, createServer } from '../../examples/mcp-server/src';
+import { readAuthConfig } from '../../examples/mcp-server/src/auth';
+import { ENV, resetTokenCache, runProbe } from '../../lib/aws/mcp-probe-handler';
+import { OAUTH_ENV, TOKEN_METRIC, TokenFailure, resetTokenSource } from '../../lib/aws/mcp-probe-handler/oauth';
+import { McpAuthEnv } from '../../lib/core/authorization';
+import { LOOPBACK, ProcessGroup, RedisHandle, freePort, requireBinary, startRedis } from '../../scripts/drill/processes';
+import { OidcProvider, TestClient, startOidcProvider } from '../support/oidc';
+
+jest.setTimeout(30_000);
+
+const PROBE: TestClient = { clientId: 'mcp-probe', clientSecret: 'probe-secret-for-loopback-tests-only-00001', scope: 'mcp:read', accessTokenTtlSeconds: 120 };
+const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:mcp-probe-client-AbCdEf';
+
+const group = new ProcessGroup('probe-oauth-');
+let redis: RedisHandle;
+let idp: OidcProvider;
+let server: ReferenceServer;
+let port: number;
+let resource: string;
+
+beforeAll(async () => {
+  requireBinary('redis-server');
+  port = await freePort();
+  resource = `http://127.0.0.1:${port}/mcp`;
+  [redis, idp] = await Promise.all([startRedis(group), startOidcProvider({ resource, scopes: ['mcp:read', 'mcp:write'], clients: [PROBE] })]);
+  const problems: string[] = [];
+  const auth = readAuthConfig({ [McpAuthEnv.ISSUER]: idp.issuer, [McpAuthEnv.AUDIENCE]: resource }, problems);
+  expect(problems).toEqual([]);
+  server = createServer({ port, host: LOOPBACK, redisUrl: redis.url, replicaId: 'probe-target', auth, logSink: () => undefined });
+  await server.start();
+});
+
+afterAll(async () => {
+  await server?.close();
+  await idp?.stop();
+  await group.stopAll();
+});
+
+beforeEach(() => {
+  resetTokenCache();
+  resetTokenSource();
+});
+
+interface Run { lines: Record<string, unknown>[]; tokenRequests: number; secretReads: number }
+
+/** One probe run with the given secret, clock and environment overrides; what it wrote and whom it asked. */
+function harness(secret: () => string, clock: () => number = Date.now) {
+  const counts = { tokenRequests: 0, secretReads: 0 };
+  const env = {
+    [ENV.url]: resource, [ENV.endpoint]: 'mcp', [ENV.timeoutMs]: '5000',
+    [OAUTH_ENV.credentialsSecretArn]: SECRET_ARN, [OAUTH_ENV.issuer]: idp.issuer, [OAUTH_ENV.resource]: resource, [OAUTH_ENV.scope]: 'mcp:read',
+  };
+  const fetchCounting: typeof fetch = async (input, init) => {
+    if (String(input).startsWith(`${idp.issuer}/token`)) counts.tokenRequests++;
+    return fetch(input, init);
+  };
+  const run = async (overrides: Record<string, string> = {}): Promise<Run> => {
+    const lines: Record<string, unknown>[] = [];
+    await runProbe({ ...env, ...overrides }, {
+      fetch: fetchCounting,
+      clock,
+      readSecret: async (id) => {
+        expect(id).toBe(SECRET_ARN);
+        counts.secretReads++;
+        return secret();
+      },
+      write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+    });
+    return { lines, ...counts };
+  };
+  return run;
+}
+
+const credentials = JSON.stringify({ client_id: PROBE.clientId, client_secret: PROBE.clientSecret });
+
+test('gets a token with the client-credentials grant, lists the tools, and reports both metrics', async () => {
+  const run = harness(() => credentials);
+  const r = await run();
+  const [mcp, token] = r.lines;
+  expect(mcp).toMatchObject({ Success: 1, Endpoint: 'mcp' });
+  expect(mcp.ToolCount).toBe(3);
+  expect(token).toMatchObject({ [TOKEN_METRIC]: 1, Endpoint: 'mcp' });
+  expect((token._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0].Metrics).toEqual([{ Name: TOKEN_METRIC, Unit: 'Count' }]);
+  expect(r.tokenRequests).toBe(1);
+});
+
+test('keeps the token between runs and replaces it before it expires', async () => {
+  // GIVEN a clock the test moves (the issuer's token lives 120 s; replaced 60 s before)
+  let now = Date.now();
+  const run = harness(() => credentials, () => now);
+  await run();
+  // WHEN the probe runs again 59 s later, then 61 s later
+  now += 59_000;
+  const second = await run();
+  now += 2_000;
+  const third = await run();
+  // THEN the first reuse asks nobody; past refresh time a new token is fetched; every run succeeds
+  expect(second.tokenRequests).toBe(1);
+  expect(third.tokenRequests).toBe(2);
+  expect(third.secretReads).toBe(1);
+  expect([second.lines[0].Success, third.lines[0].Success]).toEqual([1, 1]);
+});
+
+test('wrong credentials: TokenSuccess 0 naming the token endpoint, but the MCP metric stays 1 (the endpoint answers its 401 challenge)', async () => {
+  const run = harness(() => JSON.stringify({ client_id: PROBE.clientId, client_secret: 'wrong-secret-wrong-secret-wrong-secret' }));
+  const r = await run();
+  const [mcp, token] = r.lines;
+  expect(mcp).toMatchObject({ Success: 1 });
+  expect(mcp.ToolCount).toBeUndefined();
+  expect(token).toMatchObject({ [TOKEN_METRIC]: 0, tokenFailure: TokenFailure.TOKEN_ENDPOINT });
+  expect(String(token.tokenError)).toMatch(/token endpoint answered 401 invalid_client/);
+  // a refused client re-reads its secret next time (a rotated secret is picked up)
+  await run();
+  expect(r.secretReads).toBeLessThan((await run()).secretReads);
+});
+
+test('an unreadable or malformed secret and an unreachable issuer are token failures too, each named', async () => {
+  const bad = await harness(() => 'not json')();
+  expect(bad.lines[1]).toMatchObject({ [TOKEN_METRIC]: 0, tokenFailure: TokenFailure.CREDENTIALS });
+  expect(bad.lines[0]).toMatchObject({ Success: 1 });
+  const noIssuer = await harness(() => credentials)({ [OAUTH_ENV.issuer]: 'http://127.0.0.1:9' });
+  expect(noIssuer.lines[1]).toMatchObject({ [TOKEN_METRIC]: 0, tokenFailure: TokenFailure.DISCOVERY });
+  expect(noIssuer.lines[0]).toMatchObject({ Success: 1 });
+});
+
+test('a token but a dead endpoint: Success 0 with TokenSuccess 1 (an MCP outage, not an authorization one)', async () => {
+  const dead = await freePort();
+  const r = await harness(() => credentials)({ [ENV.url]: `http://127.0.0.1:${dead}/mcp` });
+  expect(r.lines[0]).toMatchObject({ Success: 0, failure: 'network' });
+  expect(r.lines[1]).toMatchObject({ [TOKEN_METRIC]: 1 });
+});
+
+test('no token and a dead endpoint: both metrics 0', async () => {
+  const dead = await freePort();
+  const r = await harness(() => 'not json')({ [ENV.url]: `http://127.0.0.1:${dead}/mcp` });
+  expect(r.lines[0]).toMatchObject({ Success: 0 });
+  expect(r.lines[1]).toMatchObject({ [TOKEN_METRIC]: 0 });
+});
