@@ -144,3 +144,22 @@ test('no token and a dead endpoint: both metrics 0', async () => {
   expect(r.lines[0]).toMatchObject({ Success: 0 });
   expect(r.lines[1]).toMatchObject({ [TOKEN_METRIC]: 0 });
 });
+
+test('authorization on without a probe client: the challenge-only check (401 with resource_metadata counts up; tools not listed)', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const env = { [ENV.url]: resource, [ENV.endpoint]: 'mcp', [ENV.timeoutMs]: '5000', [OAUTH_ENV.challengeOnly]: 'true' };
+  await runProbe(env, { write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({ Success: 1 });
+  expect(lines[0].ToolCount).toBeUndefined();
+  // and a server that answers 200 without asking for a token is not what the probe was told to expect
+  const open = createServer({ port: 0, host: LOOPBACK, redisUrl: redis.url, replicaId: 'open', logSink: () => undefined });
+  const { url } = await open.start();
+  try {
+    const wrong: Record<string, unknown>[] = [];
+    await runProbe({ ...env, [ENV.url]: url }, { write: (l) => wrong.push(JSON.parse(l) as Record<string, unknown>) });
+    expect(wrong[0]).toMatchObject({ Success: 0, failure: 'http' });
+  } finally {
+    await open.close();
+  }
+});

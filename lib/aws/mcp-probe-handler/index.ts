@@ -33,7 +33,7 @@
  * function, and every part is testable without AWS (`probeMcp` takes a `fetch`,
  * `runProbe` takes its dependencies).
  */
-import { TokenError, TokenFailure, probeChallenge, tokenMetricRecord, tokenSourceFor } from './oauth';
+import { OAUTH_ENV, TokenError, TokenFailure, probeChallenge, tokenMetricRecord, tokenSourceFor } from './oauth';
 import { ParameterReader, TRUST_ENV, TrustStore, isTrustError } from './trust';
 
 export { TRUST_ENV, trustedFetch } from './trust';
@@ -592,7 +592,7 @@ export async function runProbe(env: Record<string, string | undefined>, deps: Pr
       return undefined;
     });
   }
-  const outcome = tokenError
+  const outcome = tokenError || env[OAUTH_ENV.challengeOnly] === 'true'
     ? await probeChallenge(url, timeoutMs, fetchImpl)
     : await probeMcp({ url, timeoutMs, minToolCount, authToken, fetch: fetchImpl });
   const target = { namespace: env[ENV.namespace] ?? 'McpHa/Probe', endpoint: env[ENV.endpoint] ?? url };

@@ -31,6 +31,11 @@ export const OAUTH_ENV = {
   scope: 'MCP_PROBE_OAUTH_SCOPE',
   /** Seconds before expiry at which the token is replaced. */
   refreshBeforeSeconds: 'MCP_PROBE_OAUTH_REFRESH_BEFORE_SECONDS',
+  /**
+   * `true`: the service requires tokens and the probe has no client: check only the 401
+   * challenge (load balancer, TLS and the server's authorization step answer; tools not listed).
+   */
+  challengeOnly: 'MCP_PROBE_AUTH_CHALLENGE_ONLY',
 } as const;
 
 /** Name of the token metric (1 a token was at hand, 0 none could be obtained). */
