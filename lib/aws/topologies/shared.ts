@@ -153,6 +153,12 @@ export function routeCertificateAlarms(certificate: acm.ICertificate, monitoring
   monitoring.routeAlarm('CertificateRotationFailure', source.rotationFailureAlarm);
 }
 
+/** The log key `deploymentLogKey` created in `stack` (id 'LogKey'), if any. */
+function sourceLogKey(stack: Stack): kms.IKey | undefined {
+  const key = stack.node.tryFindChild('LogKey');
+  return key instanceof kms.Key ? key : undefined;
+}
+
 /** Deterministic SSM name for a value `scope` publishes (no cross-region references). */
 export function publishedName(scope: Construct, key: string): string {
   const path = scope.node.path.replace(/[^a-zA-Z0-9_.\-/]/g, '-');
@@ -161,18 +167,21 @@ export function publishedName(scope: Construct, key: string): string {
 
 /**
  * Makes `value` (from `scope`'s stack) available in `target` (another region): an
- * SSM parameter in the source region, read by a small custom resource in the
- * target stack, which deploys after the source. `logEncryptionKey` (the target
- * deployment's log key) encrypts the reader's logs.
+ * SSM parameter in the source region, copied by the source stack into the target's
+ * region whenever it changes, and read there as an SSM-typed stack parameter
+ * (re-read at every deployment, never a call to another region). The target deploys
+ * after the source. The last argument is unused since readers run no function (kept
+ * for callers; KMS keys are regional, so the copy writer uses the source's own key).
  */
-export function publishAcross(scope: Construct, target: Stack, key: string, value: string, logEncryptionKey?: kms.IKey): string {
+export function publishAcross(scope: Construct, target: Stack, key: string, value: string, _targetLogKey?: kms.IKey): string {
   const source = Stack.of(scope);
   const parameterName = publishedName(scope, key);
-  if (!scope.node.tryFindChild(`Published-${key}`)) {
-    new PublishedValue(scope, `Published-${key}`, { parameterName, value });
-  }
+  // The publisher copies the value into the reader's region whenever it changes (see cross-region.ts);
+  // its copy-writing function logs with the source deployment's own log key.
+  const published = (scope.node.tryFindChild(`Published-${key}`) as PublishedValue | undefined)
+    ?? new PublishedValue(scope, `Published-${key}`, { parameterName, value, logEncryptionKey: sourceLogKey(source) });
   target.addStackDependency(source, 'reads a value the source stack publishes in SSM');
   const readerId = `${source.node.id}-${key}`.replace(/[^A-Za-z0-9-]/g, '-');
   const existing = target.node.tryFindChild(readerId) as CrossRegionValue | undefined;
-  return (existing ?? new CrossRegionValue(target, readerId, { region: source.region, parameterName, logEncryptionKey })).value;
+  return (existing ?? CrossRegionValue.fromPublished(target, readerId, published)).value;
 }

@@ -65,7 +65,12 @@ describe('MultiRegionMcpService', () => {
     const groups = Object.values(global.findResources('AWS::GlobalAccelerator::EndpointGroup')).map((g) => g.Properties);
     expect(groups.map((g) => [g.EndpointGroupRegion, g.TrafficDialPercentage])).toEqual(REGIONS.map((r) => [r, 100]));
     for (const r of REGIONS) tpl[r].hasResourceProperties('AWS::SSM::Parameter', { Name: `/mcp-ha/Mcp-${r}/Service/Deployment/load-balancer-arn` });
-    global.resourceCountIs('Custom::AWS', 3);
+    // Each region's stack copies its ARN into us-west-2; the global stack reads the copies as SSM-typed
+    // stack parameters (re-read at every deployment, no call into another region).
+    const ssmParams = Object.values(global.toJSON().Parameters as Record<string, { Type: string; Default: string }>)
+      .filter((p) => p.Type === 'AWS::SSM::Parameter::Value<String>' && p.Default.startsWith('/mcp-ha-replica/')).map((p) => p.Default);
+    expect(ssmParams.sort()).toEqual(REGIONS.map((r) => `/mcp-ha-replica/${r}/mcp-ha/Mcp-${r}/Service/Deployment/load-balancer-arn`).sort());
+    global.resourceCountIs('Custom::AWS', 0);
   });
 
   test('Global Datastore: the primary in the first region, every other region a secondary member', () => {

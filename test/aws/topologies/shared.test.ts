@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { McpCertificate, McpServiceProps } from '../../../lib/aws/topologies/common';
 import { resolveAccount } from '../../../lib/aws/topologies/regional';
@@ -47,8 +48,14 @@ describe('topology helpers', () => {
     const again = publishAcross(scope, target, 'arn', 'ignored: published once');
     expect(again).toBe(value);
     expect(publishedName(scope, 'arn')).toBe('/mcp-ha/Src/Lb/arn');
-    Template.fromStack(source).hasResourceProperties('AWS::SSM::Parameter', { Name: '/mcp-ha/Src/Lb/arn' });
-    Template.fromStack(target).resourceCountIs('Custom::AWS', 1);
+    new ssm.StringParameter(target, 'Uses', { stringValue: value });
+    const src = Template.fromStack(source);
+    src.hasResourceProperties('AWS::SSM::Parameter', { Name: '/mcp-ha/Src/Lb/arn' });
+    // The source copies it into the target's region (one writer); the target reads the copy, calling no other region.
+    src.resourceCountIs('Custom::AWS', 1);
+    const dst = Template.fromStack(target);
+    dst.resourceCountIs('Custom::AWS', 0);
+    expect(Object.values(dst.toJSON().Parameters).map((p) => (p as { Default: string }).Default)).toContain('/mcp-ha-replica/us-east-1/mcp-ha/Src/Lb/arn');
     expect(target.dependencies).toContain(source);
   });
 
