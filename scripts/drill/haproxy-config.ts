@@ -62,6 +62,14 @@ export interface HaproxyConfigInput {
    * `inter` after the previous one ended). @default 'fixed'
    */
   readonly checkCadence?: CheckCadence;
+  /**
+   * Multiplies the probe's times (inter, fastinter, timeout check, timeout connect), rendered
+   * in milliseconds when not 1: the region drill runs the tier's probe scaled down (its
+   * scale is printed). The idle timeouts of the chain are not scaled. @default 1
+   */
+  readonly timeScale?: number;
+  /** Backend name. @default BACKEND_NAME */
+  readonly backendName?: string;
 }
 
 export type CheckCadence = 'fixed' | 'native';
@@ -86,19 +94,20 @@ export interface HaproxySettings {
  * cannot accept a connection within it is as dead to a request as to a probe
  * (HAProxy also bounds a check's connect by min(timeout connect, inter)).
  */
-export function haproxySettings(probe: HealthProbe, timeouts: TimeoutChain, cadence: CheckCadence = 'fixed'): HaproxySettings {
+export function haproxySettings(probe: HealthProbe, timeouts: TimeoutChain, cadence: CheckCadence = 'fixed', timeScale = 1): HaproxySettings {
   const fast = probe.intervalSeconds - probe.timeoutSeconds;
+  const t = (seconds: number): string => (timeScale === 1 ? `${seconds}s` : `${Math.max(1, Math.round(seconds * timeScale * 1000))}ms`);
   return {
-    inter: `${probe.intervalSeconds}s`,
+    inter: t(probe.intervalSeconds),
     fall: probe.unhealthyThreshold,
     rise: probe.healthyThreshold,
-    timeoutCheck: `${probe.timeoutSeconds}s`,
+    timeoutCheck: t(probe.timeoutSeconds),
     httpchk: `GET ${probe.path}`,
     expectStatus: probe.healthyHttpStatus,
     timeoutClient: `${timeouts.idleTimeoutSeconds}s`,
     timeoutServer: `${timeouts.idleTimeoutSeconds}s`,
-    timeoutConnect: `${probe.timeoutSeconds}s`,
-    ...(cadence === 'fixed' && fast > 0 ? { fastinter: `${fast}s` } : {}),
+    timeoutConnect: t(probe.timeoutSeconds),
+    ...(cadence === 'fixed' && fast > 0 ? { fastinter: t(fast) } : {}),
   };
 }
 
@@ -110,12 +119,15 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
   for (const s of input.servers) {
     if (!/^[A-Za-z0-9_.-]+$/.test(s.name)) throw new Error(`renderHaproxyConfig: server name ${JSON.stringify(s.name)} (letters, digits, "_", ".", "-")`);
   }
-  const s = haproxySettings(input.probe, input.timeouts, input.checkCadence ?? 'fixed');
+  const s = haproxySettings(input.probe, input.timeouts, input.checkCadence ?? 'fixed', input.timeScale ?? 1);
+  const backend = input.backendName ?? BACKEND_NAME;
+  const scale = input.timeScale ?? 1;
   const bindHost = input.bindHost ?? '127.0.0.1';
   const lines = [
     `# Rendered by scripts/drill/haproxy-config.ts from core's plan${input.source ? ` (${input.source})` : ''}. Do not edit.`,
     `# Probe: ${input.probe.unhealthyThreshold} x ${input.probe.intervalSeconds} s + ${input.probe.timeoutSeconds} s timeout`
       + ` = ${input.probe.detectionSeconds} s worst-case detection; recovery ${input.probe.recoverySeconds} s.`,
+    ...(scale !== 1 ? [`# Probe times scaled by ${round3(scale)} for a local run: ${round3(input.probe.detectionSeconds * scale)} s worst-case detection here.`] : []),
     'global',
     '  log stdout format raw local0 info',
     `  stats socket ${input.statsSocket} mode 600 level operator`,
@@ -145,9 +157,9 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
     '  # The replicas log this id on their request lines.',
     '  unique-id-format %[uuid()]',
     '  unique-id-header X-Request-Id',
-    `  default_backend ${BACKEND_NAME}`,
+    `  default_backend ${backend}`,
     '',
-    `backend ${BACKEND_NAME}`,
+    `backend ${backend}`,
     '  balance roundrobin',
     `  option httpchk ${s.httpchk}`,
     `  http-check expect status ${s.expectStatus}`,
@@ -160,4 +172,8 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
 }

@@ -52,6 +52,12 @@ export interface ServerConfig {
   readonly redisTimeoutMs: number;
   /** Seconds a stored context lives in Redis. @default 3600 */
   readonly contextTtlSeconds: number;
+  /**
+   * Longest pause between reconnect attempts to the cache (exponential backoff from 50 ms).
+   * Part of an in-region failover's recovery as this server sees it: keep it well inside the
+   * probe interval that core's grace period adds to the failover time. @default 1000
+   */
+  readonly redisReconnectMaxMs: number;
   /** Seconds an idle keep-alive connection stays open; should exceed the load balancer's idle timeout. */
   readonly keepAliveTimeoutSeconds: number;
   /** OAuth 2.1 resource server settings (the `MCP_AUTH_*` variables, see auth.ts). @default - none: no token is checked */
@@ -107,6 +113,7 @@ export const SERVER_ENV = {
   DEGRADED_LATENCY_MS: 'MCP_DEGRADED_LATENCY_MS',
   REDIS_TIMEOUT_MS: 'MCP_REDIS_TIMEOUT_MS',
   CONTEXT_TTL_SECONDS: 'MCP_CONTEXT_TTL_SECONDS',
+  REDIS_RECONNECT_MAX_MS: 'MCP_REDIS_RECONNECT_MAX_MS',
   IDLE_TIMEOUT_SECONDS: 'MCP_IDLE_TIMEOUT_SECONDS',
   /** Comma-separated host names the `Host` header may carry (rendered by the topologies from the service's names). */
   ALLOWED_HOSTS: 'MCP_ALLOWED_HOSTS',
@@ -248,6 +255,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     degradedLatencyMs: num(SERVER_ENV.DEGRADED_LATENCY_MS, 250, { min: 1 }),
     redisTimeoutMs: num(SERVER_ENV.REDIS_TIMEOUT_MS, 1000, { min: 1 }),
     contextTtlSeconds: num(SERVER_ENV.CONTEXT_TTL_SECONDS, 3600, { min: 1, integer: true }),
+    redisReconnectMaxMs: num(SERVER_ENV.REDIS_RECONNECT_MAX_MS, 1000, { min: 10, integer: true }),
     // Longer than any load balancer idle timeout the chain allows above the request
     // timeout, so the load balancer (not the server) closes idle connections first.
     keepAliveTimeoutSeconds: num(SERVER_ENV.IDLE_TIMEOUT_SECONDS, 2 * requestTimeout, { min: 1 }) + 5,

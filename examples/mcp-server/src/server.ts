@@ -144,6 +144,7 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     username: config.redisUsername,
     ttlSeconds: config.contextTtlSeconds,
     commandTimeoutMs: config.redisTimeoutMs,
+    reconnectMaxMs: config.redisReconnectMaxMs,
     // A region meant to write that meets a read-only member reconnects (in-region failover).
     reconnectOnReadOnly: config.writeMode === RegionWriteMode.LOCAL,
     logger,

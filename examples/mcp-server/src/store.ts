@@ -19,6 +19,8 @@ export interface StoreOptions {
   readonly ttlSeconds: number;
   /** Milliseconds any single Redis command may take. */
   readonly commandTimeoutMs: number;
+  /** Longest pause between reconnect attempts. @default 1000 */
+  readonly reconnectMaxMs?: number;
   /** Reconnect when a write meets a read-only member (this region is meant to write). @default false */
   readonly reconnectOnReadOnly?: boolean;
   readonly logger: Logger;
@@ -86,7 +88,7 @@ export class ContextStore {
       disableOfflineQueue: true,
       socket: {
         connectTimeout: Math.max(options.commandTimeoutMs, 1000),
-        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), 1000),
+        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), options.reconnectMaxMs ?? 1000),
       },
     });
     // node-redis emits 'error' on every failed (re)connect; without a listener it would crash the process.

@@ -1,0 +1,705 @@
+/**
+ * The region-failure drill (issue 11): two "regions" on 127.0.0.1, each with its own
+ * HAProxy load balancer (checks rendered from core's probe, as in the single-region
+ * drill), replicas of the bundled reference server and its own redis-server; a front
+ * (a third HAProxy) routing between the regions with the region-health semantics core
+ * renders (front-config.ts); the cross-region cache relationship from core's write
+ * model (`CacheWritePlan`):
+ *
+ * - single-writer: region B's redis-server is a real replica of region A's
+ *   (`replicaof`, `replica-read-only yes`); each server gets the plan's environment
+ *   (`CACHE_WRITE_MODEL`, `CACHE_WRITE_MODE`, `CACHE_WRITER_REGION`, `SERVICE_REGION`,
+ *   `CACHE_GRACE_SECONDS`); a promotion is the library's own decision (`promote`,
+ *   lib/core/promotion.ts) through a Redis adapter (local-cache.ts), triggered like the
+ *   extended-outage alarm (promotion-trigger.ts: missing data is not breaching).
+ * - multi-writer: two independent redis-servers, every region writes locally. There is
+ *   no CRDT replication locally (MemoryDB Multi-Region's asynchronous, last-writer-wins
+ *   replication is not reproduced): what the drill shows is that a surviving region
+ *   keeps writing and nothing is promoted; not replication lag, conflicts or RPO.
+ *
+ * Times: the tier's probe, grace period and region check are multiplied by
+ * `probeScale`; the promotion ladder (extended-outage trigger, alarm period, the
+ * promotion call's budget) by `ladderScale`. Both are printed with every figure.
+ *
+ * Every wait is bounded; every process is stopped by pid (processes.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import {
+  CacheWriteModel, CacheWritePlan, regionHealthPolicy,
+} from '../../lib/core/cache-write-model';
+import {
+  ASSUMPTIONS, Cloud, DnsRecordKind, FailoverBudget, Topology, computeFailoverBudget,
+} from '../../lib/core/failover-budget';
+import { Decision, PromotionAction, promote } from '../../lib/core/promotion';
+import { timeoutEnvironment } from '../../lib/core/server-source';
+import {
+  AvailabilityTier, RoutingMechanism, TierProfile, extendedOutageSeconds, resolveTier,
+} from '../../lib/core/tiers';
+import { bundleServer } from '../../examples/mcp-server/build';
+import { CallRecord, LoadClient } from './clients';
+import { CALL_TIMEOUT_MS, DETECTION_TOLERANCE_SECONDS, localTimeouts } from './drill';
+import { FRONT_BACKEND, FrontCheck, frontCheck, renderFrontConfig } from './front-config';
+import { BACKEND_NAME, renderHaproxyConfig } from './haproxy-config';
+import { StateWatcher, Transition } from './haproxy-stats';
+import { LocalReplicatedCache, redisCommand } from './local-cache';
+import {
+  LOOPBACK, Managed, ProcessGroup, RedisHandle, freePort, httpStatus, requireBinary, sleep, startRedis, waitFor,
+} from './processes';
+import { PromotionTrigger } from './promotion-trigger';
+
+export enum RegionFault {
+  /** The writer region's cache restarted within the in-region failover time: the region must NOT be moved. */
+  CACHE_FAILOVER = 'cache-failover',
+  /** The promotion trigger's probe stops reporting while every region is healthy: no promotion on missing data. */
+  PROBE_SILENT = 'probe-silent',
+  /** The writer region's cache is lost for good: the region is moved after the grace period, the other region promoted. */
+  PRIMARY_CACHE_LOST = 'primary-cache-lost',
+  /** The region whose cache was lost gets a cache again, as a replica of the new writer: it serves again, read-only. */
+  FAILBACK = 'failback',
+  /** The writer region is lost whole (its load balancer, servers and cache killed): moved, the other region promoted. */
+  REGION_LOST = 'region-lost',
+}
+
+export const FULL_REGION_DRILL: readonly RegionFault[] = [
+  RegionFault.CACHE_FAILOVER, RegionFault.PROBE_SILENT, RegionFault.PRIMARY_CACHE_LOST, RegionFault.FAILBACK, RegionFault.REGION_LOST,
+];
+/** The CI sequence (test/drill/region-drill.test.ts): about 35 s at the CI scales. */
+export const CI_REGION_DRILL: readonly RegionFault[] = [RegionFault.CACHE_FAILOVER, RegionFault.PROBE_SILENT, RegionFault.REGION_LOST];
+
+export interface RegionDrillOptions {
+  /** @default AvailabilityTier.MISSION_CRITICAL */
+  readonly tier?: AvailabilityTier;
+  /** @default CacheWriteModel.SINGLE_WRITER */
+  readonly writeModel?: CacheWriteModel.SINGLE_WRITER | CacheWriteModel.MULTI_WRITER;
+  /** The first holds the writer (single-writer). @default ['us-east-1', 'eu-west-1'] */
+  readonly regions?: readonly [string, string];
+  /** @default 2 */
+  readonly replicasPerRegion?: number;
+  /** MCP clients through the front. @default 4 */
+  readonly clients?: number;
+  /** @default FULL_REGION_DRILL */
+  readonly faults?: readonly RegionFault[];
+  /** Multiplies the tier's probe, the grace period and the region check. @default 0.2 */
+  readonly probeScale?: number;
+  /** Multiplies the promotion ladder (trigger, alarm period, promotion call). @default 1/30 */
+  readonly ladderScale?: number;
+  /** @default - the tier's default routing (ANYCAST for mission-critical) */
+  readonly routing?: RoutingMechanism;
+  /** Seconds of traffic after a fault's expectations are settled, before the next. @default 2 */
+  readonly settleSeconds?: number;
+  /** @default 200 */
+  readonly callIntervalMs?: number;
+  readonly log?: (line: string) => void;
+  readonly group?: ProcessGroup;
+}
+
+/** What a write through one region's load balancer did. */
+export type WriteOutcome = 'ok' | 'read-only' | 'region down' | `failed: ${string}`;
+
+export interface RegionFaultResult {
+  readonly fault: RegionFault;
+  /** The region the fault hit. */
+  readonly target: string;
+  readonly startedAtMs: number;
+  readonly endedAtMs: number;
+  /** Seconds from the fault to the front marking the region DOWN. */
+  readonly detectionSeconds?: number;
+  readonly detectionBudgetSeconds?: number;
+  readonly detectionWithinBudget?: boolean;
+  /** Whether the fault should move the region (the front stop routing to it). */
+  readonly shouldMove: boolean;
+  /** Regions the front marked DOWN during the window. */
+  readonly moved: readonly string[];
+  /** A region was moved although the fault should move none. */
+  readonly movedWrongly: boolean;
+  readonly shouldPromote: boolean;
+  /** Promotions the library performed in the window. */
+  readonly promotions: number;
+  readonly promotedRegion?: string;
+  /** Seconds from the fault to the promotion's completion (the new writer's ROLE is master). */
+  readonly promotionSeconds?: number;
+  readonly promotionBudgetSeconds?: number;
+  readonly promotionWithinBudget?: boolean;
+  /** The library's decisions in the window (action: reason). */
+  readonly decisions: readonly string[];
+  /** Probe silenced: seconds after which an alarm treating missing data as breaching would have fired (it never acts). */
+  readonly naiveAlarmSeconds?: number;
+  /** Cache failover: seconds the cache was down. */
+  readonly outageSeconds?: number;
+  /** Failback: seconds until the front routed to the region again. */
+  readonly recoverySeconds?: number;
+  /** Writes through each region's load balancer at the start and at the end of the window. */
+  readonly writesBefore: Readonly<Record<string, WriteOutcome>>;
+  readonly writesAfter: Readonly<Record<string, WriteOutcome>>;
+  /** Every serving region's write, at the end, did what the model says (writer ok, others read-only, or all ok). */
+  readonly writesAsExpected: boolean;
+  /** The writer region at the end (single-writer). */
+  readonly writerAfter?: string;
+  /** Calls through the front that ended in the window. */
+  readonly calls: number;
+  /** Failed calls (errors), read-only refusals apart. */
+  readonly failedCalls: number;
+  /** Writes a read-only region refused with its clear error (not failures: the model says so). */
+  readonly refusedWrites: number;
+  readonly clientsKeptWorking: number;
+  readonly clients: number;
+  readonly errors: Record<string, number>;
+  readonly transitions: readonly Transition[];
+  readonly notes: readonly string[];
+}
+
+export interface RegionDrillResult {
+  readonly startedAt: string;
+  readonly tier: AvailabilityTier;
+  readonly writeModel: CacheWriteModel;
+  readonly regions: readonly string[];
+  readonly writePlan: string;
+  readonly routing: RoutingMechanism;
+  readonly scale: {
+    readonly probe: number;
+    readonly ladder: number;
+    readonly text: string;
+  };
+  /** Core's figures (unscaled seconds) and the scaled ones the drill compares with. */
+  readonly budget: {
+    readonly serving: string;
+    readonly servingSeconds: number;
+    readonly cacheRecoverySeconds?: number;
+    readonly graceSeconds: number;
+    readonly scaledServingSeconds: number;
+    readonly scaledGraceSeconds: number;
+    readonly scaledPromotionSeconds?: number;
+  };
+  readonly front: FrontCheck;
+  readonly alarm?: { readonly periodMs: number; readonly evaluationPeriods: number; readonly treatMissingData: 'notBreaching' };
+  readonly toleranceSeconds: number;
+  readonly faults: readonly RegionFaultResult[];
+  readonly limits: readonly string[];
+  readonly totals: { readonly calls: number; readonly failedCalls: number; readonly refusedWrites: number; readonly byReplica: Record<string, number>; readonly durationSeconds: number };
+  readonly logsDir: string;
+}
+
+interface ServerReplica {
+  readonly name: string;
+  readonly port: number;
+  proc: Managed;
+}
+
+interface Region {
+  readonly name: string;
+  readonly index: number;
+  redis: RedisHandle;
+  readonly replicas: ServerReplica[];
+  readonly lbPort: number;
+  haproxy: Managed;
+  lost: boolean;
+  cacheLost: boolean;
+  writer: Client;
+}
+
+const READ_ONLY = /is read-only/;
+/** A client "kept working" with a good call started in the window's last 2.5 s (a 1.5 s slow_echo fits). */
+const KEPT_WORKING_MS = 2500;
+
+export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<RegionDrillResult> {
+  const tier = options.tier ?? AvailabilityTier.MISSION_CRITICAL;
+  const model = options.writeModel ?? CacheWriteModel.SINGLE_WRITER;
+  const regionNames = options.regions ?? ['us-east-1', 'eu-west-1'];
+  const nReplicas = options.replicasPerRegion ?? 2;
+  const nClients = options.clients ?? 4;
+  const faults = options.faults ?? FULL_REGION_DRILL;
+  const probeScale = options.probeScale ?? 0.2;
+  const ladderScale = options.ladderScale ?? 1 / 30;
+  const settleMs = (options.settleSeconds ?? 2) * 1000;
+  const callIntervalMs = options.callIntervalMs ?? 200;
+  const log = options.log ?? (() => undefined);
+  checkSequence(faults);
+  const slowMs = 1500;
+
+  const haproxyBin = requireBinary('haproxy');
+  requireBinary('redis-server');
+  // The tier with the drill's local timeout chain (see drill.ts: localTimeouts).
+  const profile: TierProfile = resolveTier(tier, { timeouts: localTimeouts(slowMs) });
+  const probe = profile.healthProbe;
+  const routing = options.routing ?? profile.defaultRouting;
+  const singleWriter = model === CacheWriteModel.SINGLE_WRITER;
+  const budget: FailoverBudget = computeFailoverBudget({
+    cloud: Cloud.AWS, topology: Topology.MULTI_REGION, routing, probe, targets: profile.targets,
+    ...(routing === RoutingMechanism.DNS
+      ? { dns: { healthCheck: profile.dnsHealthCheck, recordKind: DnsRecordKind.ALIAS, ttlSeconds: profile.recordTtlSeconds } }
+      : {}),
+    ...(singleWriter ? { cache: { crossRegion: true, promotionTriggerSeconds: extendedOutageSeconds(profile) } } : {}),
+  });
+  const plan = CacheWritePlan.of({
+    model, regions: regionNames,
+    ...(singleWriter && budget.cacheRecovery ? { recoveryTerms: budget.cacheRecovery.terms } : {}),
+  });
+  // Instance health vs region health: readiness tolerates an unreachable cache for the
+  // in-region failover time plus one probe interval (core's policy), scaled.
+  const cacheFailoverSeconds = ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds;
+  const policy = regionHealthPolicy(cacheFailoverSeconds, probe.intervalSeconds);
+  const graceScaled = round2(policy.cacheGraceSeconds * probeScale);
+  const servingScaled = round2(budget.totalSeconds * probeScale);
+  const front = frontCheck(profile, budget, routing, probeScale);
+  const alarmPeriodMs = Math.max(100, Math.round(ASSUMPTIONS.alarmEvaluation.seconds * ladderScale * 1000));
+  const evaluationPeriods = Math.max(1, Math.ceil(extendedOutageSeconds(profile) / ASSUMPTIONS.alarmEvaluation.seconds));
+  const promotionScaled = budget.cacheRecovery ? round2(budget.cacheRecovery.totalSeconds * ladderScale) : undefined;
+  const scaleText = `probe x ${round3(probeScale)} (load-balancer probe ${probe.intervalSeconds} s / ${probe.timeoutSeconds} s -> `
+    + `${round2(probe.intervalSeconds * probeScale)} s / ${round2(probe.timeoutSeconds * probeScale)} s; grace ${policy.cacheGraceSeconds} s -> ${graceScaled} s; `
+    + `region check inter ${front.interMs} ms x fall ${front.fall}; server reconnect backoff cap 1000 ms -> ${reconnectCapMs(probeScale)} ms)`
+    + (singleWriter
+      ? `; promotion ladder x ${round3(ladderScale)} (trigger ${extendedOutageSeconds(profile)} s -> ${round2(extendedOutageSeconds(profile) * ladderScale)} s = `
+        + `${evaluationPeriods} alarm periods of ${alarmPeriodMs} ms; write recovery ${budget.cacheRecovery?.totalSeconds} s -> ${promotionScaled} s)`
+      : '');
+  const limits = [
+    'No client DNS cache and no accelerator edge: the front acts on its own checks at once (dns-ttl, checker aggregation and '
+      + 'edge propagation are in the budget, not reproduced).',
+    'The restarted cache has no persistence: contexts written before a cache restart are gone (a managed cache promotes a replica '
+      + 'with its data); the replica region then resynchronises from an empty primary.',
+    ...(singleWriter ? [] : [
+      'multi-writer: two independent redis-servers, writes local in each region. No CRDT replication locally: a write in one region '
+        + 'is never seen in the other, so replication lag, last-writer-wins conflicts and the RPO of a lost region are not measured.',
+    ]),
+  ];
+
+  const startedAt = new Date();
+  const group = options.group ?? new ProcessGroup('mcp-ha-region-drill-');
+  const loadClients: LoadClient[] = [];
+  const watchers: StateWatcher[] = [];
+  let trigger: PromotionTrigger | undefined;
+  log(`region drill: tier ${tier}, ${plan.describe()}, routing ${routing}`);
+  log(`scale: ${scaleText}`);
+  log(`processes and logs: ${group.dir}`);
+
+  try {
+    // 1. Caches: region B's a replica of region A's (single-writer), or independent.
+    const bundle = await bundleServer(join(group.dir, 'server.js'));
+    const regions: Region[] = [];
+    const redisA = await startRedis(group, { name: `redis-${regionNames[0]}` });
+    const redisB = await startRedis(group, { name: `redis-${regionNames[1]}`, ...(singleWriter ? { replicaOf: redisA.port } : {}) });
+    const cache = new LocalReplicatedCache('mcp-ha-drill', [
+      { region: regionNames[0], port: redisA.port, role: 'PRIMARY' },
+      { region: regionNames[1], port: redisB.port, role: singleWriter ? 'SECONDARY' : 'PRIMARY' },
+    ]);
+    // A cache (re)started in a region: a replica of the current writer, unless it is the writer (single-writer).
+    const replicaOfFor = (r: Region): { replicaOf?: number } => {
+      if (!singleWriter || cache.writerRegion === r.name) return {};
+      return { replicaOf: cache.member(cache.writerRegion).port };
+    };
+
+    // 2. Each region: its replicas (the plan's environment) and its HAProxy (the tier's probe, scaled).
+    for (const [index, name] of regionNames.entries()) {
+      const redis = index === 0 ? redisA : redisB;
+      const replicas: ServerReplica[] = [];
+      for (let i = 1; i <= nReplicas; i++) {
+        const port = await freePort();
+        const rname = `${name}-r${i}`;
+        replicas.push({ name: rname, port, proc: spawnServer(group, bundle, rname, port, redis.url, name) });
+      }
+      const lbPort = await freePort();
+      const statsSocket = join(group.dir, `haproxy-${name}.sock`);
+      const cfgFile = join(group.dir, `haproxy-${name}.cfg`);
+      writeFileSync(cfgFile, renderHaproxyConfig({
+        probe, timeouts: profile.timeouts, bindPort: lbPort, statsSocket, timeScale: probeScale,
+        source: `region ${name}, tier ${tier}, probe x ${round3(probeScale)}`,
+        servers: replicas.map((r) => ({ name: r.name, host: LOOPBACK, port: r.port })),
+      }));
+      checkConfig(haproxyBin, cfgFile);
+      const haproxy = group.spawn(`haproxy-${name}`, haproxyBin, ['-f', cfgFile, '-db']);
+      const w = new StateWatcher(statsSocket, BACKEND_NAME);
+      watchers.push(w);
+      await startWatcher(w, haproxy);
+      regions.push({ name, index, redis, replicas, lbPort, haproxy, lost: false, cacheLost: false, writer: newClient() });
+    }
+    await Promise.all(regions.flatMap((r) => r.replicas.map((s) => waitReady(s))));
+    if (singleWriter) {
+      await waitFor('the replica region in sync', async () => /master_link_status:up/.test(String(
+        await redisCommand(redisB.port, ['INFO', 'replication']),
+      )), 10_000, 100);
+    }
+    for (const [i, r] of regions.entries()) {
+      await waitFor(`every replica of ${r.name} UP`, () => r.replicas.every((s) => watchers[i].state(s.name) === 'UP'), 20_000, 50);
+    }
+
+    // 3. The front, routing between the regions' load balancers.
+    const frontPort = await freePort();
+    const frontSocket = join(group.dir, 'haproxy-front.sock');
+    const frontCfg = join(group.dir, 'haproxy-front.cfg');
+    writeFileSync(frontCfg, renderFrontConfig({
+      check: front, regions: regions.map((r) => ({ name: r.name, port: r.lbPort })), bindPort: frontPort, statsSocket: frontSocket, timeouts: profile.timeouts,
+    }));
+    checkConfig(haproxyBin, frontCfg);
+    const frontProc = group.spawn('haproxy-front', haproxyBin, ['-f', frontCfg, '-db']);
+    const fw = new StateWatcher(frontSocket, FRONT_BACKEND, 50);
+    await startWatcher(fw, frontProc);
+    await waitFor('every region UP at the front', () => regions.every((r) => fw.state(r.name) === 'UP'), 20_000, 50);
+    const frontUrl = `http://${LOOPBACK}:${frontPort}/mcp`;
+    log(`regions: ${regions.map((r) => `${r.name} (lb ${r.lbPort}, redis ${r.redis.port})`).join(', ')}; front ${frontPort}`);
+
+    // 4. The promotion trigger (single-writer): the writer region's health, once per alarm period.
+    const healthUrl = (r: Region): string => `http://${LOOPBACK}:${r.lbPort}${probe.path}`;
+    const byName = (name: string): Region => regions.find((r) => r.name === name) as Region;
+    if (singleWriter) {
+      trigger = new PromotionTrigger({
+        periodMs: alarmPeriodMs, evaluationPeriods, maxRunMs: 15 * 60 * 1000, log,
+        breaching: async () => (await httpStatus(healthUrl(byName(cache.writerRegion)), Math.max(200, front.timeoutMs))) !== 200,
+        promote: () => {
+          const failed = byName(cache.writerRegion);
+          return promote({
+            globalReplicationGroupId: cache.id,
+            failedRegion: failed.name,
+            failedRegionHealthUrl: healthUrl(failed),
+            candidates: regions.filter((r) => r !== failed).map((r) => ({ region: r.name, replicationGroupId: cache.replicationGroupId(r.name), healthUrl: healthUrl(r) })),
+            healthTimeoutMs: Math.max(200, front.timeoutMs),
+            recheckAttempts: 3,
+            recheckIntervalMs: Math.max(50, Math.round(2000 * probeScale)),
+            completionTimeoutMs: 10_000,
+            completionPollMs: 50,
+          }, cache, (url, init) => fetch(url, init));
+        },
+      });
+      trigger.start();
+    }
+
+    // 5. Load through the front, and one writer client per region (direct to its load balancer).
+    for (let i = 1; i <= nClients; i++) {
+      loadClients.push(new LoadClient(i, i % 2 === 1 ? 'modern' : 'legacy', {
+        url: frontUrl, intervalMs: callIntervalMs, slowEvery: 8, slowMs, callTimeoutMs: CALL_TIMEOUT_MS,
+        maxCalls: 10_000, maxDurationMs: 15 * 60 * 1000,
+      }));
+    }
+    await Promise.all(loadClients.map((c) => c.start()));
+    await Promise.all(regions.map(async (r) => r.writer.connect(new StreamableHTTPClientTransport(new URL(`http://${LOOPBACK}:${r.lbPort}/mcp`)), { timeout: 5000 })));
+    await sleep(1000);
+    const allRecords = (): CallRecord[] => loadClients.flatMap((c) => c.records);
+
+    let writeSeq = 0;
+    const writeCheck = async (): Promise<Record<string, WriteOutcome>> => {
+      // In region order, whatever order the answers come in.
+      const out: Record<string, WriteOutcome> = Object.fromEntries(regions.map((r) => [r.name, 'region down' as WriteOutcome]));
+      await Promise.all(regions.map(async (r) => {
+        if (r.lost) {
+          out[r.name] = 'region down';
+          return;
+        }
+        try {
+          const res = await r.writer.callTool(
+            { name: 'context_lookup', arguments: { handle: `drill-writes-${r.name}`, key: 'k', action: 'set', value: `w${++writeSeq}` } },
+            { timeout: 3000 },
+          );
+          const text = (res.content as { text?: string }[] | undefined)?.[0]?.text ?? '';
+          out[r.name] = !res.isError ? 'ok' : READ_ONLY.test(text) ? 'read-only' : `failed: ${text.slice(0, 80)}`;
+        } catch (e) {
+          const msg = e instanceof Error ? e.message : String(e);
+          out[r.name] = /ECONNREFUSED|fetch failed/.test(msg) ? 'region down' : `failed: ${classify(msg)}`;
+        }
+      }));
+      return out;
+    };
+    const expectedWrites = (writes: Record<string, WriteOutcome>): boolean => regions.every((r) => {
+      if (fw.state(r.name) !== 'UP') return true; // not serving: nothing to expect
+      const expected: WriteOutcome = !singleWriter || r.name === cache.writerRegion ? 'ok' : 'read-only';
+      return writes[r.name] === expected;
+    });
+
+    // 6. Faults.
+    const results: RegionFaultResult[] = [];
+    let lastCacheLost: Region | undefined;
+    for (const fault of faults) {
+      const windowStart = Date.now();
+      const writerBefore = singleWriter ? cache.writerRegion : regionNames[0];
+      const writesBefore = await writeCheck();
+      const notes: string[] = [];
+      const target = fault === RegionFault.FAILBACK ? (lastCacheLost as Region) : byName(writerBefore);
+      const shouldMove = fault === RegionFault.PRIMARY_CACHE_LOST || fault === RegionFault.REGION_LOST;
+      const shouldPromote = singleWriter && shouldMove;
+      let t0 = Date.now();
+      let detectionBudget: number | undefined;
+      let promotionBudget: number | undefined;
+      let outageSeconds: number | undefined;
+      let recoverySeconds: number | undefined;
+      let naiveAlarmSeconds: number | undefined;
+
+      if (fault === RegionFault.CACHE_FAILOVER) {
+        // The in-region failover time core assumes (ElastiCache Multi-AZ), scaled: shorter than the grace period.
+        const outageMs = Math.round(cacheFailoverSeconds * probeScale * 1000);
+        log(`${fault}: ${target.name}'s cache down for ${outageMs} ms (in-region failover ${cacheFailoverSeconds} s, scaled; grace ${graceScaled} s)`);
+        t0 = Date.now();
+        await group.stop(target.redis.process, 2000);
+        await sleep(Math.max(0, outageMs - (Date.now() - t0)));
+        target.redis = await startRedis(group, { port: target.redis.port, name: `redis-${target.name}-failover`, ...replicaOfFor(target) });
+        outageSeconds = round2((Date.now() - t0) / 1000);
+        // Long enough that a wrongful move would show: grace, then the region check.
+        await sleep(Math.max(0, (graceScaled + servingScaled + DETECTION_TOLERANCE_SECONDS) * 1000 - (Date.now() - t0)));
+        notes.push(`cache down ${outageSeconds} s (within the ${graceScaled} s grace)`);
+      } else if (fault === RegionFault.PROBE_SILENT) {
+        if (!trigger) {
+          notes.push('multi-writer: no promotion trigger to silence');
+        } else {
+          const silentMs = (evaluationPeriods + 1) * alarmPeriodMs;
+          log(`${fault}: the promotion trigger's probe reports nothing for ${silentMs} ms (${evaluationPeriods} periods make an alarm)`);
+          t0 = Date.now();
+          trigger.silence(t0 + silentMs);
+          await sleep(silentMs + alarmPeriodMs);
+          const naive = trigger.firstEvent('naive-alarm', t0);
+          naiveAlarmSeconds = naive ? round2((naive.atMs - t0) / 1000) : undefined;
+          notes.push(`probe silent ${round2(silentMs / 1000)} s; alarm state ${trigger.alarmState}; `
+            + `missing-as-breaching alarm would have fired after ${naiveAlarmSeconds ?? 'never'} s`);
+        }
+      } else if (fault === RegionFault.PRIMARY_CACHE_LOST) {
+        log(`${fault}: ${target.name}'s cache killed for good`);
+        t0 = Date.now();
+        group.signal(target.redis.process, 'SIGKILL');
+        target.cacheLost = true;
+        lastCacheLost = target;
+        detectionBudget = round2(graceScaled + servingScaled + DETECTION_TOLERANCE_SECONDS);
+        if (promotionScaled !== undefined) promotionBudget = round2(graceScaled + promotionScaled + DETECTION_TOLERANCE_SECONDS);
+      } else if (fault === RegionFault.FAILBACK) {
+        if (!target) throw new Error('failback: no region lost its cache before');
+        log(`${fault}: ${target.name} gets its cache back${singleWriter ? `, as a replica of ${cache.writerRegion}` : ''}`);
+        t0 = Date.now();
+        const m = cache.member(target.name);
+        target.redis = await startRedis(group, { port: target.redis.port, name: `redis-${target.name}-failback`, ...replicaOfFor(target) });
+        m.port = target.redis.port;
+        target.cacheLost = false;
+        const up = await fw.waitFor(target.name, 'UP', t0, 30_000);
+        recoverySeconds = up ? round2((up.atMs - t0) / 1000) : undefined;
+        notes.push(`routed again after ${recoverySeconds ?? 'never'} s`);
+      } else if (fault === RegionFault.REGION_LOST) {
+        log(`${fault}: ${target.name} lost (load balancer, ${target.replicas.length} servers and cache SIGKILLed)`);
+        t0 = Date.now();
+        for (const p of [target.haproxy, ...target.replicas.map((r) => r.proc), target.redis.process]) group.signal(p, 'SIGKILL');
+        target.lost = true;
+        detectionBudget = round2(servingScaled + DETECTION_TOLERANCE_SECONDS);
+        if (promotionScaled !== undefined) promotionBudget = round2(promotionScaled + DETECTION_TOLERANCE_SECONDS);
+      }
+
+      // Detection (faults that move a region) and promotion (single-writer).
+      let detectionSeconds: number | undefined;
+      if (shouldMove) {
+        const down = await fw.waitFor(target.name, 'DOWN', t0, ((detectionBudget ?? 0) + 10) * 1000);
+        detectionSeconds = down ? round2((down.atMs - t0) / 1000) : undefined;
+        log(`  front marked ${target.name} DOWN after ${detectionSeconds ?? 'never'} s (budget ${detectionBudget} s)`);
+      }
+      let promotionSeconds: number | undefined;
+      let promotedRegion: string | undefined;
+      if (shouldPromote && trigger) {
+        const deadline = Date.now() + ((promotionBudget ?? 0) + 15) * 1000;
+        await waitFor('the promotion', () => trigger?.promotions(t0).length !== 0, Math.max(0, deadline - Date.now()), 50).catch(() => undefined);
+        const done = cache.failovers.find((f) => f.atMs >= t0);
+        if (done) {
+          promotionSeconds = round2((done.doneAtMs - t0) / 1000);
+          promotedRegion = done.region;
+          trigger.reset();
+        }
+        log(`  promoted ${promotedRegion ?? 'nothing'} after ${promotionSeconds ?? 'never'} s (budget ${promotionBudget} s)`);
+      }
+      await sleep(settleMs);
+      const writesAfter = await writeCheck();
+      const endMs = Date.now();
+      const decisions = (trigger?.events ?? []).filter((e) => e.atMs >= windowStart && (e.kind === 'decision' || e.kind === 'error'))
+        .map((e) => (e.decision ? `${e.decision.action}: ${e.decision.reason}` : `error: ${e.detail}`));
+      const promotions = cache.failovers.filter((f) => f.atMs >= windowStart && f.atMs < endMs).length;
+      const transitions = fw.transitions.filter((t) => t.atMs >= windowStart && t.atMs < endMs);
+      const moved = [...new Set(transitions.filter((t) => t.to === 'DOWN').map((t) => t.server))];
+      const inWindow = allRecords().filter((r) => r.endMs >= windowStart && r.endMs < endMs);
+      const refused = inWindow.filter((r) => !r.ok && READ_ONLY.test(r.error ?? ''));
+      const failed = inWindow.filter((r) => !r.ok && !READ_ONLY.test(r.error ?? ''));
+      const errors: Record<string, number> = {};
+      for (const f of failed) errors[classify(f.error ?? '')] = (errors[classify(f.error ?? '')] ?? 0) + 1;
+      // A client works when a call it started in the last KEPT_WORKING_MS succeeded or met the model's
+      // clear read-only refusal (it reached a serving region).
+      const tail = endMs - Math.max(settleMs, KEPT_WORKING_MS);
+      const keptWorking = loadClients.filter((c) => c.records.some((r) => (r.ok || READ_ONLY.test(r.error ?? '')) && r.startMs >= tail && r.startMs < endMs)).length;
+      const r: RegionFaultResult = {
+        fault, target: target.name, startedAtMs: windowStart, endedAtMs: endMs,
+        detectionSeconds, detectionBudgetSeconds: detectionBudget,
+        detectionWithinBudget: shouldMove ? detectionSeconds !== undefined && detectionSeconds <= (detectionBudget as number) : undefined,
+        shouldMove, moved, movedWrongly: !shouldMove && fault !== RegionFault.FAILBACK && moved.length > 0,
+        shouldPromote, promotions, promotedRegion, promotionSeconds, promotionBudgetSeconds: promotionBudget,
+        promotionWithinBudget: shouldPromote ? promotionSeconds !== undefined && promotionSeconds <= (promotionBudget as number) : undefined,
+        decisions, naiveAlarmSeconds, outageSeconds, recoverySeconds,
+        writesBefore, writesAfter, writesAsExpected: expectedWrites(writesAfter),
+        writerAfter: singleWriter ? cache.writerRegion : undefined,
+        calls: inWindow.length, failedCalls: failed.length, refusedWrites: refused.length,
+        clientsKeptWorking: keptWorking, clients: nClients, errors, transitions, notes,
+      };
+      results.push(r);
+      log(`  ${fault}: moved ${moved.join(', ') || 'nothing'}; promotions ${promotions}; writes after ${fmtWrites(writesAfter)}; `
+        + `${r.failedCalls}/${r.calls} calls failed, ${r.refusedWrites} writes refused read-only`);
+    }
+
+    await Promise.all(loadClients.map((c) => c.stop()));
+    const records = allRecords();
+    const byReplica: Record<string, number> = {};
+    for (const x of records) if (x.replica) byReplica[x.replica] = (byReplica[x.replica] ?? 0) + 1;
+    return {
+      startedAt: startedAt.toISOString(), tier, writeModel: model, regions: regionNames, writePlan: plan.describe(), routing,
+      scale: { probe: probeScale, ladder: ladderScale, text: scaleText },
+      budget: {
+        serving: budget.describe(), servingSeconds: budget.totalSeconds, cacheRecoverySeconds: budget.cacheRecovery?.totalSeconds,
+        graceSeconds: policy.cacheGraceSeconds, scaledServingSeconds: servingScaled, scaledGraceSeconds: graceScaled,
+        scaledPromotionSeconds: promotionScaled,
+      },
+      front,
+      ...(singleWriter ? { alarm: { periodMs: alarmPeriodMs, evaluationPeriods, treatMissingData: 'notBreaching' as const } } : {}),
+      toleranceSeconds: DETECTION_TOLERANCE_SECONDS,
+      faults: results,
+      limits,
+      totals: {
+        calls: records.length,
+        failedCalls: records.filter((x) => !x.ok && !READ_ONLY.test(x.error ?? '')).length,
+        refusedWrites: records.filter((x) => !x.ok && READ_ONLY.test(x.error ?? '')).length,
+        byReplica,
+        durationSeconds: round2((Date.now() - startedAt.getTime()) / 1000),
+      },
+      logsDir: group.dir,
+    };
+  } finally {
+    trigger?.stop();
+    for (const w of watchers) w.stop();
+    await Promise.allSettled(loadClients.map((c) => c.stop()));
+    if (!options.group) await group.stopAll();
+  }
+
+  function spawnServer(g: ProcessGroup, bundle: string, name: string, port: number, redisUrl: string, region: string): Managed {
+    return g.spawn(name, process.execPath, [bundle], {
+      env: {
+        PATH: process.env.PATH,
+        ...timeoutEnvironment(profile.timeouts),
+        ...plan.environmentFor(region, graceScaled),
+        HOST: LOOPBACK,
+        MCP_PORT: String(port),
+        REDIS_URL: redisUrl,
+        REPLICA_ID: name,
+        MCP_REDIS_RECONNECT_MAX_MS: String(reconnectCapMs(probeScale)),
+        NODE_ENV: 'production',
+      },
+    });
+  }
+}
+
+/** The server's reconnect backoff cap (1 s), scaled like the probe it must stay inside. */
+function reconnectCapMs(probeScale: number): number {
+  return Math.max(20, Math.round(1000 * probeScale));
+}
+
+/** Sequences the drill can run: a lost writer cache needs a failback before the writer region is lost. */
+export function checkSequence(faults: readonly RegionFault[]): void {
+  let cacheLost = false;
+  for (const f of faults) {
+    if (f === RegionFault.PRIMARY_CACHE_LOST) {
+      if (cacheLost) throw new Error('region drill: primary-cache-lost twice without a failback between');
+      cacheLost = true;
+    }
+    if (f === RegionFault.FAILBACK) {
+      if (!cacheLost) throw new Error('region drill: failback needs a primary-cache-lost before it');
+      cacheLost = false;
+    }
+    if (f === RegionFault.REGION_LOST && cacheLost) throw new Error('region drill: region-lost after primary-cache-lost needs a failback first (no region would be left)');
+  }
+  const lost = faults.indexOf(RegionFault.REGION_LOST);
+  if (lost !== -1 && lost !== faults.length - 1) throw new Error('region drill: region-lost must come last (the lost region does not come back)');
+}
+
+function newClient(): Client {
+  return new Client({ name: 'drill-region-writer', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+}
+
+function checkConfig(bin: string, file: string): void {
+  const check = spawnSync(bin, ['-c', '-f', file], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`haproxy rejected ${file}:\n${check.stdout}${check.stderr}`);
+}
+
+async function startWatcher(w: StateWatcher, proc: Managed): Promise<void> {
+  await waitFor(`haproxy stats socket (${proc.name})`, async () => {
+    if (proc.hasExited) throw new Error(`${proc.name} exited; see ${proc.logFile}`);
+    await w.start();
+    return true;
+  }, 10_000, 100);
+}
+
+async function waitReady(r: ServerReplica): Promise<void> {
+  await waitFor(`replica ${r.name} ready`, async () => {
+    if (r.proc.hasExited) throw new Error(`replica ${r.name} exited; see ${r.proc.logFile}`);
+    return (await httpStatus(`http://${LOOPBACK}:${r.port}/health/ready`)) === 200;
+  }, 20_000, 100);
+}
+
+function classify(message: string): string {
+  if (message.startsWith('tool error')) return /context store unavailable/.test(message) ? 'tool error: cache unavailable' : 'tool error';
+  const http = /HTTP (\d{3})/.exec(message) ?? /\b(50[0-9])\b/.exec(message);
+  if (http) return `HTTP ${http[1]}`;
+  if (/timed? ?out/i.test(message)) return 'timeout';
+  if (/ECONNREFUSED|ECONNRESET|fetch failed|socket/i.test(message)) return 'connection';
+  return message.slice(0, 60);
+}
+
+function fmtWrites(w: Readonly<Record<string, WriteOutcome>>): string {
+  return Object.entries(w).map(([k, v]) => `${k} ${v}`).join(', ');
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/** Expectations every region drill must meet (run.ts exits 1 on any; the test asserts them one by one). */
+export function regionViolations(result: RegionDrillResult): string[] {
+  const out: string[] = [];
+  for (const f of result.faults) {
+    if (f.detectionWithinBudget === false) out.push(`${f.fault}: ${f.target} moved after ${f.detectionSeconds ?? 'never'} s, budget ${f.detectionBudgetSeconds} s`);
+    if (f.movedWrongly) out.push(`${f.fault}: moved ${f.moved.join(', ')} although the fault should move no region`);
+    if (f.promotionWithinBudget === false) out.push(`${f.fault}: promotion after ${f.promotionSeconds ?? 'never'} s, budget ${f.promotionBudgetSeconds} s`);
+    if (!f.shouldPromote && f.promotions > 0) out.push(`${f.fault}: ${f.promotions} promotion(s) although none should happen`);
+    if (!f.writesAsExpected) out.push(`${f.fault}: writes after the fault ${fmtWrites(f.writesAfter)} (writer ${f.writerAfter ?? 'every region'})`);
+    if (f.clientsKeptWorking < f.clients) out.push(`${f.fault}: only ${f.clientsKeptWorking}/${f.clients} clients kept working`);
+  }
+  return out;
+}
+
+/** The table the region drill prints. */
+export function formatRegionTable(result: RegionDrillResult): string {
+  const rows: string[][] = [[
+    'fault', 'region', 'detected (s)', 'budget (s)', 'moved', 'moved wrongly', 'promotion (s)', 'budget (s)',
+    'failed/calls', 'refused (read-only)', 'writes before', 'writes after', 'notes',
+  ]];
+  for (const f of result.faults) {
+    const errs = Object.entries(f.errors).map(([k, v]) => `${k} x${v}`).join(', ');
+    rows.push([
+      f.fault, f.target,
+      f.detectionSeconds !== undefined ? String(f.detectionSeconds) : f.shouldMove ? 'never' : '-',
+      f.detectionBudgetSeconds !== undefined ? String(f.detectionBudgetSeconds) : '-',
+      f.moved.join(', ') || 'no',
+      f.movedWrongly ? 'YES' : 'no',
+      f.promotionSeconds !== undefined ? `${f.promotionSeconds} (${f.promotedRegion})` : f.shouldPromote ? 'never' : f.promotions > 0 ? `${f.promotions} (WRONG)` : '-',
+      f.promotionBudgetSeconds !== undefined ? String(f.promotionBudgetSeconds) : '-',
+      `${f.failedCalls}/${f.calls}`,
+      String(f.refusedWrites),
+      fmtWrites(f.writesBefore),
+      fmtWrites(f.writesAfter) + (f.writesAsExpected ? '' : ' (NOT AS THE MODEL SAYS)'),
+      [...f.notes, ...(errs ? [`errors: ${errs}`] : []), ...f.decisions.map((d) => `decision ${d.slice(0, 120)}`)].join('; '),
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    `Region drill: tier ${result.tier}, ${result.writePlan}; routing ${result.routing}; core budget ${result.budget.serving}`,
+    `Scale: ${result.scale.text}. Budgets below are core's figures x scale + ${result.toleranceSeconds} s observation tolerance.`,
+    ...(result.alarm ? [`Promotion trigger: ${result.alarm.evaluationPeriods} periods of ${result.alarm.periodMs} ms, missing data ${result.alarm.treatMissingData}; promote() from lib/core/promotion.ts through the Redis adapter`] : []),
+    line(rows[0]),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.slice(1).map(line),
+    `Total: ${result.totals.failedCalls}/${result.totals.calls} calls failed, ${result.totals.refusedWrites} writes refused read-only, in ${result.totals.durationSeconds} s`,
+    ...result.limits.map((l) => `Not reproduced: ${l}`),
+  ].join('\n');
+}
+
+export { PromotionAction };
+export type { Decision };
