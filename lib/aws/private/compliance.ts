@@ -54,3 +54,69 @@ export function restrictGrantsToAwsServices(key: kms.IKey): void {
     conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   }));
 }
+
+/** Reason texts that are labels, not reasons (a placeholder or a bare verdict). */
+const PLACEHOLDER = /\b(todo|tbd|fixme|xxx|placeholder|lorem ipsum|n\/a|see above|same as above|to be (written|decided))\b/i;
+const VERDICT = /\b(false positive|not applicable|acknowledged|suppressed|by design|as designed|accepted risk|known issue|expected|safe|ignored?)\b/gi;
+/** Words of construct ids and resource types that name nothing about the resource's purpose. */
+const GENERIC_WORDS = new Set(['aws', 'resource', 'default', 'custom', 'cdk', 'stack', 'the', 'and', 'all', 'mcp', 'service', 'provider', 'east',
+  'west', 'north', 'south', 'central', 'multi', 'region', 'active', 'passive', 'global', 'handler', 'singleton']);
+/** What a resource of each service is for, in words a reason uses (added to the words of its ids and types). */
+const SERVICE_WORDS: Record<string, string[]> = {
+  AutoScaling: ['instance', 'scaling', 'fleet', 'group', 'launch', 'capacity', 'zone'],
+  EC2: ['instance', 'network', 'subnet', 'vpc', 'security', 'traffic', 'route', 'port', 'address', 'nat', 'gateway', 'flow', 'launch', 'imds'],
+  ElasticLoadBalancingV2: ['load balancer', 'listener', 'endpoint', 'target', 'client', 'https', 'tls', 'certificate'],
+  Lambda: ['function', 'invocation', 'run', 'probe', 'handler', 'code'],
+  IAM: ['role', 'policy', 'permission', 'principal', 'grant', 'action'],
+  Logs: ['log'],
+  KMS: ['key', 'encrypt'],
+  ElastiCache: ['cache', 'datastore', 'replication', 'redis', 'valkey', 'node', 'encryption'],
+  MemoryDB: ['cache', 'cluster', 'multi-region', 'node', 'encryption'],
+  SNS: ['topic', 'notification', 'alarm'],
+  SecretsManager: ['secret', 'token', 'rotation'],
+  SSM: ['parameter'],
+  Events: ['rule', 'event', 'schedule'],
+  Scheduler: ['schedule', 'rotation'],
+  CloudWatch: ['alarm', 'metric'],
+  WAFv2: ['web acl', 'waf', 'rule', 'request'],
+  CertificateManager: ['certificate'],
+  Route53: ['record', 'health check', 'dns'],
+  GlobalAccelerator: ['accelerator', 'endpoint', 'listener'],
+  S3: ['bucket', 'object', 'asset'],
+};
+
+/** Abbreviations in construct ids, spelled out (`RestrictDefaultSG`: security group). */
+const ABBREVIATIONS: Record<string, string> = { sg: 'security group', alb: 'load balancer', lb: 'load balancer', asg: 'group', ga: 'accelerator' };
+
+function words(text: string): string[] {
+  return (text.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? []).map((w) => w.toLowerCase())
+    .map((w) => ABBREVIATIONS[w] ?? w).filter((w) => w.length >= 3 && !GENERIC_WORDS.has(w));
+}
+
+/**
+ * Why `reason` is not a written reason for acknowledging a finding on `scope`, or
+ * [] when it is one. A reason is a sentence (60 characters or more), not a
+ * placeholder or a bare verdict ("false positive", "by design"), and it names what
+ * the resource is for: a word of the construct's path, of the CloudFormation
+ * types it renders, or of what those services do (SERVICE_WORDS). The compliance
+ * test applies this to every acknowledgment of the reference app.
+ */
+export function reasonProblems(scope: IConstruct, reason: string): string[] {
+  const problems: string[] = [];
+  const text = reason.trim();
+  if (text.length < 60) problems.push(`shorter than a sentence (${text.length} characters, at least 60)`);
+  if (PLACEHOLDER.test(text)) problems.push(`a placeholder ("${PLACEHOLDER.exec(text)![0]}")`);
+  if (text.replace(VERDICT, '').replace(/[^A-Za-z]+/g, ' ').trim().length < 40) problems.push('a verdict without the reason behind it');
+  const types = scope.node.findAll().map((c) => (c as { cfnResourceType?: string }).cfnResourceType).filter((t): t is string => typeof t === 'string');
+  const purpose = new Set([
+    ...scope.node.scopes.flatMap((s) => words(s.node.id)),
+    ...types.flatMap((t) => t.split('::').slice(1).flatMap(words)),
+    ...types.flatMap((t) => SERVICE_WORDS[t.split('::')[1]] ?? []),
+  ]);
+  const said = text.toLowerCase();
+  const stem = (w: string): string => w.replace(/(es|s)$/, '');
+  if (![...purpose].some((w) => new RegExp(`\\b${stem(w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(said))) {
+    problems.push(`names nothing the resource is for (none of: ${[...purpose].sort().slice(0, 12).join(', ')})`);
+  }
+  return problems;
+}
