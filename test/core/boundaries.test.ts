@@ -174,10 +174,26 @@ describe('failover budget: at exactly the target, and the way out at room 0', ()
       'Largest term: dns-ttl 25 s: the other DNS terms alone take 20 s: use anycast routing (no DNS step).')]);
   });
 
-  test('anycast-reroute largest with room -1: the reroute alone leaves no room, so the target or the tier must change', () => {
-    const b = new FailoverBudget(Topology.MULTI_REGION, RoutingMechanism.ANYCAST, [term('anycast-reroute', 30), term('lb-probe-detection', 20)], 19);
-    expect(check(b).warnings).toEqual([expect.stringContaining(
-      'Largest term: anycast-reroute 30 s: the accelerator\'s documented 30 s alone leaves no room: raise the target (targets.multiRegionRtoSeconds) or choose a lower tier')]);
+  test('anycast-reroute largest: at the target no message; over it, the way out names the room left and the target needed, never a negative or unreachable figure', () => {
+    const anycast = (target: number): string => {
+      const b = new FailoverBudget(Topology.MULTI_REGION, RoutingMechanism.ANYCAST, [term('anycast-reroute', 30), term('lb-probe-detection', 20)], target);
+      const { warnings, problems } = check(b);
+      expect(problems.length).toBe(warnings.length);
+      return warnings.join('\n');
+    };
+    expect(anycast(50)).toBe('');
+    // One second over: 19 s are left for a 20 s detection; a target of 50 s (the total) is what fits.
+    const over1 = anycast(49).split('Largest term: ')[1];
+    expect(over1).toMatch(/^anycast-reroute 30 s: /);
+    expect(over1).toMatch(/\b19 s\b/);
+    expect(over1).toMatch(/\b50\b/);
+    // Room 0 (the reroute alone fills the target) and below: no negative figure, no "fit in 0 s".
+    for (const target of [30, 19]) {
+      const text = anycast(target).split('Largest term: ')[1];
+      expect(text).toMatch(/^anycast-reroute 30 s: /);
+      expect(text).not.toMatch(/-\d+ s|fit in 0 s/);
+      expect(text).toMatch(/\b50\b/);
+    }
   });
 });
 
