@@ -14,7 +14,8 @@ import { McpFrontDoor } from '../anycast';
 import { McpTrafficManager } from '../dns-failover';
 import { McpProbe } from '../mcp-probe';
 import { McpMonitoring } from '../monitoring';
-import { FailoverSignal } from '../scheduled-scaling';
+import { resolveFleetCapacity } from '../fleet';
+import { FailoverSignal, planProfiles } from '../scheduled-scaling';
 import { validateZonalRegion } from '../validation';
 import { AzureMcpServiceProps, recordSummary, regionSuffix, serviceName, validateServiceProps } from './props';
 import { McpRegion } from './regional';
@@ -36,6 +37,8 @@ export function planTopology(scope: Construct, topology: Topology, regions: read
       validateCacheOptions(v, props.cache ?? {}, { tier, geoReplicated: distinct.length > 1, members: distinct.length });
     }
     props.certificate.validate(v, distinct, [serviceName(props.domain)]);
+    // The schedule's Azure rules (time zone list, holiday years, 20 profiles), reported at the topology's path.
+    if (v.valid) planProfiles({ ...props, resourceGroupName: '', location: '', targetResourceId: '', capacity: resolveFleetCapacity(props.capacity, plan.profile) }, v);
     if (plan.routing === RoutingMechanism.ANYCAST && topology !== Topology.ACTIVE_ACTIVE) {
       v.check(props.certificate.publiclyTrusted, 'certificate', 'a private CA',
         'a publicly trusted certificate with Front Door routing (Front Door validates origin certificates against public roots): '
