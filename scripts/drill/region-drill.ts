@@ -258,7 +258,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     'No client DNS cache and no accelerator edge: the front acts on its own checks at once (dns-ttl, checker aggregation and '
       + 'edge propagation are in the budget, not reproduced).',
     'The restarted cache has no persistence: contexts written before a cache restart are gone (a managed cache promotes a replica '
-      + 'with its data); the replica region then resynchronises from an empty primary.',
+      + `with its data)${singleWriter ? '; the replica region then resynchronises from an empty primary' : ''}.`,
     ...(singleWriter ? [] : [
       'multi-writer: two independent redis-servers, writes local in each region. No CRDT replication locally: a write in one region '
         + 'is never seen in the other, so replication lag, last-writer-wins conflicts and the RPO of a lost region are not measured.',

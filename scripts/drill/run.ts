@@ -7,7 +7,7 @@
  *   npx tsx scripts/drill/run.ts [--only single|regions]
  *                                [--tier mission-critical|business-critical|standard]
  *                                [--clients 6] [--short] [--tier-timeouts] [--native-check-cadence]
- *                                [--write-model single-writer|multi-writer] [--region-faults full|ci]
+ *                                [--write-model both|single-writer|multi-writer] [--region-faults full|ci]
  *                                [--probe-scale 0.2] [--ladder-scale 0.0333] [--routing anycast|dns]
  *
  * Needs redis-server and haproxy (Debian packages of the same names). Uses
@@ -53,7 +53,7 @@ async function main(): Promise<number> {
       'native-check-cadence': { type: 'boolean', default: false },
       out: { type: 'string', default: resolve(__dirname, '..', '..', 'drill-results') },
       only: { type: 'string' },
-      'write-model': { type: 'string', default: CacheWriteModel.SINGLE_WRITER },
+      'write-model': { type: 'string', default: 'both' },
       'region-faults': { type: 'string', default: 'full' },
       'probe-scale': { type: 'string', default: '0.2' },
       'ladder-scale': { type: 'string', default: String(1 / 30) },
@@ -62,7 +62,7 @@ async function main(): Promise<number> {
   });
   if (values.only !== undefined && !['single', 'regions'].includes(values.only)) throw new Error(`--only ${values.only}: single or regions`);
   const models = [CacheWriteModel.SINGLE_WRITER, CacheWriteModel.MULTI_WRITER] as string[];
-  if (!models.includes(values['write-model'])) throw new Error(`--write-model ${values['write-model']}: one of ${models.join(', ')}`);
+  if (![...models, 'both'].includes(values['write-model'])) throw new Error(`--write-model ${values['write-model']}: one of ${models.join(', ')}, both`);
   if (!['full', 'ci'].includes(values['region-faults'])) throw new Error(`--region-faults ${values['region-faults']}: full or ci`);
   const probeScale = Number(values['probe-scale']);
   const ladderScale = Number(values['ladder-scale']);
@@ -110,14 +110,15 @@ async function main(): Promise<number> {
     console.log(`results: ${relative(process.cwd(), file)} (process logs kept in ${result.logsDir})`);
     problems.push(...violations(result));
   }
-  if (values.only !== 'single') {
+  const regionModels = values['write-model'] === 'both' ? models : [values['write-model']];
+  for (const writeModel of values.only === 'single' ? [] : regionModels) {
     const regionGroup = new ProcessGroup('mcp-ha-region-drill-');
     current = regionGroup;
     let result: RegionDrillResult;
     try {
       result = await runRegionDrill({
         tier: values.tier as AvailabilityTier,
-        writeModel: values['write-model'] as CacheWriteModel.SINGLE_WRITER | CacheWriteModel.MULTI_WRITER,
+        writeModel: writeModel as CacheWriteModel.SINGLE_WRITER | CacheWriteModel.MULTI_WRITER,
         faults: values['region-faults'] === 'ci' ? CI_REGION_DRILL : FULL_REGION_DRILL,
         probeScale,
         ladderScale,
@@ -129,7 +130,7 @@ async function main(): Promise<number> {
       await regionGroup.stopAll();
     }
     console.log(`\n${formatRegionTable(result)}\n`);
-    const file = join(values.out, `region-drill-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+    const file = join(values.out, `region-drill-${writeModel}-${result.startedAt.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`results: ${relative(process.cwd(), file)} (process logs kept in ${result.logsDir})`);
     problems.push(...regionViolations(result));

@@ -184,7 +184,7 @@ function buildServer(deps: McpSurfaceDeps): McpServer {
         mimeType: 'application/json',
         text: JSON.stringify({
           ...info(deps), redisReady: deps.store.isReady, region: deps.placement.region,
-          writeModel: deps.placement.writeModel, cacheRole: deps.store.role, canWrite: deps.store.role === 'primary',
+          writeModel: deps.placement.writeModel, cacheRole: deps.store.role, canWrite: deps.store.isReady && deps.store.role !== 'replica',
         }),
       }],
     }),

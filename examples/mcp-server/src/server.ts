@@ -73,7 +73,10 @@ export interface Readiness {
     readonly latencyMs?: number;
     /** The member's role read at run time (ROLE / INFO replication). */
     readonly role: CacheRole;
-    /** This instance can write now: the cache answers and its member is the primary. */
+    /**
+     * This instance can write now: the cache answers and its member is not a read-only replica
+     * (a member whose role cannot be read counts as writable: a write still learns otherwise).
+     */
     readonly canWrite: boolean;
     /** Deployment-time mode of this region (`CACHE_WRITE_MODE`). */
     readonly mode: RegionWriteMode;
