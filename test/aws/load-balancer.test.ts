@@ -137,7 +137,9 @@ describe('McpLoadBalancer default configuration', () => {
       Protocol: 'HTTP',
       DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
     }));
-    expect(internalLb.httpListener).toBeDefined();
+    // The exposed listener is that port-80 redirect of this load balancer.
+    const exposed = internalLb.httpListener!.node.defaultChild as import('aws-cdk-lib').CfnElement;
+    expect(overridesTemplate.toJSON().Resources[o.stack.getLogicalId(exposed)].Properties).toEqual(listener);
   });
 
   test('target group: instances on 8080 over HTTP, tier probe, drain, least outstanding requests, no stickiness', () => {
@@ -200,7 +202,11 @@ describe('McpLoadBalancer default configuration', () => {
         })]),
       },
     });
-    expect(defaultLb.accessLogsBucket).toBeDefined();
+    // The exposed bucket is the one the load balancer writes its access logs to.
+    const id = (c: import('constructs').IConstruct): string => d.stack.getLogicalId(c.node.defaultChild as import('aws-cdk-lib').CfnElement);
+    expect(defaultTemplate.toJSON().Resources[id(defaultLb.loadBalancer)].Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([
+      { Key: 'access_logs.s3.enabled', Value: 'true' }, { Key: 'access_logs.s3.bucket', Value: { Ref: id(defaultLb.accessLogsBucket) } },
+    ]));
   });
 
   test('no WAF unless asked', () => {

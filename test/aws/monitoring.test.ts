@@ -176,7 +176,9 @@ describe('McpMonitoring defaults (every input)', () => {
         ]),
       },
     });
-    expect(monitoring.encryptionKey).toBeDefined();
+    // The exposed key is the one encrypting the exposed topic.
+    const id = (c: import('constructs').IConstruct): string => stack.getLogicalId(c.node.defaultChild as import('aws-cdk-lib').CfnElement);
+    expect(template.toJSON().Resources[id(monitoring.topic)].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [id(monitoring.encryptionKey!), 'Arn'] });
   });
 
   test('health score: 100 x (40 rt + 30 er + 20 res + 10 st) / 100, alarm below 70 for 2 minutes', () => {
