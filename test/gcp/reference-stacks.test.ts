@@ -1,0 +1,82 @@
+/**
+ * Semantic checks over every Google Cloud reference stack (examples/terraform/gcp.ts),
+ * written once and run for each topology: what a failure would exercise, read from
+ * the synthesized Terraform.
+ */
+import { Testing } from 'cdktf';
+import { ASSUMPTIONS } from '../../lib/core/failover-budget';
+import { TierProfile, resolveTier, AvailabilityTier } from '../../lib/core/tiers';
+import { SUMMARY_OUTPUT } from '../../lib/gcp/topologies/props';
+import { addGcpStacks } from '../../examples/terraform/gcp';
+import { TfJson, envOf, resourcesOf, summaryOf, templatesByRegion } from './support';
+
+const app = Testing.app();
+const stacks = addGcpStacks(app);
+const synthesized: [string, TfJson][] = Object.values(stacks).map((s) => [s.node.id, JSON.parse(Testing.synth(s)) as TfJson]);
+
+describe.each(synthesized)('%s', (name, t) => {
+  const summary = summaryOf(t);
+  const profile: TierProfile = resolveTier(summary.tier as AvailabilityTier);
+
+  test('writes the summary output npm run synth reads, within its target', () => {
+    expect(Object.keys(t.output ?? {})).toContain(SUMMARY_OUTPUT);
+    expect(summary.cloud).toBe('gcp');
+    expect(summary.budgetSeconds).toBeLessThanOrEqual(summary.targetSeconds);
+    expect(name).toBe(`gcp-${summary.topology}`);
+  });
+
+  test('every server\'s write endpoint is writable in its region, or the server is told it is read-only and who writes', () => {
+    const instances = resourcesOf(t, 'google_memorystore_instance');
+    const writers = Object.entries(instances).filter(([, i]) => !i.cross_instance_replication_config).map(([k, i]) => ({ k, region: i.location }));
+    expect(writers).toHaveLength(1);
+    for (const [region, { script }] of Object.entries(templatesByRegion(t))) {
+      const url = envOf(script, 'REDIS_URL')!;
+      const [instance] = Object.keys(instances).filter((k) => url.includes(`google_memorystore_instance.${k}.`));
+      expect(instances[instance].location).toBe(region);
+      const secondary = instances[instance].cross_instance_replication_config?.instance_role === 'SECONDARY';
+      expect(envOf(script, 'CACHE_WRITE_MODE')).toBe(secondary ? 'read-only-unless-promoted' : 'local');
+      if (secondary) expect(envOf(script, 'CACHE_WRITER_REGION')).toBe(writers[0].region);
+    }
+  });
+
+  test('a routine in-region cache failover moves no region: readiness tolerates it', () => {
+    for (const { script } of Object.values(templatesByRegion(t))) {
+      expect(Number(envOf(script, 'CACHE_GRACE_SECONDS'))).toBeGreaterThan(ASSUMPTIONS.cacheAutomaticFailover.gcp.seconds);
+    }
+  });
+
+  test('no alert treats missing data as a failure', () => {
+    for (const p of Object.values(resourcesOf(t, 'google_monitoring_alert_policy'))) {
+      for (const c of p.conditions) expect(c.condition_threshold.evaluation_missing_data).toBe('EVALUATION_MISSING_DATA_INACTIVE');
+    }
+  });
+
+  test('the uptime checks call the service\'s name; with the private Vault CA they do not validate (they cannot be given the CA)', () => {
+    for (const u of Object.values(resourcesOf(t, 'google_monitoring_uptime_check_config'))) {
+      expect(u.monitored_resource.labels.host).toBe('mcp.example.com');
+      expect(u.http_check.validate_ssl).toBe(false);
+      expect(Number.parseInt(u.period, 10)).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  test('every backend outlasts the longest tool call; every schedule lasts at least 300 s and never asks for more than the maximum', () => {
+    const backends = [...Object.values(resourcesOf(t, 'google_compute_backend_service')), ...Object.values(resourcesOf(t, 'google_compute_region_backend_service'))];
+    for (const b of backends) expect(b.timeout_sec).toBeGreaterThan(profile.timeouts.longestToolCallSeconds);
+    for (const a of Object.values(resourcesOf(t, 'google_compute_region_autoscaler'))) {
+      for (const s of a.autoscaling_policy.scaling_schedules) {
+        expect(s.duration_sec).toBeGreaterThanOrEqual(300);
+        expect(s.min_required_replicas).toBeLessThanOrEqual(a.autoscaling_policy.max_replicas);
+      }
+    }
+  });
+
+  test('DNS records are A records (no CNAME, so none at an apex)', () => {
+    for (const r of Object.values(resourcesOf(t, 'google_dns_record_set'))) expect(r.type).toBe('A');
+  });
+
+  test('no firewall rule opens the servers to the internet', () => {
+    for (const f of Object.values(resourcesOf(t, 'google_compute_firewall'))) {
+      if (f.direction === 'INGRESS') expect(f.source_ranges).not.toContain('0.0.0.0/0');
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { ASSUMPTIONS, Cloud } from '../../../lib/core/failover-budget';
+import { ScalingSchedule } from '../../../lib/core/schedule';
+import { AvailabilityTier } from '../../../lib/core/tiers';
+import { McpCertificate } from '../../../lib/gcp/certificate';
+import { ActiveActiveMcpService, ActiveActiveMcpServiceProps } from '../../../lib/gcp/topologies/active-active';
+import { TrafficRouting } from '../../../lib/gcp/topologies/props';
+import { envOf, errorOf, only, resourcesOf, server, summaryOf, synthJson, templatesByRegion, testStack } from '../support';
+
+const domain = { managedZone: 'example-com', zoneName: 'example.com', recordName: 'mcp' };
+const base: ActiveActiveMcpServiceProps = {
+  tier: AvailabilityTier.MISSION_CRITICAL, region: 'us-east1', server, capacity: { baseline: 6 },
+  schedule: ScalingSchedule.guidePreset('America/New_York'),
+  certificate: McpCertificate.vault({ vaultAddress: 'https://vault.example.com:8200', role: 'mcp' }), domain,
+};
+// GIVEN a mission-critical active-active service with a schedule, a cache and a Vault certificate (built once)
+const { stack } = testStack();
+const svc = new ActiveActiveMcpService(stack, 'Mcp', base);
+const t = synthJson(stack);
+const summary = summaryOf(t);
+
+describe('ActiveActiveMcpService (Google Cloud)', () => {
+  test('one region, one fleet over the tier\'s 3 zones behind the global load balancer', () => {
+    expect(only(t, 'google_compute_region_instance_group_manager').distribution_policy_zones).toHaveLength(3);
+    expect(only(t, 'google_compute_global_forwarding_rule').load_balancing_scheme).toBe('EXTERNAL_MANAGED');
+    expect(only(t, 'google_compute_backend_service').backend).toHaveLength(1);
+  });
+
+  test('the budget is recomputed from the rendered health check and stays within the tier target', () => {
+    const hc = Object.values(resourcesOf(t, 'google_compute_health_check')).find((h) => h.http_health_check.request_path === server.readinessPath);
+    expect(summary.budgetSeconds).toBe(hc.unhealthy_threshold * hc.check_interval_sec + hc.timeout_sec);
+    expect(summary.budgetSeconds).toBeLessThanOrEqual(svc.plan.profile.targets.activeActiveDetectionSeconds);
+    expect(summary).toMatchObject({ cloud: 'gcp', topology: 'active-active', tier: 'mission-critical', zones: 3, targetSeconds: 12 });
+  });
+
+  test('servers write to the region\'s cache over TLS; readiness outlasts an in-region cache failover', () => {
+    const { script } = templatesByRegion(t)['us-east1'];
+    const instance = Object.keys(resourcesOf(t, 'google_memorystore_instance'))[0];
+    expect(envOf(script, 'REDIS_URL')).toMatch(new RegExp(`^rediss://\\$\\{google_memorystore_instance\\.${instance}\\.endpoints\\[0\\]`));
+    expect(envOf(script, 'CACHE_WRITE_MODE')).toBe('local');
+    const grace = Number(envOf(script, 'CACHE_GRACE_SECONDS'));
+    expect(grace).toBeGreaterThan(ASSUMPTIONS.cacheAutomaticFailover[Cloud.GCP].seconds);
+    expect(grace).toBe(ASSUMPTIONS.cacheAutomaticFailover[Cloud.GCP].seconds + svc.plan.profile.healthProbe.intervalSeconds);
+    expect(summary).toMatchObject({ cacheWriteModel: 'single-region', regionWriteModes: { 'us-east1': 'local' } });
+  });
+
+  test('the name is an A record to the global address (fine at the apex too); the MCP probe calls it', () => {
+    const record = only(t, 'google_dns_record_set');
+    expect(record).toMatchObject({ name: 'mcp.example.com.', type: 'A', ttl: svc.plan.profile.recordTtlSeconds });
+    expect(record.rrdatas[0]).toMatch(/google_compute_global_address\..*\.address/);
+    expect(only(t, 'google_monitoring_uptime_check_config').monitored_resource.labels.host).toBe('mcp.example.com');
+  });
+
+  test('instance-hours in the summary are what the autoscaler will run', () => {
+    expect(summary.weeklyInstanceHours).toBe(svc.fleet.scaling.weeklyFloorInstanceHours);
+    expect([summary.minInstances, summary.maxInstances]).toEqual([
+      only(t, 'google_compute_region_autoscaler').autoscaling_policy.min_replicas,
+      only(t, 'google_compute_region_autoscaler').autoscaling_policy.max_replicas,
+    ]);
+  });
+
+  test('bad inputs: DNS routing for one region, an unknown region, a Vault certificate without a domain', () => {
+    const msg = errorOf((s) => new ActiveActiveMcpService(s, 'A', { ...base, region: 'us-centrall1', routing: TrafficRouting.dns(), domain: undefined }));
+    expect(msg).toMatch(/^test\/A: 3 invalid settings/);
+    expect(msg).toMatch(/region: got "us-centrall1"; allowed: a Compute Engine region/);
+    expect(msg).toMatch(/routing: got "dns"; allowed: TrafficRouting\.globalLoadBalancer\(\)/);
+    expect(msg).toMatch(/domain: got undefined; allowed: a domain: the certificate is issued for the service's name/);
+  });
+
+  test('snapshot', () => {
+    expect(t).toMatchSnapshot();
+  });
+});
