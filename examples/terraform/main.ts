@@ -3,8 +3,10 @@
  * per topology and cloud.
  */
 import { App } from 'cdktf';
+import { addAzureStacks } from './azure';
 import { addGcpStacks } from './gcp';
 
 const app = new App();
+addAzureStacks(app);
 addGcpStacks(app);
 app.synth();

@@ -1,0 +1,39 @@
+/**
+ * The Azure stacks of the Terraform reference app, synthesized in-process once:
+ * one stack per topology, each with an encrypted remote state and a summary
+ * output whose budget is within its target. (`npm run synth` runs the real
+ * `cdktf synth` CLI over the same app.)
+ */
+import { App, Testing } from 'cdktf';
+import { addAzureStacks } from '../../examples/terraform/azure';
+import { StackSummary } from '../../lib/core/summary';
+
+interface StackJson {
+  readonly terraform: { backend: { azurerm: Record<string, unknown> } };
+  readonly output: Record<string, { value: string }>;
+}
+
+const app = Testing.app() as App;
+const stacks = addAzureStacks(app);
+const json = Object.fromEntries(Object.entries(stacks).map(([k, s]) => [k, JSON.parse(Testing.synth(s)) as StackJson]));
+
+describe('Azure reference stacks', () => {
+  test('one stack per topology', () => {
+    expect(Object.values(stacks).map((s) => s.node.id)).toEqual(['azure-active-active', 'azure-active-passive', 'azure-multi-region']);
+  });
+
+  test.each(Object.keys(json))('%s: remote state in Azure Storage with Entra ID auth, one blob per stack', (k) => {
+    expect(json[k].terraform.backend.azurerm).toMatchObject({ use_azuread_auth: true, key: `${stacks[k].node.id}.tfstate` });
+  });
+
+  test.each(Object.keys(json))('%s: the summary output is within target', (k) => {
+    const summary = JSON.parse(json[k].output.McpHa_Summary.value) as StackSummary;
+    expect(summary.cloud).toBe('azure');
+    expect(summary.budgetSeconds!).toBeLessThanOrEqual(summary.targetSeconds!);
+  });
+
+  test.each(Object.keys(json))('%s: no secret or private key in an output', (k) => {
+    expect(Object.keys(json[k].output)).toEqual(['McpHa_Summary']);
+    expect(JSON.stringify(json[k].output)).not.toMatch(/private_key|access_key/);
+  });
+});
