@@ -32,7 +32,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PROMOTION_ENV } from './cache-promotion-handler/env';
 import { TrustedCa } from './mcp-probe';
-import { acknowledgeControl, acknowledgePackRule } from './private/compliance';
+import { CompliancePack, acknowledgeControl, acknowledgePackRule } from './private/compliance';
 import { HandlerFunction, libraryHandlerDir } from './private/handler-function';
 import { validatorFor } from './validation';
 
@@ -196,10 +196,11 @@ export class McpCachePromotion extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the promotion function and of its EventBridge rules; a dead-letter queue of a dead-letter queue adds nothing.',
-    });
+    const isDlq = 'This queue is itself the dead-letter queue of the promotion function and of its EventBridge rules; nothing consumes it '
+      + '(DeadLetterAlarm pages on its first message), so a redrive policy or a dead-letter queue of a dead-letter queue adds nothing.';
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDlq });
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason: isDlq });
+    acknowledgeControl(this.deadLetterQueue, 'sqs_dlq_check', isDlq);
 
     const namespace = props.metricNamespace ?? 'McpHa/CachePromotion';
     const candidates = regions.map((region) => ({ region, ...props.candidates[region] }));
@@ -228,6 +229,14 @@ export class McpCachePromotion extends Construct {
     });
     const fn = this.handler.function;
     props.trustedCa?.bind(fn);
+    const invokeConfig = fn.node.tryFindChild('EventInvokeConfig');
+    if (invokeConfig) {
+      Validations.of(invokeConfig).acknowledge({
+        id: 'Serverless-LambdaAsyncFailureDestination',
+        reason: 'Asynchronous events that fail every retry go to the function\'s dead-letter queue (DeadLetterConfig, the encrypted SQS '
+          + 'queue DeadLetterAlarm watches); an on-failure destination would send a second copy of the same event.',
+      });
+    }
     if (!props.vpc) {
       const noVpc = 'The promotion must work while the primary region is down, so it depends on nothing but the ElastiCache API '
         + 'and the public HTTPS readiness URLs of the candidate regions, which it reaches from outside the service network like clients do; set vpc to run it inside one.';
@@ -327,11 +336,20 @@ export class McpCachePromotion extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.alarms = [this.failureAlarm, this.blockedAlarm, this.triggerDeliveryAlarm, this.deadLetterAlarm];
+    const created = this.trigger instanceof cloudwatch.Alarm ? [...this.alarms, this.trigger] : this.alarms;
     if (props.alarmTopic) {
       const action = new cwActions.SnsAction(props.alarmTopic);
-      for (const alarm of this.alarms) {
+      for (const alarm of created) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
+      }
+    } else {
+      const routed = 'Without alarmTopic the alarms are exposed (alarms, trigger) for the caller to route; the topologies send them to the '
+        + 'monitoring topic (McpMonitoring.routeAlarm), and the trigger alarm\'s own action is the EventBridge rule that runs the promotion.';
+      for (const alarm of created) {
+        acknowledgePackRule(alarm, 'CloudWatchAlarmAction', routed,
+          [CompliancePack.NIST_800_53_R5, CompliancePack.HIPAA_SECURITY, CompliancePack.PCI_DSS_321]);
+        acknowledgeControl(alarm, 'cloudwatch_alarm_action_check', routed);
       }
     }
   }

@@ -1,10 +1,12 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { McpCachePromotion, McpCachePromotionProps } from '../../lib/aws/cache-promotion';
 import { TrustedCa } from '../../lib/aws/mcp-probe';
 import { testApp } from '../support/app';
+import { synthAndReport } from '../support/compliance';
 
 const SUCCESS = new cloudwatch.Metric({
   namespace: 'McpHa/Probe', metricName: 'Success', dimensionsMap: { Endpoint: 'mcp-us-east-1.example.com' },
@@ -180,9 +182,20 @@ describe('McpCachePromotion', () => {
     expect(JSON.stringify(read.Resource)).toContain(':parameter/mcp-ha/S/abc/ca-chain');
   });
 
-  test('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
-    const result = new AwsSolutionsChecks(app).validateScope(stack);
-    expect(result.violations).toEqual([]);
+  test.each([
+    ['AwsSolutions', () => new AwsSolutionsChecks(app)], ['NIST 800-53 R5', () => new NIST80053R5Checks(app)],
+    ['HIPAA', () => new HIPAASecurityChecks(app)], ['PCI DSS 3.2.1', () => new PCIDSS321Checks(app)], ['Serverless', () => new ServerlessChecks(app)],
+  ])('passes cdk-nag %s with no unacknowledged finding', (_n, pack) => {
+    const result = pack().validateScope(stack);
+    expect(result.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`)).toEqual([]);
+  });
+
+  test('AWS Control Tower proactive controls (cfn-guard): no unacknowledged finding', () => {
+    const { app: guarded } = build();
+    Validations.of(guarded).addPlugins(new CfnGuardValidator({ maxBuffer: 64 * 1024 * 1024 }));
+    const result = synthAndReport(guarded);
+    expect(result.synthError).toBeUndefined();
+    expect(result.findings.map((f) => `${f.rule}: ${f.paths.join(', ')}`)).toEqual([]);
   });
 
   test.each<[string, Partial<McpCachePromotionProps>, string, RegExp]>([
