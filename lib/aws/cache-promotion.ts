@@ -60,6 +60,7 @@ export interface McpCachePromotionProps {
    * `McpProbe.successMetric` of a probe of the primary's regional name. The trigger
    * alarm fires when it stays below 1 for `extendedOutage`; missing data is not breaching.
    * Give this or `trigger`.
+   * @default - none: `trigger` must be given
    */
   readonly primarySuccessMetric?: cloudwatch.IMetric;
   /**
@@ -72,6 +73,7 @@ export interface McpCachePromotionProps {
    * Your own trigger alarm (in this stack's region), instead of `primarySuccessMetric`.
    * An alarm of this app that treats missing data as breaching is refused: a missed
    * probe run must not promote a cache.
+   * @default - an alarm on `primarySuccessMetric` (which must then be given)
    */
   readonly trigger?: cloudwatch.IAlarm;
   /**
