@@ -8,6 +8,7 @@ import {
   AvailabilityTier, Cloud, DnsRecordKind, DnsRouting, FailoverBudget, RoutingMechanism, ScalingSchedule, Topology,
   cloudDefaults, computeFailoverBudget, mergeOverrides, resolveTier,
 } from '../lib/core';
+import { planAzureService } from '../lib/azure/budget';
 
 interface Variant {
   readonly label: string;
@@ -34,6 +35,7 @@ const VARIANTS: Record<Cloud, readonly Variant[]> = {
 const CLOUD_NAMES: Record<Cloud, string> = { [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure', [Cloud.GCP]: 'Google Cloud' };
 
 function budgetFor(cloud: Cloud, tier: AvailabilityTier, topology: Topology, variant: Variant): FailoverBudget {
+  if (cloud === Cloud.AZURE) return azureBudgetFor(tier, topology, variant);
   // The cloud's own defaults under the tier (Google: Cloud DNS checks every 30 s at the fastest), as planService applies them.
   const p = resolveTier(tier, mergeOverrides(cloudDefaults(cloud), {}));
   const dns: DnsRouting | undefined = variant.routing === RoutingMechanism.DNS
@@ -43,6 +45,18 @@ function budgetFor(cloud: Cloud, tier: AvailabilityTier, topology: Topology, var
     cloud, topology, routing: variant.routing, probe: p.healthProbe, dns, targets: p.targets,
     cache: { crossRegion: cloud === Cloud.AWS && topology === Topology.MULTI_REGION, promotionTriggerSeconds: p.escalation[p.escalation.length - 1].afterSeconds },
   });
+}
+
+/**
+ * Azure rows: `planAzureService`, the function the Azure topologies call (Application Gateway probe per
+ * instance, Traffic Manager's explicit timeout, Front Door's own probe, Managed Redis write model).
+ */
+function azureBudgetFor(tier: AvailabilityTier, topology: Topology, variant: Variant): FailoverBudget {
+  const regions = topology === Topology.ACTIVE_ACTIVE ? ['westeurope'] : ['westeurope', 'northeurope'];
+  return planAzureService({
+    topology, tier, regions, cache: true, overrides: { enforceBudget: false },
+    routing: topology === Topology.ACTIVE_ACTIVE ? RoutingMechanism.LOAD_BALANCER : variant.routing,
+  }).budget;
 }
 
 function row(cells: readonly (string | number)[]): string {
@@ -57,7 +71,8 @@ export function renderFailoverDoc(): string {
     '',
     'Seconds from a failure to traffic served elsewhere, with each tier\'s default settings, as computed by',
     '`computeFailoverBudget` in lib/core/failover-budget.ts: the same function the constructs call with the values',
-    'they render. Term sources: **r** rendered into the template, **d** documented by the cloud, **a** assumed',
+    'they render (the Azure rows: `planAzureService` in lib/azure/budget.ts, which the Azure topologies call).',
+    'Term sources: **r** rendered into the template, **d** documented by the cloud, **a** assumed',
     '(no documented figure; see `ASSUMPTIONS` in the same file for each reason).',
     '',
     '- **active-active**: an instance fails; the load balancer stops routing to it (whatever sits in front).',
