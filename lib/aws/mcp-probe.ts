@@ -30,6 +30,7 @@ import { acknowledgeControl } from './private/compliance';
 import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps, libraryHandlerDir } from './private/handler-function';
 import { validatorFor } from './validation';
 import { ENV } from './mcp-probe-handler';
+import { OAUTH_ENV, TOKEN_METRIC } from './mcp-probe-handler/oauth';
 import { TRUST_ENV } from './mcp-probe-handler/trust';
 
 /** CloudWatch refuses custom namespaces that start with this prefix. */
@@ -117,6 +118,29 @@ export class TrustedCa {
   }
 }
 
+/**
+ * How the probe authenticates to a service that requires OAuth tokens (MCP authorization):
+ * the client-credentials grant, like a real client.
+ */
+export interface McpProbeOAuthOptions {
+  /** The authorization server's issuer (its discovery document names the token endpoint). */
+  readonly issuer: string;
+  /** The resource the token is asked for (RFC 8707): the service's resource URL. */
+  readonly resource: string;
+  /**
+   * A secret whose JSON holds `client_id` and `client_secret` of the probe's client. The
+   * function may read only this secret; a refused client re-reads it (rotation).
+   * @default - none: the probe checks only that the endpoint answers the 401 challenge
+   * (load balancer, TLS and the server's authorization step), not the tool list
+   */
+  readonly credentials?: secretsmanager.ISecret;
+  /**
+   * Scopes to ask for (space-separated): the probe only lists tools.
+   * @default - the scopes the authorization server grants by default
+   */
+  readonly scope?: string;
+}
+
 export interface McpProbeProps {
   /**
    * The MCP endpoint to probe (Streamable HTTP), e.g. `https://mcp.example.com/mcp`.
@@ -179,6 +203,14 @@ export interface McpProbeProps {
    * @default Duration.minutes(5)
    */
   readonly tokenCacheDuration?: Duration;
+
+  /**
+   * OAuth client of the probe, for a service that requires tokens. A failure to get a
+   * token is the separate `TokenSuccess` metric and `tokenAlarm` (outside the DNS health
+   * checks), not an MCP failure: the probe then checks the endpoint's 401 challenge.
+   * @default - no OAuth client
+   */
+  readonly oauth?: McpProbeOAuthOptions;
 
   /**
    * The CA to trust besides the public roots, when the endpoint's certificate comes
@@ -247,6 +279,10 @@ export class McpProbe extends Construct {
   public readonly trustedCa?: TrustedCa;
   /** Fires after `evaluationPeriods` failed (or missing) runs in a row. */
   public readonly alarm: cloudwatch.Alarm;
+  /** TokenSuccess (1/0) per run, Minimum (with an OAuth client only). */
+  public readonly tokenMetric?: cloudwatch.Metric;
+  /** Fires when the probe could not get a token for `evaluationPeriods` runs in a row (authorization server or credentials). */
+  public readonly tokenAlarm?: cloudwatch.Alarm;
   /** Seconds between runs (also the alarm period). */
   public readonly scheduleSeconds: number;
   /** The alarm's failed periods. */
@@ -292,6 +328,13 @@ export class McpProbe extends Construct {
       'CloudWatch evaluates at most one day of periods');
     v.check(props.authTokenJsonField === undefined || props.authTokenSecret !== undefined, 'authTokenJsonField', props.authTokenJsonField,
       'only together with authTokenSecret');
+    v.check(props.oauth === undefined || props.authTokenSecret === undefined, 'oauth', '(with authTokenSecret)',
+      'either oauth (client credentials) or authTokenSecret (a static token), not both');
+    if (props.oauth) {
+      for (const [name, value] of [['oauth.issuer', props.oauth.issuer], ['oauth.resource', props.oauth.resource]] as const) {
+        if (!Token.isUnresolved(value)) v.check(isHttpsUrl(value), name, value, 'an https URL');
+      }
+    }
     const cacheSeconds = tokenCacheDuration.toSeconds();
     v.check(cacheSeconds >= 60 && cacheSeconds <= 3600, 'tokenCacheDuration', `${cacheSeconds} s`, '1 to 60 minutes');
     v.check(props.vpcSubnets === undefined || props.vpc !== undefined, 'vpcSubnets', props.vpcSubnets, 'only together with vpc');
@@ -327,6 +370,14 @@ export class McpProbe extends Construct {
       environment[ENV.tokenCacheSeconds] = String(cacheSeconds);
       if (props.authTokenJsonField) environment[ENV.tokenJsonField] = props.authTokenJsonField;
     }
+    if (props.oauth?.credentials) {
+      environment[OAUTH_ENV.credentialsSecretArn] = props.oauth.credentials.secretArn;
+      environment[OAUTH_ENV.issuer] = props.oauth.issuer;
+      environment[OAUTH_ENV.resource] = props.oauth.resource;
+      if (props.oauth.scope) environment[OAUTH_ENV.scope] = props.oauth.scope;
+    } else if (props.oauth) {
+      environment[OAUTH_ENV.challengeOnly] = 'true';
+    }
 
     this.function = new lambda.Function(this, 'Function', {
       ...libraryFunctionProps(libraryHandlerDir('mcp-probe-handler'), basics),
@@ -345,6 +396,7 @@ export class McpProbe extends Construct {
     });
     acknowledgeTracing(this.role);
     props.authTokenSecret?.grantRead(this.role);
+    props.oauth?.credentials?.grantRead(this.role);
     props.trustedCa?.bind(this.function);
     this.trustedCa = props.trustedCa;
 
@@ -403,6 +455,24 @@ export class McpProbe extends Construct {
         reason: 'The alarm is read by a Route 53 alarm-based health check (DNS failover), which follows its metric and needs no action; '
           + 'McpMonitoring adds SNS notifications to it (or add your own with alarm.addAlarmAction).',
       });
+    }
+
+    if (props.oauth?.credentials) {
+      this.tokenMetric = new cloudwatch.Metric({ namespace, metricName: TOKEN_METRIC, dimensionsMap, statistic: cloudwatch.Stats.MINIMUM, period });
+      // Missing data is the Success alarm's business (the probe did not run); this one says only "no token".
+      this.tokenAlarm = new cloudwatch.Alarm(this, 'TokenAlarm', {
+        alarmDescription: `MCP probe of ${endpointName} could not get an OAuth token for ${evaluationPeriods} consecutive run(s): `
+          + 'the authorization server or the probe\'s client credentials, not the MCP service (see the TokenSuccess log fields)',
+        metric: this.tokenMetric,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods,
+        datapointsToAlarm: evaluationPeriods,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      for (const id of ['NIST.800.53.R5-CloudWatchAlarmAction', 'HIPAA.Security-CloudWatchAlarmAction', 'PCI.DSS.321-CloudWatchAlarmAction']) {
+        Validations.of(this.tokenAlarm).acknowledge({ id, reason: 'McpMonitoring adds SNS notifications to it (or add your own with tokenAlarm.addAlarmAction).' });
+      }
     }
 
     this.detectionTerms = mcpProbeTerms({ scheduleSeconds, periodSeconds: scheduleSeconds, evaluationPeriods });

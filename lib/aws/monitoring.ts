@@ -73,6 +73,8 @@ export interface McpProbeMetricsSource {
   readonly latencyMetric: cloudwatch.IMetric;
   /** The probe's own alarm; routed to the topic when it is an Alarm in this stack. */
   readonly alarm?: cloudwatch.IAlarm;
+  /** The probe's token alarm (OAuth client only); routed to the topic like `alarm`. */
+  readonly tokenAlarm?: cloudwatch.IAlarm;
 }
 
 export interface McpMonitoringProps {
@@ -380,6 +382,13 @@ export class McpMonitoring extends Construct {
         Annotations.of(this).addWarningV2('mcp-ha:probe-alarm-not-routed',
           'probe.alarm is not an Alarm in this stack, so it is not routed to the topic; add the topic to it where it is defined');
       }
+    }
+
+    const tokenAlarm = props.probe?.tokenAlarm;
+    if (tokenAlarm instanceof cloudwatch.Alarm && Stack.of(tokenAlarm) === Stack.of(this)) {
+      this.alarms.McpProbeToken = tokenAlarm;
+      tokenAlarm.addAlarmAction(notify);
+      tokenAlarm.addOkAction(notify);
     }
 
     // Composite health score.

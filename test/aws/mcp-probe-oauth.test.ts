@@ -6,12 +6,18 @@
  * authorization-server outage is not an MCP outage. Against the reference server with
  * authorization on, redis-server as in the server tests.
  */
+import { CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ReferenceServer, createServer } from '../../examples/mcp-server/src';
 import { readAuthConfig } from '../../examples/mcp-server/src/auth';
+import { McpProbe } from '../../lib/aws/mcp-probe';
 import { ENV, resetTokenCache, runProbe } from '../../lib/aws/mcp-probe-handler';
 import { OAUTH_ENV, TOKEN_METRIC, TokenFailure, resetTokenSource } from '../../lib/aws/mcp-probe-handler/oauth';
 import { McpAuthEnv } from '../../lib/core/authorization';
 import { LOOPBACK, ProcessGroup, RedisHandle, freePort, requireBinary, startRedis } from '../../scripts/drill/processes';
+import { McpMonitoring } from '../../lib/aws/monitoring';
+import { testApp } from '../support/app';
 import { OidcProvider, TestClient, startOidcProvider } from '../support/oidc';
 
 jest.setTimeout(30_000);
@@ -162,4 +168,73 @@ test('authorization on without a probe client: the challenge-only check (401 wit
   } finally {
     await open.close();
   }
+});
+
+describe('McpProbe with an OAuth client (construct)', () => {
+  // Synthesized once for the block.
+  const AWS_ENV = { account: '111122223333', region: 'us-east-1' };
+  const ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123';
+  const RESOURCE = 'https://mcp.example.com/mcp';
+
+  // One stack, synthesized once (bundling the handler is the slow part), after the runtime tests above.
+  let stack: Stack;
+  let credentials: secretsmanager.Secret;
+  let probe: McpProbe;
+  let challengeOnly: McpProbe;
+  let monitoring: McpMonitoring;
+  let template: Template;
+  beforeAll(() => {
+    stack = new Stack(testApp(), 'ProbeOAuth', { env: AWS_ENV });
+    credentials = new secretsmanager.Secret(stack, 'ProbeClient');
+    probe = new McpProbe(stack, 'Probe', { url: RESOURCE, oauth: { issuer: ISSUER, resource: RESOURCE, credentials, scope: 'mcp:read' } });
+    challengeOnly = new McpProbe(stack, 'ChallengeProbe', { url: RESOURCE, endpointName: 'challenge', oauth: { issuer: ISSUER, resource: RESOURCE } });
+    monitoring = new McpMonitoring(stack, 'Monitoring', { probe });
+    template = Template.fromStack(stack);
+  });
+
+  test('renders the client-credentials settings the handler reads, and lets the function read only that secret', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [OAUTH_ENV.credentialsSecretArn]: { Ref: Match.stringLikeRegexp('ProbeClient') },
+          [OAUTH_ENV.issuer]: ISSUER, [OAUTH_ENV.resource]: RESOURCE, [OAUTH_ENV.scope]: 'mcp:read',
+        }),
+      },
+    });
+    const policies = template.findResources('AWS::IAM::Policy');
+    const secretStatements = Object.values(policies).flatMap((p) => (p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]))
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+    expect(secretStatements).toHaveLength(1);
+    expect(secretStatements[0].Resource).toEqual({ Ref: stack.getLogicalId(credentials.node.defaultChild as CfnElement) });
+  });
+
+  test('a token alarm apart from the MCP alarm: fires on TokenSuccess < 1 for the same runs, missing data is not a token failure; routed to the topic', () => {
+    expect(probe.tokenAlarm).toBeDefined();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: TOKEN_METRIC, Threshold: 1, ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: probe.evaluationPeriods, DatapointsToAlarm: probe.evaluationPeriods, TreatMissingData: 'notBreaching', Statistic: 'Minimum',
+    });
+    // the MCP alarm (the one DNS health checks read) stays on Success, not on the token
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Success', TreatMissingData: 'breaching' });
+    expect(monitoring.alarms.McpProbeToken).toBe(probe.tokenAlarm);
+    const alarm = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: TOKEN_METRIC } });
+    expect(Object.values(alarm)[0].Properties.AlarmActions).toHaveLength(1);
+  });
+
+  test('without credentials the probe is told to check the 401 challenge only; no token alarm', () => {
+    expect(challengeOnly.tokenAlarm).toBeUndefined();
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties.Environment?.Variables as Record<string, unknown> | undefined)
+      .filter((vars) => vars?.[ENV.endpoint] === 'challenge');
+    expect(fns).toHaveLength(1);
+    expect(fns[0]![OAUTH_ENV.challengeOnly]).toBe('true');
+    expect(fns[0]![OAUTH_ENV.credentialsSecretArn]).toBeUndefined();
+  });
+
+  test('refuses an http issuer and oauth together with a static token secret, naming each', () => {
+    const s = new Stack(testApp(), 'ProbeBad', { env: AWS_ENV });
+    const secret = new secretsmanager.Secret(s, 'Static');
+    expect(() => new McpProbe(s, 'Probe', { url: RESOURCE, authTokenSecret: secret, oauth: { issuer: 'http://idp.example.com', resource: RESOURCE, credentials: secret } }))
+      .toThrow(/ProbeBad\/Probe: 2 invalid settings[\s\S]*oauth: got "\(with authTokenSecret\)"; allowed: either oauth \(client credentials\) or authTokenSecret[\s\S]*oauth\.issuer: got "http:\/\/idp\.example\.com"; allowed: an https URL/);
+  });
 });
