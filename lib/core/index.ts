@@ -18,3 +18,4 @@ export * from './server-source';
 export * from './certificate';
 export * from './cache-write-model';
 export * from './authorization';
+export * from './promotion';
