@@ -90,6 +90,8 @@ export class McpScheduledScaling extends Construct {
   public readonly profiles: readonly AutoscaleProfilePlan[];
   /** The Windows time zone rendered (undefined without a schedule). */
   public readonly timeZone?: string;
+  /** The schedule the profiles come from. */
+  public readonly schedule?: ScalingSchedule;
 
   constructor(scope: Construct, id: string, props: McpScheduledScalingProps) {
     super(scope, id);
@@ -102,6 +104,7 @@ export class McpScheduledScaling extends Construct {
     const plans = props.warmStandby ? planned.plans.map((p) => ({ ...p, minimum: props.capacity.min })) : planned.plans;
     this.profiles = plans;
     this.timeZone = timeZone;
+    this.schedule = props.schedule;
     const cpu = profile.alarms;
     const rules = (p: AutoscaleProfilePlan): MonitorAutoscaleSettingProfileRule[] => [
       cpuRule(props.targetResourceId, 'GreaterThan', cpu.targetCpuPercent, 'Increase', 'PT5M'),

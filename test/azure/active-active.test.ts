@@ -194,9 +194,17 @@ describe('budget and summary', () => {
     expect(service.plan.budget.totalSeconds).toBe(fromRendered);
     expect(fromRendered).toBeLessThanOrEqual(tier.targets.activeActiveDetectionSeconds);
   });
-  test('the summary output carries the rendered budget', () => {
+  test('the summary output carries the rendered budget, the write model and the week\'s instance-hours', () => {
     const summary = JSON.parse(tf.output!.McpHa_Summary.value);
-    expect(summary).toMatchObject({ cloud: 'azure', topology: 'active-active', zones: 3, budgetSeconds: service.plan.budget.totalSeconds });
+    expect(summary).toMatchObject({
+      cloud: 'azure', topology: 'active-active', zones: 3, budgetSeconds: service.plan.budget.totalSeconds,
+      cacheWriteModel: 'single-region', writeRecoverySeconds: 30, regionWriteModes: { westeurope: 'local' },
+    });
+    const min = service.deployment.fleet.capacity.min;
+    expect(summary.weeklyInstanceHours).toBe(schedule.weeklyInstanceHours(4, min).floorInstanceHours);
+  });
+  test('the 7-day certificate warning reaches the alarm addresses (Key Vault certificate contacts)', () => {
+    expect(only(tf, 'azurerm_key_vault_certificate_contacts').contact).toEqual([{ email: 'oncall@example.com' }]);
   });
   test('snapshot', () => {
     expect(tf).toMatchSnapshot();

@@ -5,6 +5,7 @@
  * come from the Traffic Manager / Front Door profile built after the regions).
  */
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { KeyVaultCertificateContacts } from '@cdktf/provider-azurerm/lib/key-vault-certificate-contacts';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
@@ -69,6 +70,13 @@ export class McpRegion extends Construct {
       virtualNetworkId: this.network.virtualNetworkId, deployerIpRanges: service.deployerIpRanges ?? [],
       readers: [gatewayIdentity.principalId, fleetIdentity.principalId], client: props.client,
     });
+    // The certificate policy's 7-day lifetime action e-mails the vault's contacts: the alarm addresses.
+    const emails = service.alarmTopic?.emails ?? [];
+    if (emails.length > 0) {
+      new KeyVaultCertificateContacts(this, 'CertificateContacts', {
+        keyVaultId: this.keyVault.vault.id, contact: emails.map((email) => ({ email })), dependsOn: this.keyVault.writerAccess,
+      });
+    }
     this.certificate = service.certificate.bind(this, {
       region, keyVaultId: this.keyVault.vault.id, domainNames: [serviceName(service.domain), this.regionalName],
       dependsOn: this.keyVault.writerAccess,

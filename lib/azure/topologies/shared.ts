@@ -144,7 +144,35 @@ export function summarize(scope: Construct, plan: AzureServicePlan, regions: Mcp
     budgetSeconds: plan.budget.totalSeconds,
     targetSeconds: plan.budget.targetSeconds,
     largestTerm: plan.budget.largestTerm.name,
+    ...(plan.writePlan ? {
+      cacheWriteModel: plan.writePlan.model,
+      writeRecoverySeconds: plan.writePlan.writeRecoverySeconds,
+      regionWriteModes: plan.writePlan.regionModes,
+    } : {}),
+    ...weeklyHours(regions),
   };
   recordSummary(scope, summary);
   return summary;
+}
+
+/**
+ * Instance-hours of a week without holidays, from the rendered autoscale profiles: each weekly window's
+ * minutes times the minimum its profile keeps (a warm standby keeps its floor); flat peak is 168 h at
+ * the largest profile maximum of each region.
+ */
+function weeklyHours(regions: McpRegion[]): Pick<StackSummary, 'weeklyInstanceHours' | 'flatPeakInstanceHours'> {
+  let floor = 0;
+  let peak = 0;
+  for (const r of regions) {
+    const profiles = (r.scaling?.profiles ?? []).filter((p) => p.kind !== 'fixed-date');
+    const schedule = r.scaling?.schedule;
+    if (profiles.length === 0) continue;
+    if (schedule && profiles.every((p) => p.kind === 'recurring')) {
+      for (const w of schedule.windows) floor += (w.minutesPerWeek / 60) * profiles.find((p) => p.windowName === w.name)!.minimum;
+    } else {
+      floor += 168 * profiles[0].minimum;
+    }
+    peak += 168 * Math.max(...profiles.map((p) => p.maximum));
+  }
+  return peak > 0 ? { weeklyInstanceHours: Math.round(floor * 10) / 10, flatPeakInstanceHours: peak } : {};
 }
