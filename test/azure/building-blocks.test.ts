@@ -1,0 +1,127 @@
+/**
+ * Building blocks on their own (options the topologies do not exercise) and the
+ * pure Azure plan: bring-your-own network, the optional HTTP redirect, Standard_v2
+ * without WAF, autoscale without a schedule, the provider's time-zone list.
+ */
+import { McpLoadBalancer } from '../../lib/azure/load-balancer';
+import { McpNetwork } from '../../lib/azure/network';
+import { McpScheduledScaling } from '../../lib/azure/scheduled-scaling';
+import { planAzureService } from '../../lib/azure/budget';
+import { AZURERM_AUTOSCALE_TIME_ZONES } from '../../lib/azure/private/autoscale-time-zones';
+import { windowsTimeZoneForAzure } from '../../lib/azure/validation';
+import { Validator } from '../../lib/core/errors';
+import { Topology } from '../../lib/core/failover-budget';
+import { mappedIanaTimeZones, windowsTimeZone } from '../../lib/core/timezones';
+import { AvailabilityTier, RoutingMechanism, resolveTier } from '../../lib/core/tiers';
+import { SERVER, only, resources, stack, synth } from './support';
+
+describe('network', () => {
+  test('existing subnets: nothing is created, the ids pass through', () => {
+    const s = stack();
+    const n = new McpNetwork(s, 'Net', {
+      resourceGroupName: 'rg', location: 'westeurope', serverPort: 8080,
+      existing: { virtualNetworkId: 'vnet', gatewaySubnetId: 'gw', applicationSubnetId: 'app', dataSubnetId: 'data' },
+    });
+    expect([n.gatewaySubnetId, n.applicationSubnetId, n.dataSubnetId]).toEqual(['gw', 'app', 'data']);
+    expect(synth(s).resource ?? {}).toEqual({});
+  });
+
+  test('the HTTP redirect opens port 80 on the gateway subnet only', () => {
+    const s = stack();
+    new McpNetwork(s, 'Net', { resourceGroupName: 'rg', location: 'westeurope', serverPort: 8080, httpRedirect: true });
+    const nsgs = Object.values(resources(synth(s), 'azurerm_network_security_group'));
+    const with80 = nsgs.filter((n) => (n.security_rule as { destination_port_range: string }[]).some((r) => r.destination_port_range === '80'));
+    expect(with80.map((n) => n.name)).toEqual(['mcp-gateway-nsg']);
+  });
+});
+
+describe('load balancer options', () => {
+  const s = stack();
+  new McpLoadBalancer(s, 'Lb', {
+    resourceGroupName: 'rg', location: 'westeurope', subnetId: 'gw', server: SERVER, waf: false, httpRedirect: true,
+    certificate: { keyVaultSecretId: 'https://kv.vault.azure.net/secrets/c', identityId: 'id' }, domainNameLabel: 'acme-mcp',
+    tier: AvailabilityTier.STANDARD,
+  });
+  const tf = synth(s);
+  const gw = only(tf, 'azurerm_application_gateway');
+  test('waf: false renders Standard_v2 and no policy', () => {
+    expect(gw.sku).toEqual({ name: 'Standard_v2', tier: 'Standard_v2' });
+    expect(gw.firewall_policy_id).toBeUndefined();
+    expect(resources(tf, 'azurerm_web_application_firewall_policy')).toEqual({});
+  });
+  test('httpRedirect adds a port-80 listener that only redirects, permanently, to the HTTPS listener', () => {
+    expect(gw.redirect_configuration).toEqual([expect.objectContaining({ redirect_type: 'Permanent', target_listener_name: 'mcp-https' })]);
+    const rules = gw.request_routing_rule as Record<string, unknown>[];
+    const redirect = rules.find((r) => r.http_listener_name === 'mcp-http')!;
+    expect(redirect.backend_address_pool_name).toBeUndefined();
+    expect(redirect.redirect_configuration_name).toBe('to-https');
+  });
+  test('the standard tier\'s probe and a two-zone minimum', () => {
+    const t = resolveTier(AvailabilityTier.STANDARD);
+    expect((gw.probe as Record<string, unknown>[])[0]).toMatchObject({ interval: t.healthProbe.intervalSeconds, timeout: t.healthProbe.timeoutSeconds });
+    expect(gw.autoscale_configuration).toEqual({ min_capacity: 2, max_capacity: 10 });
+  });
+});
+
+describe('autoscale without a schedule', () => {
+  test('one profile from capacity.min to capacity.max', () => {
+    const s = stack();
+    const a = new McpScheduledScaling(s, 'Scaling', {
+      resourceGroupName: 'rg', location: 'westeurope', targetResourceId: '/subscriptions/x/vmss', capacity: { baseline: 3, min: 3, max: 9 },
+    });
+    expect(a.profiles).toEqual([expect.objectContaining({ kind: 'default', minimum: 3, maximum: 9 })]);
+    const profile = (only(synth(s), 'azurerm_monitor_autoscale_setting').profile as Record<string, unknown>[])[0];
+    expect(profile.recurrence).toBeUndefined();
+    expect(profile.capacity).toEqual({ minimum: 3, maximum: 9, default: 3 });
+  });
+});
+
+describe('time zones', () => {
+  test('every IANA zone either maps to a name azurerm 4.55 accepts or is refused with an accepted zone of the same offsets', () => {
+    const accepted = new Set(AZURERM_AUTOSCALE_TIME_ZONES);
+    const refusedWindows = new Set<string>();
+    for (const iana of mappedIanaTimeZones()) {
+      const v = new Validator();
+      const w = windowsTimeZoneForAzure(iana, v);
+      if (w !== undefined) {
+        expect(accepted.has(w)).toBe(true);
+        continue;
+      }
+      refusedWindows.add(windowsTimeZone(iana));
+      const m = /Nearby accepted zone: "[^"]+" \("([^"]+)"\)/.exec(v.problems[0].allowed);
+      expect(m && accepted.has(m[1])).toBe(true);
+    }
+    // The 33 CLDR Windows names the provider's list lacks.
+    expect(refusedWindows.size).toBe(33);
+    expect(refusedWindows).toContain('Eastern Standard Time (Mexico)');
+  });
+});
+
+describe('the Azure plan', () => {
+  test('Front Door defaults follow the tier: same failures to unhealthy, a response timeout covering the origin read timeout', () => {
+    const t = resolveTier(AvailabilityTier.BUSINESS_CRITICAL);
+    const plan = planAzureService({ topology: Topology.MULTI_REGION, tier: AvailabilityTier.BUSINESS_CRITICAL, regions: ['a', 'b'], routing: RoutingMechanism.ANYCAST });
+    expect(plan.frontDoor).toEqual({
+      probeIntervalSeconds: t.healthProbe.intervalSeconds, sampleSize: 4, successfulSamplesRequired: 4 - t.healthProbe.unhealthyThreshold + 1,
+      responseTimeoutSeconds: t.timeouts.idleTimeoutSeconds,
+    });
+    expect(plan.frontDoor!.responseTimeoutSeconds).toBeGreaterThanOrEqual(t.timeouts.originReadTimeoutSeconds);
+  });
+
+  test('an over-target configuration is refused naming the largest term, or accepted with a warning when enforcement is off', () => {
+    const slow = { dnsHealthCheck: { requestIntervalSeconds: 30, failureThreshold: 10 }, recordTtlSeconds: 300 };
+    expect(() => planAzureService({ topology: Topology.ACTIVE_PASSIVE, tier: AvailabilityTier.BUSINESS_CRITICAL, regions: ['a', 'b'], routing: RoutingMechanism.DNS, overrides: slow }))
+      .toThrow(/now 610 s = .*Largest term: dns-probe-detection 300 s: lower dnsHealthCheck.failureThreshold/);
+    const plan = planAzureService({
+      topology: Topology.ACTIVE_PASSIVE, tier: AvailabilityTier.BUSINESS_CRITICAL, regions: ['a', 'b'], routing: RoutingMechanism.DNS,
+      overrides: { ...slow, enforceBudget: false },
+    });
+    expect(plan.warnings[0]).toMatch(/^failover budget over target/);
+  });
+
+  test('the MCP probe\'s minutes are stated beside the budget, never in it', () => {
+    const plan = planAzureService({ topology: Topology.ACTIVE_ACTIVE, tier: AvailabilityTier.STANDARD, regions: ['a'] });
+    expect(plan.mcpProbeTerms.map((t) => [t.name, t.seconds])).toEqual([['mcp-probe-schedule', 300], ['mcp-probe-alert', 60]]);
+    expect(plan.budget.terms.map((t) => t.name)).not.toContain('mcp-probe-schedule');
+  });
+});
