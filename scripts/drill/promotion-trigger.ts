@@ -83,7 +83,8 @@ export class PromotionTrigger {
     this.naiveState = 'OK';
   }
 
-  private async tick(): Promise<void> {
+  /** One alarm period: a data point (unless silenced), the evaluation, and the promotion when due. The timer calls it. */
+  public async tick(): Promise<void> {
     if (this.running) return;
     if (Date.now() > this.deadline) {
       this.stop();
