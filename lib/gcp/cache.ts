@@ -245,7 +245,8 @@ export class McpCache extends Construct {
           ? { instanceRole: 'SECONDARY', primaryInstance: { instance: props.primary.valkey!.id } }
           : undefined,
         dependsOn: this.serviceConnectionPolicy ? [this.serviceConnectionPolicy] : undefined,
-        lifecycle: { preventDestroy: deletionProtection },
+        // After an automated switchover the roles differ from this configuration: Terraform must not switch back.
+        lifecycle: { preventDestroy: deletionProtection, ignoreChanges: ['cross_instance_replication_config'] },
       });
       // The first endpoint's first connection: the discovery (cluster) or primary (cluster disabled) address.
       this.host = `\${google_memorystore_instance.${this.valkey.friendlyUniqueId}.endpoints[0].connections[0].psc_auto_connection[0].ip_address}`;

@@ -18,7 +18,7 @@ describe('McpCache (Memorystore for Valkey)', () => {
     expect(p.replica_count).toBeGreaterThanOrEqual(1);
     expect(p.zone_distribution_config).toEqual({ mode: 'MULTI_ZONE' });
     expect(p).toMatchObject({ mode: 'CLUSTER_DISABLED', shard_count: 1, deletion_protection_enabled: true });
-    expect(p.lifecycle).toEqual({ prevent_destroy: true });
+    expect(p.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['cross_instance_replication_config'] });
   });
 
   test('in-transit encryption and IAM authentication; the servers\' account gets only the connection role', () => {

@@ -47,13 +47,17 @@ describe.each(synthesized)('%s', (name, t) => {
 
   test('no alert treats missing data as a failure', () => {
     for (const p of Object.values(resourcesOf(t, 'google_monitoring_alert_policy'))) {
-      for (const c of p.conditions) expect(c.condition_threshold.evaluation_missing_data).toBe('EVALUATION_MISSING_DATA_INACTIVE');
+      for (const c of p.conditions) {
+        // Log-match conditions have no missing data; every threshold condition must say what missing data means.
+        if (c.condition_matched_log) continue;
+        expect(c.condition_threshold.evaluation_missing_data).toBe('EVALUATION_MISSING_DATA_INACTIVE');
+      }
     }
   });
 
   test('the uptime checks call the service\'s name; with the private Vault CA they do not validate (they cannot be given the CA)', () => {
     for (const u of Object.values(resourcesOf(t, 'google_monitoring_uptime_check_config'))) {
-      expect(u.monitored_resource.labels.host).toBe('mcp.example.com');
+      expect(u.monitored_resource.labels.host).toMatch(/^mcp(-[a-z0-9-]+)?\.example\.com$/);
       expect(u.http_check.validate_ssl).toBe(false);
       expect(Number.parseInt(u.period, 10)).toBeGreaterThanOrEqual(60);
     }

@@ -27,6 +27,7 @@ import { ASSUMPTIONS, BudgetTerm, Cloud, DnsRecordKind, FailoverBudget, TermSour
 import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds } from '../../core/tiers';
 import { McpCache } from '../cache';
+import { McpCachePromotion } from '../cache-promotion';
 import { McpDnsFailover } from '../dns-failover';
 import { McpFleet } from '../fleet';
 import { LoadBalancerScope, McpLoadBalancer } from '../load-balancer';
@@ -35,7 +36,7 @@ import { McpNetwork } from '../network';
 import { McpProbe } from '../mcp-probe';
 import { addWarnings, checkRegion, validatorFor } from '../validation';
 import {
-  McpDomain, McpServiceProps, budgetSummary, recordSummary, regionalName, renderedBudget, resolvePrefix, serviceName, writeSummary,
+  McpDomain, McpServiceProps, addressRecord, budgetSummary, recordSummary, regionalName, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
@@ -50,6 +51,12 @@ export interface ActivePassiveMcpServiceProps extends McpServiceProps {
    * @default 50
    */
   readonly standbyCapacityPercent?: number;
+  /**
+   * Switch the cache over automatically after the extended-outage step (McpCachePromotion).
+   * `false`: the standby region stays read-only until you switch over by hand (docs/GCP.md).
+   * @default true
+   */
+  readonly cachePromotion?: boolean;
 }
 
 /** Seconds from the writer region's loss to a writable secondary (single writer), from the escalation ladder and the assumptions. */
@@ -74,6 +81,7 @@ export class ActivePassiveMcpService extends Construct {
   public readonly regionHealth: RegionHealthPolicy;
   public readonly dnsFailover: McpDnsFailover;
   public readonly probe?: McpProbe;
+  public readonly cachePromotion?: McpCachePromotion;
   public readonly monitoring: McpMonitoring;
 
   constructor(scope: Construct, id: string, props: ActivePassiveMcpServiceProps) {
@@ -118,8 +126,12 @@ export class ActivePassiveMcpService extends Construct {
         // One service connection policy per network, region and service class.
         createServiceConnectionPolicy: props.cache?.createServiceConnectionPolicy,
       });
+      // Write recovery: the promotion trigger (extended-outage step, rendered as the trigger alert's duration),
+      // its evaluation and the switchover. Without automation the standby stays read-only until someone switches
+      // over by hand: no figure is promised.
+      const automated = primary.valkey !== undefined && (props.cachePromotion ?? true);
       this.cacheWrite = CacheWritePlan.of({
-        model: CacheWriteModel.SINGLE_WRITER, regions, recoveryTerms: switchoverTerms(extendedOutageSeconds(profile)),
+        model: CacheWriteModel.SINGLE_WRITER, regions, recoveryTerms: automated ? switchoverTerms(extendedOutageSeconds(profile)) : [],
       });
     }
     this.regionHealth = googleRegionHealth(this.plan);
@@ -156,10 +168,29 @@ export class ActivePassiveMcpService extends Construct {
       tier, tierOverrides: props.overrides,
       namePrefix: prefix,
     });
+    // Each region's own name (covered by its certificate): the promotion re-checks and probes regions by it.
+    regions.forEach((region, i) => addressRecord(this, `RegionRecord${i}`, props.domain, regionalName(props.domain, region),
+      this.loadBalancers[region].ipAddress, profile.recordTtlSeconds));
+    const primaryCache = this.caches[props.primaryRegion];
+    if (primaryCache?.valkey && (props.cachePromotion ?? true)) {
+      const healthUrl = (region: string) => `https://${regionalName(props.domain, region)}${profile.healthProbe.path}`;
+      this.cachePromotion = new McpCachePromotion(this, 'CachePromotion', {
+        caches: [primaryCache, this.caches[props.standbyRegion]],
+        primaryHealthUrl: healthUrl(props.primaryRegion),
+        candidates: [{ region: props.standbyRegion, healthUrl: healthUrl(props.standbyRegion) }],
+        triggerSeconds: extendedOutageSeconds(profile),
+        functionRegion: props.standbyRegion,
+        project: primaryCache.project,
+        namePrefix: prefix,
+      });
+    }
     if (props.mcpProbe ?? true) {
       this.probe = new McpProbe(this, 'Probe', {
         host: serviceName(props.domain), server: props.server, validateSsl: !props.certificate.privateCa, project: props.project,
       });
+    }
+    if (this.cachePromotion && this.cacheWrite?.recoveryTerms[0].seconds !== this.cachePromotion.triggerSeconds) {
+      throw new Error('internal error: the write recovery must count the rendered promotion trigger');
     }
     this.monitoring = new McpMonitoring(this, 'Monitoring', {
       loadBalancers: regions.map((r) => this.loadBalancers[r]),

@@ -20,10 +20,11 @@ const t = synthJson(stack);
 const summary = summaryOf(t);
 const addresses = resourcesOf(t, 'google_compute_address');
 const addressOf = (region: string) => Object.keys(addresses).find((k) => addresses[k].region === region)!;
+const failoverRecord = () => Object.values(resourcesOf(t, 'google_dns_record_set')).find((r) => r.routing_policy);
 
 describe('ActivePassiveMcpService (Google Cloud)', () => {
   test('two regional external load balancers; Cloud DNS answers the primary\'s address and fails over to the standby\'s', () => {
-    const record = only(t, 'google_dns_record_set');
+    const record = failoverRecord();
     expect(record.routing_policy.primary_backup.primary.external_endpoints[0]).toMatch(new RegExp(`google_compute_address\\.${addressOf('us-east1')}\\.address`));
     const backup = record.routing_policy.primary_backup.backup_geo[0];
     expect(backup.location).toBe('us-central1');
@@ -32,7 +33,7 @@ describe('ActivePassiveMcpService (Google Cloud)', () => {
 
   test('the serving budget is recomputed from the rendered DNS check and record: failures x interval + timeout + aggregation + TTL', () => {
     const hc = Object.values(resourcesOf(t, 'google_compute_health_check')).find((h) => h.source_regions);
-    const record = only(t, 'google_dns_record_set');
+    const record = failoverRecord();
     const expected = hc.unhealthy_threshold * hc.check_interval_sec + hc.timeout_sec + ASSUMPTIONS.dnsCheckerAggregation.seconds + record.ttl;
     expect(summary.budgetSeconds).toBe(expected);
     expect(expected).toBeLessThanOrEqual(60);
@@ -72,6 +73,22 @@ describe('ActivePassiveMcpService (Google Cloud)', () => {
     expect(s.max_replicas).toBe(p.max_replicas);
     // The signal is the traffic itself: load-balancing utilization.
     expect(s.load_balancing_utilization.target).toBeGreaterThan(0);
+  });
+
+  test('each region has its own name (the promotion re-checks and probes regions by it), pointing at its own load balancer', () => {
+    const records = Object.values(resourcesOf(t, 'google_dns_record_set')).filter((r) => !r.routing_policy);
+    expect(records.map((r) => [r.name, r.rrdatas[0].match(/google_compute_address\.([^.]+)\./)![1]])).toEqual([
+      ['mcp-us-east1.example.com.', addressOf('us-east1')], ['mcp-us-central1.example.com.', addressOf('us-central1')],
+    ]);
+  });
+
+  test('the cache switchover is automated: the writer region\'s readiness failing for the extended-outage step triggers it', () => {
+    expect(svc.cachePromotion!.triggerSeconds).toBe(svc.plan.profile.escalation[svc.plan.profile.escalation.length - 1].afterSeconds);
+    expect(svc.cachePromotion!.config).toMatchObject({
+      failedRegion: 'us-east1', failedRegionHealthUrl: 'https://mcp-us-east1.example.com/health/ready',
+      candidates: [{ region: 'us-central1', healthUrl: 'https://mcp-us-central1.example.com/health/ready' }],
+    });
+    expect(only(t, 'google_cloudfunctions2_function').location).toBe('us-central1');
   });
 
   test('bad inputs: same region twice, anycast routing, no domain', () => {

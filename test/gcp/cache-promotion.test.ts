@@ -1,0 +1,120 @@
+import { PromotionAction, PromotionConfig } from '../../lib/core/promotion';
+import { AvailabilityTier } from '../../lib/core/tiers';
+import { McpCache } from '../../lib/gcp/cache';
+import { McpCachePromotion, PROMOTION_PERMISSIONS } from '../../lib/gcp/cache-promotion';
+import { HttpJson, MemorystoreApi, PromotionBlockedError, notificationOf, run } from '../../lib/gcp/cache-promotion-handler';
+import { McpNetwork } from '../../lib/gcp/network';
+import { Tf, errorOf, only, resourcesOf, synthJson, testStack } from './support';
+
+const WRITER = 'projects/p/locations/us-east1/instances/mcp-cache-us-east1';
+const SECONDARY = 'projects/p/locations/us-central1/instances/mcp-cache-us-central1';
+const config: PromotionConfig = {
+  globalReplicationGroupId: WRITER, failedRegion: 'us-east1', failedRegionHealthUrl: 'https://mcp-us-east1.example.com/health/ready',
+  candidates: [{ region: 'us-central1', replicationGroupId: SECONDARY, healthUrl: 'https://mcp-us-central1.example.com/health/ready' }],
+  healthTimeoutMs: 100, recheckAttempts: 2, recheckIntervalMs: 1, completionPollMs: 1, completionTimeoutMs: 50,
+};
+const open = { incident: { state: 'open' } };
+
+/** A fake Memorystore API: instances by name; PATCH switches roles like a switchover. */
+function fakeApi(instances: Record<string, { state: string; role: string } | 'unreachable'>) {
+  const calls: string[] = [];
+  const http: HttpJson = async (method, url, body) => {
+    calls.push(`${method} ${url.replace('https://memorystore.googleapis.com/v1/', '')}`);
+    const name = url.replace('https://memorystore.googleapis.com/v1/', '').split('?')[0];
+    const inst = instances[name];
+    if (inst === 'unreachable') throw new TypeError('fetch failed');
+    if (method === 'PATCH') {
+      for (const [k, v] of Object.entries(instances)) if (v !== 'unreachable') v.role = k === name ? 'PRIMARY' : 'SECONDARY';
+      expect(body).toEqual({ crossInstanceReplicationConfig: { instanceRole: 'PRIMARY', secondaryInstances: [{ instance: WRITER }] } });
+      return { status: 200, json: {} };
+    }
+    return { status: 200, json: { state: inst.state, crossInstanceReplicationConfig: { instanceRole: inst.role } } };
+  };
+  return { api: new MemorystoreApi(http, [WRITER, SECONDARY]), calls };
+}
+const health = (statuses: Record<string, number>) => async (url: string) => {
+  const host = new URL(url).hostname;
+  if (!(host in statuses)) throw new TypeError('fetch failed');
+  return { status: statuses[host] };
+};
+const quiet = () => undefined;
+
+describe('Memorystore switchover (core promotion through the Google adapter)', () => {
+  test('the writer region lost, the standby healthy: the secondary is switched over to primary', async () => {
+    const { api, calls } = fakeApi({ [WRITER]: 'unreachable', [SECONDARY]: { state: 'ACTIVE', role: 'SECONDARY' } });
+    const d = await run(open, config, api, health({ 'mcp-us-central1.example.com': 200 }), quiet);
+    expect(d.action).toBe(PromotionAction.PROMOTED);
+    expect(calls.filter((c) => c.startsWith('PATCH'))).toEqual([`PATCH ${SECONDARY}?updateMask=crossInstanceReplicationConfig`]);
+  });
+
+  test('re-check before acting: the writer region still answers, nothing is switched', async () => {
+    const { api, calls } = fakeApi({ [WRITER]: { state: 'ACTIVE', role: 'PRIMARY' }, [SECONDARY]: { state: 'ACTIVE', role: 'SECONDARY' } });
+    const d = await run(open, config, api, health({ 'mcp-us-east1.example.com': 200, 'mcp-us-central1.example.com': 200 }), quiet);
+    expect(d.action).toBe(PromotionAction.PRIMARY_ANSWERS);
+    expect(calls.some((c) => c.startsWith('PATCH'))).toBe(false);
+  });
+
+  test('no promotion on missing data: a message without an open incident does nothing', async () => {
+    const { api, calls } = fakeApi({ [WRITER]: 'unreachable', [SECONDARY]: { state: 'ACTIVE', role: 'SECONDARY' } });
+    expect((await run({ incident: { state: 'closed' } }, config, api, health({}), quiet)).action).toBe('idle');
+    expect((await run(notificationOf({ data: {} }), config, api, health({}), quiet)).action).toBe('idle');
+    expect((await run(notificationOf({ data: { message: { data: 'not base64 json' } } }), config, api, health({}), quiet)).action).toBe('idle');
+    expect(calls).toEqual([]);
+  });
+
+  test('loud failure: a switchover that cannot happen (instance updating) throws, so Pub/Sub redelivers and the alert fires', async () => {
+    const { api } = fakeApi({ [WRITER]: 'unreachable', [SECONDARY]: { state: 'UPDATING', role: 'SECONDARY' } });
+    await expect(run(open, config, api, health({ 'mcp-us-central1.example.com': 200 }), quiet)).rejects.toBeInstanceOf(PromotionBlockedError);
+  });
+
+  test('loud failure: no healthy candidate throws too', async () => {
+    const { api } = fakeApi({ [WRITER]: 'unreachable', [SECONDARY]: { state: 'ACTIVE', role: 'SECONDARY' } });
+    await expect(run(open, config, api, health({ 'mcp-us-central1.example.com': 503 }), quiet)).rejects.toThrow(/cache promotion blocked/);
+  });
+
+  test('idempotent: a run after the switchover changes nothing', async () => {
+    const { api, calls } = fakeApi({ [WRITER]: 'unreachable', [SECONDARY]: { state: 'ACTIVE', role: 'PRIMARY' } });
+    const d = await run(open, config, api, health({ 'mcp-us-central1.example.com': 200 }), quiet);
+    expect(d.action).toBe(PromotionAction.ALREADY_PROMOTED);
+    expect(calls.some((c) => c.startsWith('PATCH'))).toBe(false);
+  });
+});
+
+describe('McpCachePromotion', () => {
+  const { stack } = testStack();
+  const network = new McpNetwork(stack, 'Net', { regions: ['us-east1', 'us-central1'], serverPort: 8080 });
+  const primary = new McpCache(stack, 'Cache', { network, region: 'us-east1', tier: AvailabilityTier.BUSINESS_CRITICAL, project: 'p' });
+  const secondary = new McpCache(stack, 'Secondary', { network, region: 'us-central1', primary, project: 'p' });
+  new McpCachePromotion(stack, 'Promotion', {
+    caches: [primary, secondary], primaryHealthUrl: 'https://mcp-us-east1.example.com/health/ready',
+    candidates: [{ region: 'us-central1', healthUrl: 'https://mcp-us-central1.example.com/health/ready' }],
+    triggerSeconds: 300, functionRegion: 'us-central1', project: 'p', namePrefix: 'mcp',
+  });
+  const t = synthJson(stack);
+  const policies = Object.values(resourcesOf(t, 'google_monitoring_alert_policy'));
+
+  test('the trigger fires after the extended-outage step and never on missing data; it publishes to the function\'s topic', () => {
+    const trigger = policies.find((p: Tf) => /switch the cache over/.test(p.display_name)).conditions[0].condition_threshold;
+    expect(trigger).toMatchObject({ duration: '300s', evaluation_missing_data: 'EVALUATION_MISSING_DATA_INACTIVE', comparison: 'COMPARISON_GT' });
+    const fn = only(t, 'google_cloudfunctions2_function');
+    expect(fn.event_trigger).toMatchObject({ event_type: 'google.cloud.pubsub.topic.v1.messagePublished', retry_policy: 'RETRY_POLICY_RETRY' });
+    expect(fn.event_trigger.pubsub_topic).toMatch(/google_pubsub_topic\./);
+    expect(only(t, 'google_monitoring_notification_channel').labels.topic).toBe(fn.event_trigger.pubsub_topic);
+  });
+
+  test('least privilege: a custom role with the three switchover permissions; the function runs in the surviving region', () => {
+    expect(only(t, 'google_project_iam_custom_role').permissions).toEqual([...PROMOTION_PERMISSIONS]);
+    expect(only(t, 'google_cloudfunctions2_function')).toMatchObject({ location: 'us-central1', service_config: { ingress_settings: 'ALLOW_INTERNAL_ONLY', max_instance_count: 1 } });
+    expect(only(t, 'google_storage_bucket')).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: 'enforced' });
+  });
+
+  test('a blocked promotion raises its own alert', () => {
+    expect(policies.find((p: Tf) => /promotion blocked/.test(p.display_name)).conditions[0].condition_matched_log.filter).toMatch(/cache promotion blocked/);
+  });
+
+  test('bad inputs: the function in the writer\'s region, no secondary', () => {
+    expect(errorOf((s) => new McpCachePromotion(s, 'P', {
+      caches: [primary], primaryHealthUrl: 'http://x', candidates: [], triggerSeconds: 30, functionRegion: 'us-east1', project: 'p', namePrefix: 'mcp',
+    }))).toMatch(/caches: got .*allowed: the writer first, then at least one cross-region secondary[\s\S]*candidates: got \[\][\s\S]*functionRegion: got "us-east1"; allowed: a region other than the writer's[\s\S]*triggerSeconds: got 30[\s\S]*primaryHealthUrl: got "http:\/\/x"/);
+  });
+});
