@@ -3,18 +3,21 @@
  * settings on every gateway (all logs, all metrics), scale set and cache
  * (metrics); metric alerts from the tier's thresholds to an action group.
  *
- * What Azure Monitor cannot compute, said rather than faked: metric alerts have
- * no P95 (the latency alert uses the average backend last-byte time against
- * the P95 threshold: it fires later than a P95 alarm would), no ratio of two
- * metrics (the 5xx alert counts errors), and no weighted composite score (the
- * guide's composite health score stays a dashboard/KQL query, docs/AZURE.md).
+ * Metric alerts have no P95 and no ratio of two metrics (the latency metric
+ * alert uses the average backend last-byte time, the 5xx alert counts errors);
+ * the guide's composite health score is computed where Azure Monitor can: a log
+ * search alert over the workspace (`healthScoreQuery`) with the same components
+ * and weights as on AWS: P95 response time and error rate from the gateways'
+ * access logs, CPU from the scale sets' metrics, the MCP probe's last results
+ * for staleness (missing probe results count as critical).
  */
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { MonitorMetricAlert, MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
+import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
 import { Construct } from 'constructs';
-import { AvailabilityTier, TierOverrides, TierProfile, resolveTier } from '../core/tiers';
+import { AvailabilityTier, COMPOSITE_HEALTH_SCORE, TierOverrides, TierProfile, resolveTier } from '../core/tiers';
 import { validatorFor } from './validation';
 
 /** Where alerts go: an existing action group, or a new one mailing these addresses. */
@@ -42,6 +45,40 @@ export interface McpMonitoringProps {
   readonly regions: MonitoredRegion[];
   /** @default - a new action group without receivers (add them, or pass one) */
   readonly alarmTopic?: McpAlarmTopic;
+  /** True when the MCP probe writes availability results to the workspace (the staleness component). @default false */
+  readonly mcpProbe?: boolean;
+  /** The health-score alert fires below this score (0-100). @default 70 */
+  readonly healthScoreThreshold?: number;
+}
+
+/** CPU where the resources component starts to drop: 25 points below the guide's critical value (as on AWS). */
+const RESOURCE_RAMP_POINTS = 25;
+
+/**
+ * The composite health score (0-100) as KQL over the service's workspace, the last
+ * five minutes: response time 40 % (P95 of the gateways' TimeTaken, 1 at <= 100 ms,
+ * 0 at >= 500 ms; no requests scores 1), error rate 30 % (5xx / requests; 1 at
+ * <= 0.1 %, 0 at >= 2 %), resources 20 % (average scale-set CPU; 1 at <= 70 %, 0 at
+ * >= 95 %), staleness 10 % (the MCP probe's worst result of the last 10 minutes; no
+ * result counts as 0). Without the MCP probe the staleness weight is left out.
+ */
+export function healthScoreQuery(withProbe: boolean): string {
+  const h = COMPOSITE_HEALTH_SCORE;
+  const ramp = (value: string, good: number, bad: number) => `max_of(0.0, min_of(1.0, (${bad}.0 - ${value}) / ${bad - good}.0))`;
+  const cpuGood = h.resources.criticalCpuPercent - RESOURCE_RAMP_POINTS;
+  const weights = h.responseTime.weightPercent + h.errorRate.weightPercent + h.resources.weightPercent + (withProbe ? h.staleness.weightPercent : 0);
+  return [
+    'let p95 = toscalar(AGWAccessLogs | where TimeGenerated > ago(5m) | summarize percentile(TimeTaken, 95) * 1000.0);',
+    'let err = toscalar(AGWAccessLogs | where TimeGenerated > ago(5m) | summarize 100.0 * countif(HttpStatus >= 500) / count());',
+    'let cpu = toscalar(AzureMetrics | where TimeGenerated > ago(5m) and MetricName == "Percentage CPU" | summarize avg(Average));',
+    ...(withProbe ? ['let ok = toscalar(AppAvailabilityResults | where TimeGenerated > ago(10m) | summarize min(toint(Success)));'] : []),
+    `print rt = iff(isnull(p95), 1.0, ${ramp('p95', h.responseTime.targetMs, h.responseTime.criticalMs)}),`,
+    `  er = iff(isnull(err), 1.0, max_of(0.0, min_of(1.0, (${h.errorRate.criticalPercent} - err) / ${h.errorRate.criticalPercent - h.errorRate.targetPercent}))),`,
+    `  res = iff(isnull(cpu), 1.0, ${ramp('cpu', cpuGood, h.resources.criticalCpuPercent)})${withProbe ? ',' : ''}`,
+    ...(withProbe ? ['  st = iff(isnull(ok), 0.0, todouble(ok))'] : []),
+    `| extend score = 100.0 * (${h.responseTime.weightPercent} * rt + ${h.errorRate.weightPercent} * er + ${h.resources.weightPercent} * res`
+      + `${withProbe ? ` + ${h.staleness.weightPercent} * st` : ''}) / ${weights}`,
+  ].join('\n');
 }
 
 /** Azure metric alert windows: the smallest allowed window of at least `minutes`. */
@@ -52,6 +89,8 @@ export function alertWindow(minutes: number): string {
 
 export class McpMonitoring extends Construct {
   public readonly workspace: LogAnalyticsWorkspace;
+  /** The composite health score alert (log search over the workspace). */
+  public readonly healthScoreAlert?: MonitorScheduledQueryRulesAlertV2;
   public readonly actionGroupId: string;
   public readonly alerts: MonitorMetricAlert[] = [];
   public readonly profile: TierProfile;
@@ -63,6 +102,7 @@ export class McpMonitoring extends Construct {
     const t = props.alarmTopic;
     v.check(!(t?.actionGroupId && t.emails), 'alarmTopic', t, 'either actionGroupId or emails, not both');
     (t?.emails ?? []).forEach((e, i) => v.check(/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e), `alarmTopic.emails[${i}]`, e, 'an e-mail address'));
+    v.integerInRange('healthScoreThreshold', props.healthScoreThreshold, { min: 1, max: 100 });
     v.throwIfInvalid();
     const a = this.profile.alarms;
     const common = { resourceGroupName: props.resourceGroupName, location: props.location };
@@ -104,5 +144,18 @@ export class McpMonitoring extends Construct {
       alert('Cpu', r.scaleSetId, `Average CPU above ${a.cpuPercent} % for ${a.cpuEvaluationMinutes} minutes.`, 2, alertWindow(a.cpuEvaluationMinutes),
         { metricNamespace: 'Microsoft.Compute/virtualMachineScaleSets', metricName: 'Percentage CPU', aggregation: 'Average', operator: 'GreaterThan', threshold: a.cpuPercent });
     }
+    this.healthScoreAlert = new MonitorScheduledQueryRulesAlertV2(this, 'HealthScore', {
+      resourceGroupName: props.resourceGroupName, location: props.location, name: 'mcp-health-score',
+      description: 'The guide\'s composite health score (response time 40 %, error rate 30 %, resources 20 %, staleness 10 %) fell below the threshold.',
+      scopes: [this.workspace.id], severity: 1, evaluationFrequency: 'PT1M', windowDuration: 'PT5M', autoMitigationEnabled: true,
+      // The tables appear with the first logs: a query that cannot be validated at creation is accepted.
+      skipQueryValidation: true,
+      criteria: [{
+        query: healthScoreQuery(props.mcpProbe ?? false), timeAggregationMethod: 'Minimum', metricMeasureColumn: 'score',
+        operator: 'LessThan', threshold: props.healthScoreThreshold ?? 70,
+        failingPeriods: { minimumFailingPeriodsToTriggerAlert: 1, numberOfEvaluationPeriods: 1 },
+      }],
+      action: { actionGroups: [this.actionGroupId] },
+    });
   }
 }

@@ -177,6 +177,18 @@ describe('certificate, monitoring, MCP probe', () => {
     expect((cpu.criteria as Record<string, unknown>[])[0]).toMatchObject({ metric_name: 'Percentage CPU', threshold: tier.alarms.cpuPercent });
     expect(cpu.window_size).toBe('PT5M');
   });
+  test('the composite health score: a log search alert with the guide\'s weights and critical values', () => {
+    const alert = only(tf, 'azurerm_monitor_scheduled_query_rules_alert_v2');
+    const c = (alert.criteria as Record<string, unknown>[])[0];
+    expect(c).toMatchObject({ operator: 'LessThan', threshold: 70, metric_measure_column: 'score', time_aggregation_method: 'Minimum' });
+    const q = String(c.query);
+    expect(q).toContain('percentile(TimeTaken, 95)');
+    expect(q).toContain('(500.0 - p95) / 400.0');
+    expect(q).toContain('(2 - err) / 1.9');
+    expect(q).toContain('(95.0 - cpu) / 25.0');
+    expect(q).toContain('st = iff(isnull(ok), 0.0, todouble(ok))');
+    expect(q).toMatch(/score = 100\.0 \* \(40 \* rt \+ 30 \* er \+ 20 \* res \+ 10 \* st\) \/ 100$/);
+  });
   test('the MCP probe POSTs initialize to the service every 300 s and alerts when two locations fail', () => {
     const test = only(tf, 'azurerm_application_insights_standard_web_test');
     expect(test.frequency).toBe(300);

@@ -118,7 +118,7 @@ export function createRecords(scope: Construct, props: AzureMcpServiceProps, reg
 /** Monitoring and the MCP probe of a topology. */
 export function createMonitoring(scope: Construct, plan: AzureServicePlan, props: AzureMcpServiceProps, regions: McpRegion[], rg: ResourceGroup): { monitoring: McpMonitoring; probe?: McpProbe } {
   const monitoring = new McpMonitoring(scope, 'Monitoring', {
-    resourceGroupName: rg.name, location: rg.location, tier: plan.profile.tier, tierOverrides: props.overrides, alarmTopic: props.alarmTopic,
+    resourceGroupName: rg.name, location: rg.location, tier: plan.profile.tier, tierOverrides: props.overrides, alarmTopic: props.alarmTopic, mcpProbe: props.mcpProbe !== false,
     regions: regions.map((r) => ({ region: r.region, gatewayId: r.loadBalancer.gateway.id, scaleSetId: r.fleet.scaleSet.id, cacheId: r.cache?.redis.id })),
   });
   const probe = props.mcpProbe === false ? undefined : new McpProbe(scope, 'Probe', {
