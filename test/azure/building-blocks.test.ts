@@ -56,6 +56,9 @@ describe('load balancer options', () => {
     expect(redirect.backend_address_pool_name).toBeUndefined();
     expect(redirect.redirect_configuration_name).toBe('to-https');
   });
+  test('snapshot', () => {
+    expect(tf).toMatchSnapshot();
+  });
   test('the standard tier\'s probe and a two-zone minimum', () => {
     const t = resolveTier(AvailabilityTier.STANDARD);
     expect((gw.probe as Record<string, unknown>[])[0]).toMatchObject({ interval: t.healthProbe.intervalSeconds, timeout: t.healthProbe.timeoutSeconds });
