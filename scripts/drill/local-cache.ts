@@ -13,6 +13,7 @@
  *
  * Single-writer only: under multi-writer there is nothing to promote.
  */
+import * as net from 'node:net';
 import { createClient } from 'redis';
 import type { CacheApi, CacheState } from '../../lib/core/promotion';
 import { LOOPBACK } from './processes';
@@ -51,15 +52,47 @@ export async function redisCommand<T = unknown>(port: number, args: string[], ti
   }
 }
 
+/**
+ * One RESP command on a raw loopback socket, resolved with the reply's text once `done`
+ * says it is complete (a client library's connection handshake costs 50-200 ms on a
+ * loaded machine; the promotion's describe/failover calls are on the clock).
+ */
+function rawCommand(port: number, args: readonly string[], done: (data: string) => boolean, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: LOOPBACK, port });
+    let data = '';
+    const finish = (err?: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(data);
+    };
+    const timer = setTimeout(() => finish(new Error(`redis ${args[0]} on ${port}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`));
+    socket.on('data', (d) => {
+      data += d.toString();
+      if (data.startsWith('-')) finish(new Error(data.trim()));
+      else if (done(data)) finish();
+    });
+    socket.on('error', (e) => finish(e));
+    socket.on('close', () => finish(new Error(`redis ${args[0]} on ${port}: connection closed`)));
+  });
+}
+
 /** `master` / `slave` from ROLE, or undefined when the member does not answer. */
 export async function redisRole(port: number, timeoutMs = 500): Promise<'master' | 'slave' | undefined> {
   try {
-    const reply = await redisCommand<unknown[]>(port, ['ROLE'], timeoutMs);
-    const role = String(reply[0]);
+    const reply = await rawCommand(port, ['ROLE'], (d) => /\r\n(master|slave|sentinel)\r\n/.test(d), timeoutMs);
+    const role = /\r\n(master|slave|sentinel)\r\n/.exec(reply)?.[1];
     return role === 'master' || role === 'slave' ? role : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** REPLICAOF on a raw socket: `+OK` or an error. */
+export async function replicaOf(port: number, args: readonly ['NO', 'ONE'] | readonly [string, string], timeoutMs = 1000): Promise<void> {
+  await rawCommand(port, ['REPLICAOF', ...args], (d) => d.includes('\r\n'), timeoutMs);
 }
 
 export class LocalReplicatedCache implements CacheApi {
@@ -103,12 +136,12 @@ export class LocalReplicatedCache implements CacheApi {
     const atMs = Date.now();
     this.status = 'modifying';
     try {
-      await redisCommand(chosen.port, ['REPLICAOF', 'NO', 'ONE']);
+      await replicaOf(chosen.port, ['NO', 'ONE']);
       for (const m of this.members) {
         if (m === chosen) continue;
         m.role = 'SECONDARY';
         // A member that does not answer (its region is lost) is re-pointed when it rejoins.
-        await redisCommand(m.port, ['REPLICAOF', LOOPBACK, String(chosen.port)]).catch(() => undefined);
+        await replicaOf(m.port, [LOOPBACK, String(chosen.port)]).catch(() => undefined);
       }
       chosen.role = 'PRIMARY';
     } finally {
