@@ -39,6 +39,12 @@ export interface LoadOptions {
   /** Hard bounds on the loop. */
   readonly maxCalls: number;
   readonly maxDurationMs: number;
+  /**
+   * An OAuth access token sent on every request (authorization on). One token per client
+   * for the whole drill: a failover must not need a new one (no server-side session state).
+   * @default - none
+   */
+  readonly bearerToken?: string;
 }
 
 export class LoadClient {
@@ -60,7 +66,8 @@ export class LoadClient {
           { name: `drill-client-${this.id}`, version: '1.0.0' },
           this.era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
         );
-        await c.connect(new StreamableHTTPClientTransport(new URL(this.options.url)), { timeout: this.options.callTimeoutMs });
+        await c.connect(new StreamableHTTPClientTransport(new URL(this.options.url), this.options.bearerToken
+          ? { requestInit: { headers: { authorization: `Bearer ${this.options.bearerToken}` } } } : undefined), { timeout: this.options.callTimeoutMs });
         this.client = c;
       } catch (e) {
         lastError = e;

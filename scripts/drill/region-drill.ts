@@ -39,6 +39,8 @@ import {
   AvailabilityTier, RoutingMechanism, TierProfile, extendedOutageSeconds, resolveTier,
 } from '../../lib/core/tiers';
 import { bundleServer } from '../../examples/mcp-server/build';
+import { McpAuthEnv } from '../../lib/core/authorization';
+import { OidcProvider, TestClient, startOidcProvider } from '../../test/support/oidc';
 import { CallRecord, LoadClient } from './clients';
 import { CALL_TIMEOUT_MS, DETECTION_TOLERANCE_SECONDS, localTimeouts } from './drill';
 import { FRONT_BACKEND, FrontCheck, frontCheck, renderFrontConfig } from './front-config';
@@ -94,6 +96,13 @@ export interface RegionDrillOptions {
   readonly callIntervalMs?: number;
   readonly log?: (line: string) => void;
   readonly group?: ProcessGroup;
+  /**
+   * Authorization on: an OpenID Provider (oidc-provider) on loopback, every server an OAuth
+   * resource server for DRILL_RESOURCE, every client one client-credentials token obtained
+   * before the first fault and used to the end (tokens survive failovers: nothing is kept per session).
+   * @default false
+   */
+  readonly authorization?: boolean;
 }
 
 /** What a write through one region's load balancer did. */
@@ -180,7 +189,18 @@ export interface RegionDrillResult {
   readonly limits: readonly string[];
   readonly totals: { readonly calls: number; readonly failedCalls: number; readonly refusedWrites: number; readonly byReplica: Record<string, number>; readonly durationSeconds: number };
   readonly logsDir: string;
+  /** Authorization on: the issuer, the resource, tokens issued (all before the first fault) and calls refused for a token (401/403). */
+  readonly authorization?: {
+    readonly issuer: string; readonly resource: string; readonly tokensIssued: number;
+    /** Tokens asked for after the first fault began: 0 when every client kept its token through every failover. */
+    readonly tokensIssuedDuringFaults: number;
+    readonly authRefusedCalls: number;
+  };
 }
+
+/** The resource (audience) the drill's servers protect: the service the front stands for. */
+export const DRILL_RESOURCE = 'https://mcp.drill.example/mcp';
+const DRILL_CLIENT: TestClient = { clientId: 'drill-client', clientSecret: 'drill-secret-for-loopback-only-000000001', scope: 'mcp:read mcp:write', accessTokenTtlSeconds: 3600 };
 
 interface ServerReplica {
   readonly name: string;
@@ -272,6 +292,14 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
   const loadClients: LoadClient[] = [];
   const watchers: StateWatcher[] = [];
   let trigger: PromotionTrigger | undefined;
+  let idp: OidcProvider | undefined;
+  const tokens: string[] = [];
+  const newToken = async (): Promise<string | undefined> => {
+    if (!idp) return undefined;
+    const t = (await idp.clientCredentials(DRILL_CLIENT, { resource: DRILL_RESOURCE, scope: DRILL_CLIENT.scope })).access_token;
+    tokens.push(t);
+    return t;
+  };
   log(`region drill: tier ${tier}, ${plan.describe()}, routing ${routing}`);
   log(`scale: ${scaleText}`);
   log(`processes and logs: ${group.dir}`);
@@ -279,6 +307,10 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
   try {
     // 1. Caches: region B's a replica of region A's (single-writer), or independent.
     const bundle = await bundleServer(join(group.dir, 'server.js'));
+    if (options.authorization) {
+      idp = await startOidcProvider({ resource: DRILL_RESOURCE, scopes: ['mcp:read', 'mcp:write'], clients: [DRILL_CLIENT] });
+      log(`authorization: issuer ${idp.issuer}, resource ${DRILL_RESOURCE}`);
+    }
     const regions: Region[] = [];
     const redisA = await startRedis(group, { name: `redis-${regionNames[0]}` });
     const redisB = await startRedis(group, { name: `redis-${regionNames[1]}`, ...(singleWriter ? { replicaOf: redisA.port } : {}) });
@@ -370,11 +402,16 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     for (let i = 1; i <= nClients; i++) {
       loadClients.push(new LoadClient(i, i % 2 === 1 ? 'modern' : 'legacy', {
         url: frontUrl, intervalMs: callIntervalMs, slowEvery: 8, slowMs, callTimeoutMs: CALL_TIMEOUT_MS,
-        maxCalls: 10_000, maxDurationMs: 15 * 60 * 1000,
+        maxCalls: 10_000, maxDurationMs: 15 * 60 * 1000, bearerToken: await newToken(),
       }));
     }
     await Promise.all(loadClients.map((c) => c.start()));
-    await Promise.all(regions.map(async (r) => r.writer.connect(new StreamableHTTPClientTransport(new URL(`http://${LOOPBACK}:${r.lbPort}/mcp`)), { timeout: 5000 })));
+    await Promise.all(regions.map(async (r) => {
+      const token = await newToken();
+      await r.writer.connect(new StreamableHTTPClientTransport(new URL(`http://${LOOPBACK}:${r.lbPort}/mcp`),
+        token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : undefined), { timeout: 5000 });
+    }));
+    const tokensBeforeFaults = tokens.length;
     await sleep(1000);
     const allRecords = (): CallRecord[] => loadClients.flatMap((c) => c.records);
 
@@ -563,11 +600,18 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
         durationSeconds: round2((Date.now() - startedAt.getTime()) / 1000),
       },
       logsDir: group.dir,
+      ...(idp ? {
+        authorization: {
+          issuer: idp.issuer, resource: DRILL_RESOURCE, tokensIssued: tokens.length, tokensIssuedDuringFaults: tokens.length - tokensBeforeFaults,
+          authRefusedCalls: records.filter((x) => !x.ok && /\b(401|403)\b|unauthori[sz]ed|invalid_token|insufficient_scope/i.test(x.error ?? '')).length,
+        },
+      } : {}),
     };
   } finally {
     trigger?.stop();
     for (const w of watchers) w.stop();
     await Promise.allSettled(loadClients.map((c) => c.stop()));
+    await idp?.stop();
     if (!options.group) await group.stopAll();
   }
 
@@ -583,6 +627,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
         REPLICA_ID: name,
         MCP_REDIS_RECONNECT_MAX_MS: String(reconnectCapMs(probeScale)),
         NODE_ENV: 'production',
+        ...(idp ? { [McpAuthEnv.ISSUER]: idp.issuer, [McpAuthEnv.AUDIENCE]: DRILL_RESOURCE } : {}),
       },
     });
   }

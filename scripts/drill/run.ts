@@ -8,7 +8,7 @@
  *                                [--tier mission-critical|business-critical|standard]
  *                                [--clients 6] [--short] [--tier-timeouts] [--native-check-cadence]
  *                                [--write-model both|single-writer|multi-writer] [--region-faults full|ci]
- *                                [--probe-scale 0.2] [--ladder-scale 0.0333] [--routing anycast|dns]
+ *                                [--probe-scale 0.2] [--ladder-scale 0.0333] [--routing anycast|dns] [--auth]
  *
  * Needs redis-server and haproxy (Debian packages of the same names). Uses
  * 127.0.0.1 only. Exit code 1 when a fault broke an expectation (detection over
@@ -58,6 +58,8 @@ async function main(): Promise<number> {
       'probe-scale': { type: 'string', default: '0.2' },
       'ladder-scale': { type: 'string', default: String(1 / 30) },
       routing: { type: 'string' },
+      // Authorization on in the region drill (oidc-provider on loopback, OAuth resource servers, one token per client).
+      auth: { type: 'boolean', default: false },
     },
   });
   if (values.only !== undefined && !['single', 'regions'].includes(values.only)) throw new Error(`--only ${values.only}: single or regions`);
@@ -123,6 +125,7 @@ async function main(): Promise<number> {
         probeScale,
         ladderScale,
         ...(values.routing ? { routing: values.routing as RoutingMechanism } : {}),
+        authorization: values.auth,
         group: regionGroup,
         log,
       });

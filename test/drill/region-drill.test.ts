@@ -17,7 +17,7 @@ import { DETECTION_TOLERANCE_SECONDS } from '../../scripts/drill/drill';
 import { renderFrontConfig, frontCheck } from '../../scripts/drill/front-config';
 import { requireBinary } from '../../scripts/drill/processes';
 import {
-  CI_REGION_DRILL, RegionDrillResult, RegionFault, RegionFaultResult, checkSequence, formatRegionTable, regionViolations, runRegionDrill,
+  CI_REGION_DRILL, DRILL_RESOURCE, RegionDrillResult, RegionFault, RegionFaultResult, checkSequence, formatRegionTable, regionViolations, runRegionDrill,
 } from '../../scripts/drill/region-drill';
 
 jest.setTimeout(120_000);
@@ -43,6 +43,8 @@ describe('region-failure drill (single-writer, scaled down)', () => {
     result = await runRegionDrill({
       tier: AvailabilityTier.MISSION_CRITICAL, writeModel: CacheWriteModel.SINGLE_WRITER, regions: [writer, replica],
       faults: CI_REGION_DRILL, probeScale: PROBE_SCALE, ladderScale: LADDER_SCALE, clients: 3, settleSeconds: 1,
+      // MCP authorization on (issue 13): every server checks tokens from a real OpenID Provider on loopback.
+      authorization: true,
     });
     process.stdout.write(`${formatRegionTable(result)}\n`);
   });
@@ -62,6 +64,13 @@ describe('region-failure drill (single-writer, scaled down)', () => {
     });
     expect(formatRegionTable(result)).toMatch(/Scale: probe x 0\.1 .*promotion ladder x 0\.017/);
     expect(regionViolations(result)).toEqual([]);
+  });
+
+  test('authorization on: each client kept the one token it got before the first fault through every failover, and no call was refused for it', () => {
+    expect(result.authorization).toMatchObject({ resource: DRILL_RESOURCE, tokensIssuedDuringFaults: 0, authRefusedCalls: 0 });
+    // 3 load clients and one writer per region, one token each
+    expect(result.authorization?.tokensIssued).toBe(3 + 2);
+    expect(fault(result, RegionFault.REGION_LOST).clientsKeptWorking).toBe(fault(result, RegionFault.REGION_LOST).clients);
   });
 
   test('before any fault: the writer region writes, the replica region refuses writes with its clear read-only error', () => {
