@@ -23,7 +23,7 @@
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CacheWriteModel, CacheWritePlan, RegionHealthPolicy } from '../../core/cache-write-model';
-import { ASSUMPTIONS, BudgetTerm, Cloud, DnsRecordKind, FailoverBudget, TermSource, Topology } from '../../core/failover-budget';
+import { Cloud, DnsRecordKind, FailoverBudget, Topology } from '../../core/failover-budget';
 import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds } from '../../core/tiers';
 import { McpCache } from '../cache';
@@ -38,6 +38,7 @@ import { addWarnings, checkRegion, validatorFor } from '../validation';
 import {
   McpDomain, McpServiceProps, addressRecord, budgetSummary, recordSummary, regionalName, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
+import { switchoverTerms } from '../private/switchover';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
 export interface ActivePassiveMcpServiceProps extends McpServiceProps {
@@ -59,16 +60,7 @@ export interface ActivePassiveMcpServiceProps extends McpServiceProps {
   readonly cachePromotion?: boolean;
 }
 
-/** Seconds from the writer region's loss to a writable secondary (single writer), from the escalation ladder and the assumptions. */
-export function switchoverTerms(triggerSeconds: number): BudgetTerm[] {
-  const s = ASSUMPTIONS.memorystoreSwitchover;
-  return [
-    { name: 'cache-promotion-trigger', seconds: triggerSeconds, source: TermSource.RENDERED,
-      detail: `the writer region must be unhealthy for ${triggerSeconds} s (extended-outage step) before a secondary is switched over` },
-    { name: 'cache-alert-evaluation', seconds: ASSUMPTIONS.alarmEvaluation.seconds, source: TermSource.RENDERED, detail: ASSUMPTIONS.alarmEvaluation.detail },
-    { name: 'cache-switchover', seconds: s.seconds, source: TermSource.ASSUMED, detail: s.detail, docUrl: s.docUrl },
-  ];
-}
+export { switchoverTerms };
 
 export class ActivePassiveMcpService extends Construct {
   public readonly plan: ServicePlan;
