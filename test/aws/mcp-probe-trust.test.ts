@@ -106,6 +106,18 @@ describe('MCP probe and a private CA', () => {
     expect(reads.length).toBeGreaterThanOrEqual(2);
   });
 
+  test('a warm probe keeps the CA it read when SSM cannot be read later (an SSM problem is not an MCP failure)', async () => {
+    let now = 0;
+    let fail = false;
+    const read = async () => { if (fail) throw new Error('ThrottlingException'); return pki.tlsCaPem; };
+    const env = probeEnv(direct.url, { [TRUST_ENV.parameter]: '/p' });
+    const lines: string[] = [];
+    expect((await runProbe(env, { write: (l) => lines.push(l), readParameter: read, clock: () => now })).success).toBe(true);
+    fail = true;
+    now += 10 * 60 * 1000; // past the 5-minute cache
+    expect((await runProbe(env, { write: (l) => lines.push(l), readParameter: read, clock: () => now })).success).toBe(true);
+  });
+
   test('an unreadable CA parameter is an error (no data point), like an unreadable token secret', async () => {
     await expect(runProbe(probeEnv(direct.url, { [TRUST_ENV.parameter]: '/p' }), {
       write: () => undefined, readParameter: async () => { throw new Error('AccessDeniedException'); },

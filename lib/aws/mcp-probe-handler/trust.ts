@@ -143,7 +143,15 @@ export class TrustStore {
     if (!parameter) return globalThis.fetch;
     const ttlMs = Number(this.env[TRUST_ENV.cacheSeconds] ?? '300') * 1000;
     if (force || !this.fetchImpl || this.clock() - this.fetchedAt >= ttlMs) {
-      const pem = await this.readParameter(parameter);
+      let pem: string;
+      try {
+        pem = await this.readParameter(parameter);
+      } catch (e) {
+        // A warm function keeps the CA it has when SSM cannot be read (an SSM problem must not
+        // become a failed probe); a cold one has nothing to trust and fails.
+        if (!this.fetchImpl) throw e;
+        return this.fetchImpl;
+      }
       if (pem !== this.pem || !this.fetchImpl) {
         this.pem = pem;
         this.fetchImpl = trustedFetch(pem);
