@@ -63,6 +63,16 @@ export interface McpLoadBalancerProps {
   readonly probeHost?: string;
 }
 
+/** The rate-limit rule every WAF policy carries. */
+function rateLimitRule(perMinute: number) {
+  return {
+    name: 'ratelimitperclient', priority: 10, ruleType: 'RateLimitRule', action: 'Block', rateLimitDuration: 'OneMin',
+    rateLimitThreshold: perMinute, groupRateLimitBy: 'ClientAddr',
+    // Matches every client: the rule counts all requests per client address.
+    matchConditions: [{ matchVariables: [{ variableName: 'RemoteAddr' }], operator: 'IPMatch', negationCondition: true, matchValues: ['255.255.255.255/32'] }],
+  };
+}
+
 /** The names the gateway's sub-resources get (the fleet joins `backendPoolName`). */
 export const GATEWAY_NAMES = {
   backendPool: 'mcp-servers',
@@ -115,17 +125,7 @@ export class McpLoadBalancer extends Construct {
         name: 'mcp-waf',
         policySettings: { enabled: true, mode: waf.mode ?? 'Prevention', requestBodyCheck: true },
         managedRules: { managedRuleSet: [{ type: 'OWASP', version: '3.2' }] },
-        customRules: [{
-          name: 'ratelimitperclient',
-          priority: 10,
-          ruleType: 'RateLimitRule',
-          action: 'Block',
-          rateLimitDuration: 'OneMin',
-          rateLimitThreshold: waf.rateLimitPerMinute ?? 2000,
-          groupRateLimitBy: 'ClientAddr',
-          // Matches every client: the rule counts all requests per client address.
-          matchConditions: [{ matchVariables: [{ variableName: 'RemoteAddr' }], operator: 'IPMatch', negationCondition: true, matchValues: ['255.255.255.255/32'] }],
-        }],
+        customRules: [rateLimitRule(waf.rateLimitPerMinute ?? 2000)],
       });
     }
     const n = GATEWAY_NAMES;
@@ -180,5 +180,24 @@ export class McpLoadBalancer extends Construct {
         : undefined,
     });
     this.backendPoolId = `${this.gateway.id}/backendAddressPools/${n.backendPool}`;
+  }
+
+  /**
+   * Accept only requests that came through this Front Door profile: the WAF blocks
+   * any request whose `X-Azure-FDID` header is not the profile's id (the network
+   * already admits only the Front Door service tag, shared by every Front Door).
+   * Needs the WAF (refused on a gateway without one).
+   */
+  public restrictToFrontDoor(frontDoorId: string): void {
+    if (!this.wafPolicy) {
+      validatorFor(this).add('waf', false, 'a WAF policy: Front Door routing checks the X-Azure-FDID header in the WAF').throwIfInvalid();
+    }
+    const snake = (o: unknown): unknown => (Array.isArray(o) ? o.map(snake) : o && typeof o === 'object'
+      ? Object.fromEntries(Object.entries(o).map(([k, val]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snake(val)])) : o);
+    // CDKTF appends an array override to the rendered list: the rate-limit rule stays, this one is added.
+    this.wafPolicy!.addOverride('custom_rules', snake([{
+      name: 'onlyfromfrontdoor', priority: 5, ruleType: 'MatchRule', action: 'Block',
+      matchConditions: [{ matchVariables: [{ variableName: 'RequestHeaders', selector: 'X-Azure-FDID' }], operator: 'Equal', negationCondition: true, matchValues: [frontDoorId] }],
+    }]));
   }
 }

@@ -44,6 +44,12 @@ export interface McpNetworkProps {
   readonly addressSpace?: string;
   /** Open port 80 on the gateway (HTTP -> HTTPS redirect). @default false */
   readonly httpRedirect?: boolean;
+  /**
+   * Who may reach the gateway on 443/80: `Internet`, or a service tag such as
+   * `AzureFrontDoor.Backend` when Front Door is the only way in.
+   * @default 'Internet'
+   */
+  readonly ingressSource?: string;
   /** Use these subnets instead of creating a network (no NSG is created or changed). @default - a new network */
   readonly existing?: ExistingNetwork;
 }
@@ -109,8 +115,8 @@ export class McpNetwork extends Construct {
     };
     // Application Gateway v2 needs GatewayManager on 65200-65535 and the Azure load balancer's probes.
     nsg('GatewayNsg', 'mcp-gateway-nsg', [
-      rule('allow-https', 100, 'Inbound', 'Allow', 'Internet', '*', '443'),
-      ...(props.httpRedirect ? [rule('allow-http-redirect', 110, 'Inbound', 'Allow', 'Internet', '*', '80')] : []),
+      rule('allow-https', 100, 'Inbound', 'Allow', props.ingressSource ?? 'Internet', '*', '443'),
+      ...(props.httpRedirect ? [rule('allow-http-redirect', 110, 'Inbound', 'Allow', props.ingressSource ?? 'Internet', '*', '80')] : []),
       rule('allow-gateway-manager', 120, 'Inbound', 'Allow', 'GatewayManager', '*', '65200-65535'),
       rule('allow-azure-lb', 130, 'Inbound', 'Allow', 'AzureLoadBalancer', '*', '*', '*'),
     ], gateway.id);

@@ -130,6 +130,27 @@ describe('multi-region behind Front Door (mission-critical)', () => {
     expect(only(tf, 'azurerm_cdn_frontdoor_route')).toMatchObject({ supported_protocols: ['Https'], forwarding_protocol: 'HttpsOnly' });
   });
 
+  test('the gateways admit only Front Door: the service tag in the network, this profile\'s id in the WAF', () => {
+    const gatewayNsgs = Object.values(resources(tf, 'azurerm_network_security_group')).filter((n) => n.name === 'mcp-gateway-nsg');
+    expect(gatewayNsgs).toHaveLength(2);
+    for (const n of gatewayNsgs) {
+      const https = (n.security_rule as Record<string, unknown>[]).find((r) => r.name === 'allow-https')!;
+      expect(https.source_address_prefix).toBe('AzureFrontDoor.Backend');
+    }
+    for (const waf of Object.values(resources(tf, 'azurerm_web_application_firewall_policy'))) {
+      const rules = waf.custom_rules as Record<string, unknown>[];
+      const first = rules.find((r) => r.name === 'onlyfromfrontdoor')!;
+      const second = rules.find((r) => r.name === 'ratelimitperclient')!;
+      expect(rules).toHaveLength(2);
+      expect(first).toMatchObject({ action: 'Block', priority: 5, rule_type: 'MatchRule' });
+      expect((first.match_conditions as Record<string, unknown>[])[0]).toMatchObject({
+        operator: 'Equal', negation_condition: true, match_values: [expect.stringMatching(/azurerm_cdn_frontdoor_profile\.[\w-]+\.resource_guid/)],
+        match_variables: [{ variable_name: 'RequestHeaders', selector: 'X-Azure-FDID' }],
+      });
+      expect(second).toMatchObject({ rule_type: 'RateLimitRule', rate_limit_threshold: 2000 });
+    }
+  });
+
   test('a lost region makes each survivor scale to ceil(min x N / (N - 1)) of its window; healthy or missing data does not', () => {
     for (const [i, region] of regions.entries()) {
       const other = regions[1 - i];

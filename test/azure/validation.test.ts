@@ -93,6 +93,11 @@ describe('Azure bad inputs', () => {
     expect(mr({ routing: TrafficRouting.frontDoor() })).toContain('- certificate: got "a private CA"; allowed: a publicly trusted certificate with Front Door routing');
   });
 
+  test('Front Door routing without the WAF that checks its header', () => {
+    const m = mr({ waf: false, routing: TrafficRouting.frontDoor(), certificate: McpCertificate.vault({ vaultAddress: 'https://vault.example.com', role: 'mcp', publiclyTrusted: true }) });
+    expect(m).toContain('- waf: got false; allowed: a WAF with Front Door routing');
+  });
+
   test('geo-replication on a SKU that does not support it', () => {
     expect(mr({ cache: { skuName: 'Balanced_B1' } })).toContain('- cache.skuName: got "Balanced_B1"; allowed: a SKU that supports active geo-replication: Balanced_B3 or larger');
   });

@@ -9,6 +9,7 @@ import { KeyVaultCertificateContacts } from '@cdktf/provider-azurerm/lib/key-vau
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Construct } from 'constructs';
+import { RoutingMechanism } from '../../core/tiers';
 import { AzureServicePlan } from '../budget';
 import { McpCache } from '../cache';
 import { BoundCertificate } from '../certificate';
@@ -62,7 +63,12 @@ export class McpRegion extends Construct {
     this.regionalName = regionalName(service.domain, region);
     this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: `${service.namePrefix}-mcp-${region}`, location: region });
     const common = { resourceGroupName: this.resourceGroup.name, location: region };
-    this.network = new McpNetwork(this, 'Network', { ...common, serverPort: service.server.port, httpRedirect: service.httpRedirect });
+    // With Front Door in front, only Front Door's addresses reach the gateways (the WAF then checks the profile id).
+    const viaFrontDoor = plan.routing === RoutingMechanism.ANYCAST && plan.frontDoor !== undefined;
+    this.network = new McpNetwork(this, 'Network', {
+      ...common, serverPort: service.server.port, httpRedirect: service.httpRedirect,
+      ingressSource: viaFrontDoor ? 'AzureFrontDoor.Backend' : 'Internet',
+    });
     const gatewayIdentity = new UserAssignedIdentity(this, 'GatewayIdentity', { ...common, name: 'mcp-gateway' });
     const fleetIdentity = new UserAssignedIdentity(this, 'FleetIdentity', { ...common, name: 'mcp-servers' });
     this.keyVault = new RegionalKeyVault(this, 'KeyVault', {

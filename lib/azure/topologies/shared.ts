@@ -44,6 +44,10 @@ export function planTopology(scope: Construct, topology: Topology, regions: read
         'a publicly trusted certificate with Front Door routing (Front Door validates origin certificates against public roots): '
         + 'McpCertificate.vault({ ..., publiclyTrusted: true }) for a public CA, McpCertificate.fromKeyVaultSecretIds, or TrafficRouting.dns()');
     }
+    if (plan.routing === RoutingMechanism.ANYCAST && topology !== Topology.ACTIVE_ACTIVE) {
+      v.check(props.waf !== false, 'waf', props.waf,
+        'a WAF with Front Door routing: the gateways accept only requests carrying this Front Door profile\'s X-Azure-FDID header, checked by the WAF');
+    }
     if (topology === Topology.ACTIVE_ACTIVE && props.routing && props.routing.mechanism !== RoutingMechanism.LOAD_BALANCER) {
       v.add('routing', props.routing.mechanism, `${RoutingMechanism.LOAD_BALANCER}: an active-active service in one region has one gateway and nothing to route between`);
     }
@@ -93,6 +97,7 @@ export function createRouting(scope: Construct, plan: AzureServicePlan, props: A
       skuName: props.routing?.frontDoor?.skuName,
       origins: regions.map((r, i) => ({ name: r.region, hostName: r.regionalName, priority: method === 'Priority' ? i + 1 : 1 })),
     });
+    for (const r of regions) r.loadBalancer.restrictToFrontDoor(fd.profile.resourceGuid);
     return {
       frontDoor: fd, target: fd.hostName,
       signalFor: (region) => ({
