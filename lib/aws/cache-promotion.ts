@@ -105,6 +105,8 @@ export interface McpCachePromotionProps {
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 /** Minutes a failure or a blocked promotion must persist before its alarm fires (three scheduled re-checks). */
 const PERSISTENT_MINUTES = 3;
+/** The re-check of the primary: attempts, each with this deadline, this far apart (a down primary costs all of them). */
+const RECHECK = { attempts: 3, timeoutSeconds: 5, intervalSeconds: 2 } as const;
 
 export class McpCachePromotion extends Construct {
   public readonly handler: HandlerFunction;
@@ -136,6 +138,11 @@ export class McpCachePromotion extends Construct {
   public readonly promotionSecondsMetric: cloudwatch.Metric;
   /** Seconds of primary failure before the trigger fires (undefined with a given trigger). */
   public readonly triggerSeconds?: number;
+  /**
+   * Worst-case seconds the re-check of a primary that is really down adds before the
+   * failover call (every attempt waits its deadline): attempts x deadline + pauses.
+   */
+  public readonly recheckSeconds: number = RECHECK.attempts * RECHECK.timeoutSeconds + (RECHECK.attempts - 1) * RECHECK.intervalSeconds;
 
   constructor(scope: Construct, id: string, props: McpCachePromotionProps) {
     super(scope, id);
@@ -222,9 +229,9 @@ export class McpCachePromotion extends Construct {
         [PROMOTION_ENV.primaryHealthUrl]: props.primaryHealthUrl,
         [PROMOTION_ENV.candidates]: stack.toJsonString(candidates),
         [PROMOTION_ENV.metricNamespace]: namespace,
-        [PROMOTION_ENV.healthTimeoutMs]: '5000',
-        [PROMOTION_ENV.recheckAttempts]: '3',
-        [PROMOTION_ENV.recheckIntervalMs]: '2000',
+        [PROMOTION_ENV.healthTimeoutMs]: String(RECHECK.timeoutSeconds * 1000),
+        [PROMOTION_ENV.recheckAttempts]: String(RECHECK.attempts),
+        [PROMOTION_ENV.recheckIntervalMs]: String(RECHECK.intervalSeconds * 1000),
         [PROMOTION_ENV.completionTimeoutMs]: '120000',
         [PROMOTION_ENV.triggerAlarmName]: this.trigger.alarmName,
       },

@@ -105,6 +105,9 @@ describe('McpCachePromotion', () => {
   test('the function re-checks the primary\'s health URL before acting and knows the candidates in order', () => {
     expect(env.PRIMARY_HEALTH_URL).toBe('https://mcp-us-east-1.example.com/health/ready');
     expect(env.RECHECK_ATTEMPTS).toBe('3');
+    // What the re-check of a primary that is really down costs, from the rendered settings (every attempt times out).
+    expect(promotion.recheckSeconds).toBe(Number(env.RECHECK_ATTEMPTS) * Number(env.HEALTH_TIMEOUT_MS) / 1000
+      + (Number(env.RECHECK_ATTEMPTS) - 1) * Number(env.RECHECK_INTERVAL_MS) / 1000);
     expect(env.PRIMARY_REGION).toBe('us-east-1');
     expect(JSON.parse(String(env.CANDIDATES)).map((c: { region: string }) => c.region)).toEqual(['eu-west-1', 'ap-southeast-2']);
     expect(fnProps.ReservedConcurrentExecutions).toBe(1);
