@@ -11,6 +11,11 @@
  * become a failed probe), and EMF metrics are standard resolution, which Route 53
  * alarm-based health checks require. A run that cannot happen (throttled, crashed)
  * emits nothing; the alarm treats missing data as breaching.
+ *
+ * TLS is checked as clients check it: the public roots, plus `trustedCa` when the
+ * service's certificate comes from a private CA (a Vault PKI: give it
+ * `VaultIssuedCertificate.trustedCa`, the parameter its function writes at every
+ * issuance). Without it such an endpoint never passes the probe.
  */
 import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
