@@ -1,8 +1,9 @@
 /**
  * The network of one regional deployment: a virtual network with separate
  * subnets for the gateway, the application and the data tier, and network
- * security groups that allow only gateway -> application on the server port
- * and application -> data tier (cache and Key Vault private endpoints).
+ * security groups that allow only gateway -> application on the server port,
+ * application -> data tier (cache and Key Vault private endpoints) and
+ * gateway -> Key Vault (its certificate).
  * Bring your own subnets with `existing`.
  */
 import { NatGateway } from '@cdktf/provider-azurerm/lib/nat-gateway';
@@ -131,6 +132,8 @@ export class McpNetwork extends Construct {
     nsg('DataNsg', 'mcp-data-nsg', [
       rule('allow-app-to-cache', 100, 'Inbound', 'Allow', prefixes.application, '*', String(MANAGED_REDIS_PORT)),
       rule('allow-app-to-key-vault', 110, 'Inbound', 'Allow', prefixes.application, '*', '443'),
+      // The gateway reads its certificate from Key Vault through the private endpoint.
+      rule('allow-gateway-to-key-vault', 120, 'Inbound', 'Allow', prefixes.gateway, '*', '443'),
       rule('deny-vnet-inbound', 4000, 'Inbound', 'Deny', 'VirtualNetwork', '*', '*', '*'),
     ], data.id);
 

@@ -29,9 +29,9 @@ describe('network', () => {
     expect(inbound).toEqual([expect.objectContaining({ source_address_prefix: '10.20.0.0/24', destination_port_range: '8080', protocol: 'Tcp' })]);
     expect(rules('mcp-application-nsg')).toContainEqual(expect.objectContaining({ direction: 'Inbound', access: 'Deny', source_address_prefix: 'VirtualNetwork', priority: 4000 }));
   });
-  test('the data subnet accepts only the application subnet, on the cache port and HTTPS (Key Vault)', () => {
+  test('the data subnet accepts the application subnet on the cache port and HTTPS (Key Vault), the gateway on HTTPS only', () => {
     const allowed = rules('mcp-data-nsg').filter((r) => r.access === 'Allow').map((r) => [r.source_address_prefix, r.destination_port_range]);
-    expect(allowed).toEqual([['10.20.4.0/22', '10000'], ['10.20.4.0/22', '443']]);
+    expect(allowed).toEqual([['10.20.4.0/22', '10000'], ['10.20.4.0/22', '443'], ['10.20.0.0/24', '443']]);
   });
   test('port 80 is closed unless the redirect is asked for', () => {
     expect(rules('mcp-gateway-nsg').map((r) => r.destination_port_range)).not.toContain('80');
