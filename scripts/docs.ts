@@ -6,8 +6,9 @@
  */
 import {
   AvailabilityTier, Cloud, DnsRecordKind, DnsRouting, FailoverBudget, RoutingMechanism, ScalingSchedule, Topology,
-  cloudDefaults, computeFailoverBudget, mergeOverrides, resolveTier,
+  cloudDefaults, computeFailoverBudget, extendedOutageSeconds, mergeOverrides, resolveTier,
 } from '../lib/core';
+import { switchoverTerms } from '../lib/gcp/private/switchover';
 import { planAzureService } from '../lib/azure/budget';
 
 interface Variant {
@@ -30,6 +31,16 @@ const VARIANTS: Record<Cloud, readonly Variant[]> = {
     { label: 'DNS (Cloud DNS)', routing: RoutingMechanism.DNS, recordKind: DnsRecordKind.CNAME },
     { label: 'anycast (global load balancer)', routing: RoutingMechanism.ANYCAST },
   ],
+};
+
+/**
+ * The routing each Google Cloud topology renders (lib/gcp/topologies): active-passive is Cloud DNS failover
+ * between regional load balancers (the global load balancer cannot keep a region passive); multi-region sits
+ * behind the global load balancer.
+ */
+const GCP_TOPOLOGY_ROUTING: Partial<Record<Topology, RoutingMechanism>> = {
+  [Topology.ACTIVE_PASSIVE]: RoutingMechanism.DNS,
+  [Topology.MULTI_REGION]: RoutingMechanism.ANYCAST,
 };
 
 const CLOUD_NAMES: Record<Cloud, string> = { [Cloud.AWS]: 'AWS', [Cloud.AZURE]: 'Azure', [Cloud.GCP]: 'Google Cloud' };
@@ -90,13 +101,16 @@ export function renderFailoverDoc(): string {
       for (const topology of Object.values(Topology)) {
         const variants = topology === Topology.ACTIVE_ACTIVE
           ? [{ label: 'load balancer (any front)', routing: RoutingMechanism.LOAD_BALANCER }]
-          : VARIANTS[cloud];
+          : VARIANTS[cloud].filter((x) => cloud !== Cloud.GCP || GCP_TOPOLOGY_ROUTING[topology] === x.routing);
         for (const variant of variants) {
           const b = budgetFor(cloud, tier, topology, variant);
           const terms = b.terms.map((t) => `${t.name} ${t.seconds} ${t.source[0]}`).join(' + ');
           out.push(row([
             tier, topology, variant.label, terms, b.totalSeconds, b.targetSeconds, b.withinTarget ? 'within' : '**over: refused**',
-            b.cacheRecovery ? `${b.cacheRecovery.totalSeconds}` : '-',
+            cloud === Cloud.GCP && topology !== Topology.ACTIVE_ACTIVE
+              // Google: Memorystore cross-region replication, switched over by the library (lib/gcp).
+              ? `${switchoverTerms(extendedOutageSeconds(resolveTier(tier))).reduce((n, x) => n + x.seconds, 0)}`
+              : b.cacheRecovery ? `${b.cacheRecovery.totalSeconds}` : '-',
           ]));
         }
       }
