@@ -11,7 +11,7 @@ import {
   ActiveActiveMcpService, ActivePassiveMcpService, McpCertificate, MultiRegionMcpService, NodeServerSource, StandbyLocation,
   TrafficRouting,
 } from '../../lib/aws';
-import { AvailabilityTier, ScalingSchedule } from '../../lib/core';
+import { AvailabilityTier, McpAuthorization, ScalingSchedule } from '../../lib/core';
 
 /** Placeholder account: every stack's env. Replace with yours. */
 export const EXAMPLE_ACCOUNT = '123456789012';
@@ -21,6 +21,16 @@ export const EXAMPLE_ZONE = { zoneName: 'example.com', hostedZoneId: 'Z0EXAMPLE0
 export const EXAMPLE_VAULT = { vaultAddress: 'https://vault.example.com:8200', role: 'mcp-server' };
 
 /** The reference server (examples/mcp-server), bundled at synth and run by systemd on every instance. */
+/**
+ * Who may call the reference stacks: an OAuth 2.1 authorization server (docs/SECURITY.md compares Amazon Cognito,
+ * Microsoft Entra ID, Google Identity Platform and any OIDC provider). `cdk synth -c mcpIssuer=https://...` names yours;
+ * the default is an example Amazon Cognito user pool issuer. The probes check the 401 challenge (no probe client here).
+ */
+export function referenceAuthorization(app: App): McpAuthorization {
+  const issuer = (app.node.tryGetContext('mcpIssuer') as string | undefined) ?? McpAuthorization.cognitoIssuer('us-east-1', 'us-east-1_EXAMPLE01');
+  return McpAuthorization.oauth({ issuer });
+}
+
 export function referenceServer(): NodeServerSource {
   // main.ts in this repository; main.js where the examples run compiled (the benchmark).
   const src = path.join(__dirname, '..', 'mcp-server', 'src');
@@ -57,6 +67,7 @@ export function buildActiveActive(app: App, server: NodeServerSource = reference
     certificate: McpCertificate.vault(EXAMPLE_VAULT),
     domain: { ...EXAMPLE_ZONE, recordName: 'mcp-aa' },
     routing: TrafficRouting.dns(),
+    authorization: referenceAuthorization(app),
   });
   outputs(svc, svc.budget.describe(), 'mcp-aa.example.com');
   return svc;
@@ -77,6 +88,7 @@ export function buildActivePassive(app: App, server: NodeServerSource = referenc
     certificate: McpCertificate.dnsValidated(),
     domain: { ...EXAMPLE_ZONE, recordName: 'mcp-ap' },
     routing: TrafficRouting.dns(),
+    authorization: referenceAuthorization(app),
     // The record's CALCULATED check (HTTPS AND the MCP probe alarm) adds Route 53's aggregation of its children
     // (assumed 5 s): with the tier's 5 s TTL the budget is 31 s, over the 30 s target; a 4 s TTL keeps it at 30 s.
     overrides: { recordTtlSeconds: 4 },
@@ -99,6 +111,7 @@ export function buildMultiRegion(
     certificate: McpCertificate.dnsValidated(),
     domain: { ...EXAMPLE_ZONE, recordName: 'mcp' },
     routing: TrafficRouting.accelerator(),
+    authorization: referenceAuthorization(app),
   });
   for (const region of Object.values(svc.regions)) outputs(region, svc.budget.describe(), undefined);
   if (svc.accelerator) {

@@ -12,7 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ActiveActiveMcpService } from '../../lib/aws/topologies/active-active';
 import { ActivePassiveMcpService, StandbyLocation } from '../../lib/aws/topologies/active-passive';
 import { McpCertificate, TrafficRouting } from '../../lib/aws/topologies/common';
-import { AvailabilityTier, McpServerSource } from '../../lib/core';
+import { AvailabilityTier, McpAuthorization, McpServerSource } from '../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../support/app';
 import { CfnModel, privateCaTrust } from '../support/semantic';
 
@@ -24,7 +24,7 @@ function models(certificate: McpCertificate): CfnModel[] {
     capacity: { baseline: 4 },
     certificate,
     domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' },
-    routing: TrafficRouting.dns(),
+    routing: TrafficRouting.dns(), authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
     standby: StandbyLocation.region('us-west-2'), primaryRegion: 'us-east-1', account: TEST_ACCOUNT,
   });
   const stacks: Stack[] = [...Object.values(svc.regionStacks!), ...(svc.globalStack ? [svc.globalStack] : [])];
@@ -49,6 +49,7 @@ describe('functions calling the service trust its certificate\'s CA', () => {
       tier: AvailabilityTier.BUSINESS_CRITICAL, server: McpServerSource.container('public.ecr.aws/acme/context:1.4'),
       capacity: { baseline: 4 }, certificate: McpCertificate.dnsValidated(),
       domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' }, routing: TrafficRouting.dns(),
+      authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
     });
     const app = [new CfnModel('AA', Template.fromStack(stack).toJSON(), 'us-east-1')];
     expect(app[0].resources('AWS::Lambda::Function').length).toBeGreaterThan(0);

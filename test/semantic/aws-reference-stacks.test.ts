@@ -22,7 +22,7 @@ import {
 import {
   ActivePassiveMcpService, McpCertificate, MultiRegionMcpService, StandbyLocation, TrafficRouting,
 } from '../../lib/aws';
-import { AvailabilityTier } from '../../lib/core';
+import { AvailabilityTier, McpAuthorization } from '../../lib/core';
 import { testApp } from '../support/app';
 import {
   CfnModel, alarmActions, apexCnames, destructiveOnMissingData, dnsRecords, fleets, privateCaTrust, probeTargets, stepScalingCoverage,
@@ -67,6 +67,7 @@ const crossRegion = new ActivePassiveMcpService(crossApp, 'McpCrossRegion', {
   certificate: McpCertificate.vault(EXAMPLE_VAULT),
   domain: { ...EXAMPLE_ZONE, recordName: 'mcp-xr' },
   routing: TrafficRouting.dns(),
+  authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
 });
 const cross = modelsOf(crossApp, stacksOf(crossApp));
 
@@ -78,7 +79,7 @@ try {
   new MultiRegionMcpService(apexApp, 'McpApex', {
     tier: AvailabilityTier.MISSION_CRITICAL, regions: REFERENCE_MULTI_REGION_REGIONS, account: EXAMPLE_ACCOUNT, server,
     capacity: { baseline: 6 }, certificate: McpCertificate.dnsValidated(), domain: { ...EXAMPLE_ZONE, recordName: '' },
-    routing: TrafficRouting.accelerator(),
+    routing: TrafficRouting.accelerator(), authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
   });
   apex = modelsOf(apexApp, stacksOf(apexApp));
 } catch (e) {

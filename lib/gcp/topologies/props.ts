@@ -66,6 +66,8 @@ export interface McpServiceCacheOptions {
   /** @default true */
   readonly createServiceConnectionPolicy?: boolean;
   readonly kmsKey?: string;
+  /** Deletion protection (and Terraform prevent_destroy): set false, deploy, then destroy. @default true */
+  readonly deletionProtection?: boolean;
 }
 
 /** The props every Google Cloud topology takes, with the same names on every cloud. */

@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ActiveActiveMcpService, ActiveActiveMcpServiceProps } from '../../../lib/aws/topologies/active-active';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
-import { AvailabilityTier, McpServerSource, SUMMARY_KEY, ScalingSchedule } from '../../../lib/core';
+import { AvailabilityTier, McpAuthorization, McpServerSource, SUMMARY_KEY, ScalingSchedule } from '../../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
 import { CfnModel, fleets } from '../../support/semantic';
 
@@ -26,6 +26,7 @@ function build(
     certificate: McpCertificate.fromCertificate(acm.Certificate.fromCertificateArn(stack, 'Cert', certArn)),
     domain,
     routing: TrafficRouting.dns(),
+    authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
     ...overrides,
     ...inStack(stack),
   });

@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { McpFleet } from '../../../lib/aws/fleet';
 import { ActivePassiveMcpService, ActivePassiveMcpServiceProps, StandbyLocation } from '../../../lib/aws/topologies/active-passive';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
-import { AvailabilityTier, DnsRecordKind, McpServerSource, ScalingSchedule } from '../../../lib/core';
+import { AvailabilityTier, DnsRecordKind, McpAuthorization, McpServerSource, ScalingSchedule } from '../../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
 
 const server = McpServerSource.container('public.ecr.aws/acme/context:1.4');
@@ -20,6 +20,7 @@ const base: ActivePassiveMcpServiceProps = {
   certificate: McpCertificate.dnsValidated(),
   domain,
   routing: TrafficRouting.dns(),
+  authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
   // The CALCULATED record check's extra Route 53 hop (5 s, assumed) leaves room for a 4 s TTL within the 30 s target.
   overrides: { recordTtlSeconds: 4 },
 };

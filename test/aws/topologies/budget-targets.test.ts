@@ -8,7 +8,7 @@ import { ActiveActiveMcpService } from '../../../lib/aws/topologies/active-activ
 import { ActivePassiveMcpService } from '../../../lib/aws/topologies/active-passive';
 import { McpCertificate, McpServiceProps } from '../../../lib/aws/topologies/common';
 import { MultiRegionMcpService } from '../../../lib/aws/topologies/multi-region';
-import { AvailabilityTier, McpServerSource } from '../../../lib/core';
+import { AvailabilityTier, McpAuthorization, McpServerSource } from '../../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
 
 const props = (tier: AvailabilityTier): McpServiceProps => ({
@@ -17,6 +17,7 @@ const props = (tier: AvailabilityTier): McpServiceProps => ({
   capacity: { baseline: 4 },
   certificate: McpCertificate.dnsValidated(),
   domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' },
+  authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
 });
 const stack = (app: App) => new Stack(app, 'S', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
 

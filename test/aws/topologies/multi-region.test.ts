@@ -2,7 +2,7 @@ import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
 import { MultiRegionMcpService, MultiRegionMcpServiceProps } from '../../../lib/aws/topologies/multi-region';
-import { AvailabilityTier, McpServerSource, ScalingSchedule } from '../../../lib/core';
+import { AvailabilityTier, McpAuthorization, McpServerSource, ScalingSchedule } from '../../../lib/core';
 import { CacheWriteEnv, CacheWriteModel, RegionWriteMode } from '../../../lib/core/cache-write-model';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
@@ -19,6 +19,7 @@ const base: MultiRegionMcpServiceProps = {
   certificate: McpCertificate.vault({ vaultAddress: 'https://vault.example.com', role: 'mcp' }),
   domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' },
   routing: TrafficRouting.accelerator(),
+  authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
   // The single-writer option (Global Datastore + promotion) is what this file exercises; the default
   // (multi-writer MemoryDB) is tested at the end and in test/examples/reference-stacks.test.ts.
   cache: { writeModel: CacheWriteModel.SINGLE_WRITER },

@@ -9,7 +9,7 @@ import { ActiveActiveMcpService } from '../../../lib/aws/topologies/active-activ
 import { ActivePassiveMcpService } from '../../../lib/aws/topologies/active-passive';
 import { McpCertificate, McpServiceProps } from '../../../lib/aws/topologies/common';
 import { MultiRegionMcpService } from '../../../lib/aws/topologies/multi-region';
-import { AvailabilityTier, McpServerSource, ScalingSchedule } from '../../../lib/core';
+import { AvailabilityTier, McpAuthorization, McpServerSource, ScalingSchedule } from '../../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
 
 /** Stateful resource types and the properties whose change replaces them (CloudFormation "Update requires: Replacement"). */
@@ -46,6 +46,7 @@ const base = (): McpServiceProps => ({
   schedule: ScalingSchedule.guidePreset('America/New_York'),
   certificate: McpCertificate.dnsValidated(),
   domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' },
+  authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
 });
 /** Capacity, schedule and thresholds changed; nothing about state. */
 const changed = (): McpServiceProps => ({
