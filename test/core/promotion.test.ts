@@ -51,7 +51,7 @@ function config(overrides: Partial<PromotionConfig> = {}): PromotionConfig {
       { region: 'eu-west-1', replicationGroupId: 'mcp-eu', healthUrl: `${base}/eu/ready` },
       { region: 'ap-southeast-2', replicationGroupId: 'mcp-ap', healthUrl: `${base}/ap/ready` },
     ],
-    healthTimeoutMs: 500, recheckAttempts: 3, recheckIntervalMs: 5, completionTimeoutMs: 200, completionPollMs: 5,
+    healthTimeoutMs: 5000, recheckAttempts: 3, recheckIntervalMs: 5, completionTimeoutMs: 200, completionPollMs: 5,
     ...overrides,
   };
 }
@@ -99,7 +99,7 @@ beforeEach(() => {
 
 describe('promote (lib/core/promotion)', () => {
   test('promotes the healthy candidate with the lowest latency, waits for the new writer and reports the time it took', async () => {
-    route('/eu/ready', 200, 60);
+    route('/eu/ready', 200, 400);
     const ds = datastore({ failoverReads: 2 });
     const logs: Record<string, unknown>[] = [];
     const d = await promote(config(), ds.api, fetchStatus, { log: (f) => logs.push(f) });
@@ -112,7 +112,14 @@ describe('promote (lib/core/promotion)', () => {
     expect(logs.at(-1)).toMatchObject({ decision: 'promoted', region: 'ap-southeast-2' });
   });
 
-  test('ties in latency go to the configured order; an unreachable or failing candidate is skipped', async () => {
+  test('equal latencies go to the configured order', async () => {
+    const ds = datastore();
+    // A clock that does not move: every candidate answers in 0 ms.
+    const d = await promote(config(), ds.api, fetchStatus, { now: () => 0 });
+    expect(d.region).toBe('eu-west-1');
+  });
+
+  test('an unreachable or failing candidate is skipped', async () => {
     route('/eu/ready', 503);
     const ds = datastore();
     expect((await promote(config(), ds.api, fetchStatus)).region).toBe('ap-southeast-2');
@@ -171,6 +178,7 @@ describe('promote (lib/core/promotion)', () => {
   });
 
   test('is idempotent: a run after the promotion changes nothing and is not blocked', async () => {
+    route('/eu/ready', 503);
     const ds = datastore();
     await promote(config(), ds.api, fetchStatus);
     const again = await promote(config(), ds.api, fetchStatus);
