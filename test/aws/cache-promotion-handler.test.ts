@@ -40,7 +40,7 @@ function config(): HandlerConfig {
   return {
     globalReplicationGroupId: 'ldgnf-mcp', failedRegion: 'us-east-1', failedRegionHealthUrl: `${base}/us/ready`,
     candidates: [{ region: 'eu-west-1', replicationGroupId: 'mcp-eu', healthUrl: `${base}/eu/ready` }],
-    healthTimeoutMs: 1000, recheckAttempts: 2, recheckIntervalMs: 1, completionTimeoutMs: 50, completionPollMs: 1,
+    healthTimeoutMs: 5000, recheckAttempts: 2, recheckIntervalMs: 1, completionTimeoutMs: 50, completionPollMs: 1,
     metricNamespace: 'McpHa/CachePromotion', triggerAlarmName: 'trigger',
   };
 }

@@ -58,7 +58,7 @@ afterAll(async () => {
 beforeEach(() => resetTokenCache());
 
 function probeEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { [ENV.url]: url, [ENV.timeoutMs]: '3000', [ENV.endpoint]: 'test', ...extra };
+  return { [ENV.url]: url, [ENV.timeoutMs]: '10000', [ENV.endpoint]: 'test', ...extra };
 }
 
 async function probe(env: Record<string, string>, readParameter?: (name: string) => Promise<string>) {
