@@ -67,7 +67,8 @@ export interface McpAcceleratorProps {
   /** @default AcceleratorClientAffinity.NONE */
   readonly clientAffinity?: AcceleratorClientAffinity;
   /**
-   * Also listen on TCP 80 (for the load balancers' HTTP-to-HTTPS redirect).
+   * Also listen on TCP 80 (for the load balancers' HTTP-to-HTTPS redirect, which they
+   * serve only with `McpLoadBalancer` `httpRedirect: true`; off by default).
    * @default false
    */
   readonly listenHttp?: boolean;
