@@ -50,11 +50,14 @@ function budgetFor(cloud: Cloud, tier: AvailabilityTier, topology: Topology, var
   // The cloud's own defaults under the tier (Google: Cloud DNS checks every 30 s at the fastest), as planService applies them.
   const p = resolveTier(tier, mergeOverrides(cloudDefaults(cloud), {}));
   const dns: DnsRouting | undefined = variant.routing === RoutingMechanism.DNS
-    ? { healthCheck: p.dnsHealthCheck, recordKind: variant.recordKind!, ttlSeconds: p.recordTtlSeconds }
+    // AWS: with a domain, each record carries a CALCULATED check (HTTPS AND the MCP probe alarm), the default.
+    ? { healthCheck: p.dnsHealthCheck, recordKind: variant.recordKind!, ttlSeconds: p.recordTtlSeconds, ...(cloud === Cloud.AWS ? { calculatedHealthCheck: true } : {}) }
     : undefined;
+  const awsMultiRegion = cloud === Cloud.AWS && topology === Topology.MULTI_REGION;
   return computeFailoverBudget({
     cloud, topology, routing: variant.routing, probe: p.healthProbe, dns, targets: p.targets,
-    cache: { crossRegion: cloud === Cloud.AWS && topology === Topology.MULTI_REGION, promotionTriggerSeconds: p.escalation[p.escalation.length - 1].afterSeconds },
+    // AWS multi-region: the multi-writer default (MemoryDB Multi-Region: nothing is promoted).
+    cache: { crossRegion: awsMultiRegion, multiWriter: awsMultiRegion, promotionTriggerSeconds: p.escalation[p.escalation.length - 1].afterSeconds },
   });
 }
 
@@ -88,6 +91,9 @@ export function renderFailoverDoc(): string {
     '',
     '- **active-active**: an instance fails; the load balancer stops routing to it (whatever sits in front).',
     '- **active-passive / multi-region**: a whole deployment or region fails; DNS or the anycast front moves traffic.',
+    '- **AWS**: DNS rows include the CALCULATED record check\'s extra hop (the default with a domain and the MCP probe); '
+      + 'multi-region cache recovery is the multi-writer default\'s (MemoryDB Multi-Region, nothing promoted: 0 s); '
+      + 'with `cache.writeModel: SINGLE_WRITER` (Global Datastore) writes recover in 300 + 60 + 60 = 420 s.',
     '- Cache recovery (writes) is stated apart from serving traffic: reads keep working from replicas, and a',
     '  cross-region promotion waits for the escalation ladder\'s extended-outage step (300 s) before it runs.',
     '- A row over its target is refused at synth time unless the user sets `enforceBudget: false`.',

@@ -90,7 +90,8 @@ export function buildActivePassive(app: App, server: NodeServerSource = referenc
     routing: TrafficRouting.dns(),
     authorization: referenceAuthorization(app),
     // The record's CALCULATED check (HTTPS AND the MCP probe alarm) adds Route 53's aggregation of its children
-    // (assumed 5 s): with the tier's 5 s TTL the budget is 31 s, over the 30 s target; a 4 s TTL keeps it at 30 s.
+    // (5 s, assumed): with the tier's 5 s TTL the budget is 31 s, over the 30 s target, and the plan refuses it;
+    // a 4 s TTL keeps it at 30 s.
     overrides: { recordTtlSeconds: 4 },
   });
   outputs(svc, svc.budget.describe(), 'mcp-ap.example.com');

@@ -436,6 +436,11 @@ export class McpCache extends CacheBase {
     }
     if (secondary) {
       Validations.of(this.replicationGroup).acknowledge({
+        id: 'AwsSolutions-AEC4',
+        reason: 'A Global Datastore secondary inherits Multi-AZ and automatic failover from the primary (which this library '
+          + 'creates with both enabled); ElastiCache refuses MultiAZEnabled on a secondary without AutomaticFailoverEnabled, so neither is rendered.',
+      });
+      Validations.of(this.replicationGroup).acknowledge({
         id: 'AwsSolutions-AEC3',
         reason: 'A Global Datastore secondary must not pass TransitEncryptionEnabled or AtRestEncryptionEnabled: '
           + 'ElastiCache inherits both from the primary, which this library creates with both enabled.',

@@ -506,9 +506,9 @@ function wayOut(budget: FailoverBudget, largest: BudgetTerm, dns: DnsRouting | u
       const left = budget.targetSeconds - largest.seconds;
       return left >= others
         ? 'lower healthCheck.intervalSeconds or healthCheck.unhealthyThreshold'
-        : `the accelerator's ${largest.seconds} s leaves ${Math.max(0, left)} s for the load balancer's detection (now ${others} s), `
-          + `which no health-check setting reaches: raise targets.${targetProp(budget.topology)} to ${budget.totalSeconds} or more, `
-          + `choose a tier with a longer target, or use ${RoutingMechanism.DNS} routing`;
+        : `the accelerator's documented ${largest.seconds} s alone leaves no room: raise the target (targets.${targetProp(budget.topology)}) `
+          + `or choose a lower tier; the load balancer's detection takes ${others} s and ${Math.max(0, left)} s are left, so the target `
+          + `must be at least ${budget.totalSeconds} s, or use ${RoutingMechanism.DNS} routing`;
     }
     case 'dns-calculated-aggregation':
       return `lower dnsHealthCheck.failureThreshold or recordTtlSeconds, or set mcpProbe: false (no CALCULATED check; the MCP probe then only alarms), or use ${RoutingMechanism.ANYCAST} routing`;

@@ -33,7 +33,8 @@ export interface ServicePlanInput {
   /**
    * How the regions write to the cache (with `cache`): the model and the serving regions, the
    * first holding the writer for SINGLE_WRITER. The plan's `cacheWrite` states each region's mode.
-   * @default - SINGLE_REGION in `regions` (or one unnamed region), MULTI_WRITER when cache.multiWriter, else SINGLE_WRITER
+   * @default - two unnamed regions across regions, one unnamed region otherwise (the model: SINGLE_REGION
+   * without crossRegion, MULTI_WRITER with cache.multiWriter, else SINGLE_WRITER)
    */
   readonly cacheRegions?: readonly string[];
   /**
@@ -94,7 +95,8 @@ export function planService(input: ServicePlanInput): ServicePlan {
     : [];
   let cacheWrite: CacheWritePlan | undefined;
   if (input.cache) {
-    const regions = input.cacheRegions ?? ['(this region)'];
+    const regions = input.cacheRegions
+      ?? (input.cache.crossRegion ? ['(first region)', '(second region)'] : ['(this region)']);
     const model = !input.cache.crossRegion ? CacheWriteModel.SINGLE_REGION
       : input.cache.multiWriter ? CacheWriteModel.MULTI_WRITER : CacheWriteModel.SINGLE_WRITER;
     const lag = MEMORYDB_MULTI_REGION_REPLICATION;
@@ -104,7 +106,7 @@ export function planService(input: ServicePlanInput): ServicePlan {
       replicationLag: model === CacheWriteModel.MULTI_WRITER
         ? { name: 'cache-replication-lag', seconds: lag.value, source: TermSource.DOCUMENTED, detail: lag.note, docUrl: lag.docUrl }
         : undefined,
-    }, v.nested('cache'));
+    }, v);
   }
   v.throwIfInvalid();
   return { cloud: input.cloud, topology: input.topology, profile, routing, dns, budget, cacheWrite, warnings };

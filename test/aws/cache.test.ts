@@ -359,7 +359,7 @@ describe('McpCache bad input', () => {
     expect(build({ globalDatastore: { role: GlobalDatastoreRole.SECONDARY, globalReplicationGroupId: 'mcp' } }))
       .toThrow(/globalDatastore.globalReplicationGroupId: got "mcp"; allowed: the full Global Datastore ID/);
     expect(build({ engine: CacheEngine.REDIS, cacheNodeType: 'cache.r7g.xlarge', globalDatastore: { role: GlobalDatastoreRole.SECONDARY, globalReplicationGroupId: 'ldgnf-mcp' } }))
-      .toThrow(/2 invalid settings\n {2}- engine: got "redis"; allowed: no value on a Global Datastore secondary: ElastiCache inherits it from the primary\n {2}- cacheNodeType: got "cache.r7g.xlarge"/);
+      .toThrow(/2 invalid settings\n {2}- engine: got "redis"; allowed: no value on a Global Datastore secondary: ElastiCache inherits it from the primary; change the engine, its version or the node type on the primary's global group \(AWS::ElastiCache::GlobalReplicationGroup, ModifyGlobalReplicationGroup\)[^\n]*\n {2}- cacheNodeType: got "cache.r7g.xlarge"/);
   });
 
   test('all problems are reported together, naming the construct path', () => {

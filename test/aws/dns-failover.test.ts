@@ -168,6 +168,8 @@ describe('McpDnsFailover overrides', () => {
       healthCheck: { requestIntervalSeconds: 10, failureThreshold: 1, measureLatency: true },
       recordKind: DnsRecordKind.ALIAS,
       ttlSeconds: 60,
+      // The records carry CALCULATED checks (HTTPS AND the MCP probe alarm): the budget adds Route 53's extra hop.
+      calculatedHealthCheck: true,
     });
   });
 

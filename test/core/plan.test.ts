@@ -15,6 +15,12 @@ describe('planService', () => {
             expect(() => planService(input)).toThrow(/routing: got "dns".*Largest term: dns-(probe-detection|ttl)/);
             continue;
           }
+          if (cloud === Cloud.AWS && topology === Topology.ACTIVE_PASSIVE && tier === AvailabilityTier.MISSION_CRITICAL) {
+            // Global Accelerator's documented 30 s reroute alone fills the 30 s active-passive target: the plan
+            // refuses the tier's default (accelerator) routing and says what to change.
+            expect(() => planService(input)).toThrow(/routing: got "anycast".*now 42 s.*Largest term: anycast-reroute 30 s: .*no room.*at least 42 s/);
+            continue;
+          }
           const plan = planService(input);
           expect(plan.budget.withinTarget).toBe(true);
           expect(plan.warnings).toEqual([]);

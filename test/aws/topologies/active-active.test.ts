@@ -103,15 +103,18 @@ describe('ActiveActiveMcpService', () => {
     expect(t.toJSON().Metadata[SUMMARY_KEY]['AA/Mcp']).toEqual({
       cloud: 'aws', topology: 'active-active', tier: 'mission-critical', zones: 3, minInstances: 6, maxInstances: 12,
       budgetSeconds: 12, targetSeconds: 12, largestTerm: 'lb-probe-detection', weeklyInstanceHours: 1020, flatPeakInstanceHours: 2016,
+      // One cache in one region: the writer recovers by the in-region automatic failover.
+      cacheWriteModel: 'single-region', writeRecoverySeconds: dnsCase.svc.budget.cacheRecovery!.totalSeconds, regionWriteModes: { 'us-east-1': 'local' },
     });
   });
 
   test('accelerator routing: an accelerator in us-west-2 reads the load balancer ARN from SSM, no cross-stack export', () => {
     expect(gaCase.svc.acceleratorStack!.region).toBe('us-west-2');
-    ga.hasResourceProperties('AWS::GlobalAccelerator::EndpointGroup', {
-      EndpointGroupRegion: 'us-east-1', TrafficDialPercentage: 100,
-      EndpointConfigurations: [Match.objectLike({ EndpointId: { 'Fn::GetAtt': [Match.stringLikeRegexp('loadbalancerarnReader'), 'Parameter.Value'] } })],
-    });
+    const groups = Object.values(ga.findResources('AWS::GlobalAccelerator::EndpointGroup')).map((g) => g.Properties);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ EndpointGroupRegion: 'us-east-1', TrafficDialPercentage: 100 });
+    // The endpoint is the value published under the load balancer ARN's SSM name, read in us-west-2.
+    expect(JSON.stringify(groups[0].EndpointConfigurations[0].EndpointId)).toMatch(/loadbalancerarn/i);
     gaRegional.hasResourceProperties('AWS::SSM::Parameter', { Name: '/mcp-ha/AA/Mcp/load-balancer-arn' });
     expect(JSON.stringify(ga.toJSON())).not.toContain('Fn::ImportValue');
     expect(gaCase.svc.acceleratorStack!.dependencies).toContain(gaCase.stack);
@@ -161,5 +164,24 @@ describe('ActiveActiveMcpService', () => {
     const { svc } = build({ overrides: { healthCheck: { intervalSeconds: 10, timeoutSeconds: 5 }, enforceBudget: false } });
     expect(svc.budget.totalSeconds).toBe(25);
     expect(svc.plan.warnings[0]).toMatch(/failover budget over target/);
+  });
+
+  describe('the zone apex', () => {
+    test('accelerator routing at the apex renders an alias A record to the accelerator, never a CNAME', () => {
+      const apex = build({ routing: TrafficRouting.accelerator(), domain: { ...domain, recordName: '' } });
+      const records = Object.values(Template.fromStack(apex.svc.acceleratorStack!).findResources('AWS::Route53::RecordSet')).map((r) => r.Properties);
+      expect(records.map((r) => [r.Name, r.Type])).toEqual([['example.com.', 'A']]);
+      expect(records[0].AliasTarget.HostedZoneId).toBe('Z2BJ6XQ5FK7U4H');
+    });
+
+    test('a CNAME at the apex is refused at synth', () => {
+      expect(() => build({ routing: TrafficRouting.dns(), domain: { ...domain, recordName: '' } }))
+        .toThrow(/domain\.recordName: got ""; allowed: a name below the zone apex, or routing TrafficRouting\.dns\(\{ recordKind: DnsRecordKind\.ALIAS \}\) or accelerator routing: DNS forbids a CNAME at the zone apex/);
+    });
+
+    test('an unknown region is refused with the documented list', () => {
+      expect(() => build({}, 'eu-westt-1'))
+        .toThrow(/scope: got "eu-westt-1"; allowed: an AWS region name such as "us-east-1" or "eu-west-1" \(the list: https:\/\/docs\.aws\.amazon\.com/);
+    });
   });
 });
