@@ -12,6 +12,7 @@ export * from './load-balancer';
 export * from './fleet';
 export * from './scheduled-scaling';
 export * from './cache';
+export * from './cache-promotion';
 export * from './dns-failover';
 export * from './certificate';
 export * from './mcp-probe';

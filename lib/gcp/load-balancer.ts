@@ -182,9 +182,8 @@ export class McpLoadBalancer extends Construct {
     // https://cloud.google.com/load-balancing/docs/backend-service#timeout-setting: for external
     // Application Load Balancers the backend service timeout is a request/response timeout (the
     // whole streamed response); 1 to 2,147,483,647 s.
-    v.check(timeouts.originReadTimeoutSeconds > timeouts.longestToolCallSeconds, 'tierOverrides.timeouts.originReadTimeoutSeconds',
-      timeouts.originReadTimeoutSeconds,
-      `more than longestToolCallSeconds (${timeouts.longestToolCallSeconds}): it is the backend service timeout_sec, which cuts a streamed response at that age`);
+    // It is rendered as the backend service timeout_sec: the core chain already refuses an origin read timeout
+    // that is not above the longest tool call (timeouts.originReadTimeoutSeconds).
     // Connection draining: 0 to 3600 s (https://cloud.google.com/load-balancing/docs/enabling-connection-draining).
     v.integerInRange('tierOverrides.timeouts.drainSeconds', timeouts.drainSeconds, { min: 0, max: 3600 },
       'connection_draining_timeout_sec, https://cloud.google.com/load-balancing/docs/enabling-connection-draining');
