@@ -70,6 +70,12 @@ describe('load balancer (Application Gateway v2)', () => {
     expect((gw.ssl_certificate as Record<string, unknown>[])[0].key_vault_secret_id).toMatch(/azurerm_key_vault_certificate\.[\w-]+\.versionless_secret_id/);
     expect((gw.identity as { type: string }).type).toBe('UserAssigned');
   });
+  test('the gateway waits for its Key Vault read role before it reads the certificate', () => {
+    const readers = Object.entries(resources(tf, 'azurerm_role_assignment'))
+      .filter(([, r]) => r.role_definition_name === 'Key Vault Secrets User').map(([id]) => `azurerm_role_assignment.${id}`);
+    expect(readers).toHaveLength(2);
+    expect(gw.depends_on).toEqual(readers);
+  });
   test('the WAF policy blocks a client above the rate limit', () => {
     const waf = only(tf, 'azurerm_web_application_firewall_policy');
     expect(waf.custom_rules).toEqual([expect.objectContaining({ rule_type: 'RateLimitRule', action: 'Block', rate_limit_threshold: 2000, group_rate_limit_by: 'ClientAddr' })]);

@@ -28,6 +28,8 @@ export class RegionalKeyVault extends Construct {
   public readonly vault: KeyVault;
   /** Role assignments everything that writes into the vault must wait for. */
   public readonly writerAccess: RoleAssignment[];
+  /** Role assignments of the readers (the gateway waits for them before it reads its certificate). */
+  public readonly readerAccess: RoleAssignment[];
 
   constructor(scope: Construct, id: string, props: RegionalKeyVaultProps) {
     super(scope, id);
@@ -50,7 +52,7 @@ export class RegionalKeyVault extends Construct {
     });
     this.writerAccess = ['Key Vault Certificates Officer', 'Key Vault Secrets Officer'].map((role, i) =>
       new RoleAssignment(this, `Deployer${i}`, { scope: this.vault.id, roleDefinitionName: role, principalId: props.client.objectId }));
-    props.readers.forEach((principalId, i) => new RoleAssignment(this, `Reader${i}`, {
+    this.readerAccess = props.readers.map((principalId, i) => new RoleAssignment(this, `Reader${i}`, {
       scope: this.vault.id, roleDefinitionName: 'Key Vault Secrets User', principalId, principalType: 'ServicePrincipal',
     }));
   }

@@ -8,6 +8,7 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { KeyVaultCertificateContacts } from '@cdktf/provider-azurerm/lib/key-vault-certificate-contacts';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { RoutingMechanism } from '../../core/tiers';
 import { AzureServicePlan } from '../budget';
@@ -92,13 +93,14 @@ export class McpRegion extends Construct {
       certificate: { keyVaultSecretId: this.certificate.keyVaultSecretId, identityId: gatewayIdentity.id },
       waf: service.waf, httpRedirect: service.httpRedirect, domainNameLabel: `${service.namePrefix}-mcp-${suffix}`,
     });
+    this.loadBalancer.gateway.dependsOn = this.keyVault.readerAccess.map(dependable);
     if (service.cache !== false && plan.writePlan) {
       this.cache = new McpCache(this, 'Cache', {
         ...(service.cache ?? {}), ...common, name: `${service.namePrefix}-mcp-${suffix}`, tier,
         subnetId: this.network.dataSubnetId, virtualNetworkId: this.network.virtualNetworkId, keyVaultId: this.keyVault.vault.id,
         geoReplicationGroupName: props.geoReplicationGroupName,
       });
-      this.cache.accessKeySecret.node.addDependency(...this.keyVault.writerAccess);
+      this.cache.accessKeySecret.dependsOn = this.keyVault.writerAccess.map(dependable);
     }
     const writeEnv = plan.writePlan && plan.regionHealth
       ? plan.writePlan.environmentFor(region, plan.regionHealth.cacheGraceSeconds) : {};
@@ -122,4 +124,9 @@ export class McpRegion extends Construct {
     });
     return this.scaling;
   }
+}
+
+/** A resource as Terraform's depends_on lists it (`type.name`, no interpolation). */
+function dependable(r: TerraformResource): string {
+  return `${r.terraformResourceType}.${r.friendlyUniqueId}`;
 }
