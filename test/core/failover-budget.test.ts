@@ -164,3 +164,47 @@ test('cross-region cache promotion is refused outside AWS (modelled for Global D
   expect(v.problems[0]).toMatchObject({ prop: 'cache.crossRegion', value: true });
   expect(v.problems[0].allowed).toMatch(/ElastiCache Global Datastore \(AWS\) only/);
 });
+
+describe('terms re-derived from AWS documentation (issue 11)', () => {
+  test('Global Accelerator reroute: 30 s, assumed from the documented 30 s recovery figure, with the page and the established-connections caveat', () => {
+    const a = ASSUMPTIONS.anycastReroute[Cloud.AWS];
+    expect(a.seconds).toBe(30);
+    expect(a.docUrl).toBe('https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html');
+    expect(a.detail).toMatch(/Established connections are not moved/);
+  });
+
+  test('a CALCULATED record check adds Route 53\'s aggregation hop to the DNS budget; a plain HTTPS check does not', () => {
+    const plain = computeFailoverBudget(dnsInput(DnsRecordKind.CNAME, 5));
+    const calc = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), dns: { ...dnsInput(DnsRecordKind.CNAME, 5).dns!, calculatedHealthCheck: true } });
+    const hop = calc.terms.find((t) => t.name === 'dns-calculated-aggregation')!;
+    expect(hop).toMatchObject({ seconds: ASSUMPTIONS.route53CalculatedAggregation.seconds, source: TermSource.ASSUMED });
+    expect(calc.totalSeconds).toBe(plain.totalSeconds + hop.seconds);
+    expect(plain.terms.map((t) => t.name)).not.toContain('dns-calculated-aggregation');
+  });
+
+  test('the mission-critical 30 s active-passive target refuses the accelerator with a way out that names the target to raise', () => {
+    const v = new Validator({ constructPath: 'App/Mcp' });
+    const b = computeFailoverBudget({
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, routing: RoutingMechanism.ANYCAST, probe: MC.healthProbe, targets: MC.targets,
+    });
+    checkBudget(b, v, { tierName: 'mission-critical', enforce: true });
+    expect(v.problems[0].allowed).toMatch(/now 42 s = .*anycast-reroute 30 s.*no room: raise the target \(targets\.activePassiveRtoSeconds\) or choose a lower tier; the load balancer's detection takes 12 s and 0 s are left, so the target must be at least 42 s/);
+  });
+
+  test('DNS already at its fastest: the way out is the TTL that fits, computed from the overrun', () => {
+    const v = new Validator();
+    const input = dnsInput(DnsRecordKind.CNAME, 5);
+    const b = computeFailoverBudget({ ...input, dns: { ...input.dns!, calculatedHealthCheck: true } });
+    expect(b.totalSeconds).toBe(31);
+    checkBudget(b, v, { tierName: 'mission-critical', enforce: true, dns: { ...input.dns!, calculatedHealthCheck: true } });
+    expect(v.problems[0].allowed).toMatch(/already at its fastest \(1 failure x 10 s\): lower recordTtlSeconds to 4 or less/);
+  });
+
+  test('a multi-writer cache recovers writes in 0 s: nothing is promoted', () => {
+    const b = computeFailoverBudget({
+      cloud: Cloud.AWS, topology: Topology.MULTI_REGION, routing: RoutingMechanism.ANYCAST, probe: MC.healthProbe, targets: MC.targets,
+      cache: { crossRegion: true, multiWriter: true },
+    });
+    expect(b.cacheRecovery).toEqual({ terms: [expect.objectContaining({ name: 'cache-no-promotion', seconds: 0 })], totalSeconds: 0 });
+  });
+});

@@ -69,4 +69,20 @@ describe('planService', () => {
     expect(loadBalancerMechanism(Cloud.AWS)).toBe(ProbeMechanism.AWS_ALB_TARGET_GROUP);
     expect(dnsMechanism(Cloud.AZURE)).toBe(ProbeMechanism.AZURE_TRAFFIC_MANAGER);
   });
+
+  test('the plan states the cache write model and each region\'s mode', () => {
+    const single = planService({
+      cloud: Cloud.AWS, tier: AvailabilityTier.BUSINESS_CRITICAL, topology: Topology.MULTI_REGION,
+      cache: { crossRegion: true }, cacheRegions: ['us-east-1', 'eu-west-1'],
+    });
+    expect(single.cacheWrite!.describe()).toBe(
+      `single-writer: us-east-1 writes; eu-west-1 read-only unless promoted; write recovery ${single.budget.cacheRecovery!.totalSeconds} s`);
+    const multi = planService({
+      cloud: Cloud.AWS, tier: AvailabilityTier.BUSINESS_CRITICAL, topology: Topology.MULTI_REGION,
+      cache: { crossRegion: true, multiWriter: true }, cacheRegions: ['us-east-1', 'eu-west-1'],
+    });
+    expect(multi.cacheWrite!.describe()).toBe('multi-writer: us-east-1 writes; eu-west-1 writes; write recovery 0 s');
+    expect(multi.cacheWrite!.replicationLag).toMatchObject({ seconds: 1, source: 'documented' });
+    expect(planService({ cloud: Cloud.AWS, tier: AvailabilityTier.BUSINESS_CRITICAL, topology: Topology.ACTIVE_ACTIVE }).cacheWrite).toBeUndefined();
+  });
 });
