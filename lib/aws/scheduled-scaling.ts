@@ -14,7 +14,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct, IConstruct } from 'constructs';
 import { CLOUD_FACTS } from '../core/cloud-limits';
 import { McpHaValidationError, Validator } from '../core/errors';
-import { ScalingSchedule, ScheduleTransition, WindowCapacity } from '../core/schedule';
+import { ScalingSchedule, ScheduleTransition, WEEKDAYS, WindowCapacity } from '../core/schedule';
 import { AvailabilityTier, TierOverrides, resolveTier } from '../core/tiers';
 import { validatorFor } from './validation';
 
@@ -80,6 +80,8 @@ export class McpScheduledScaling extends Construct {
   public readonly floor: number;
   /** The group scaled. */
   public readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
+  /** The schedule rendered. */
+  public readonly schedule: ScalingSchedule;
 
   constructor(scope: Construct, id: string, props: McpScheduledScalingProps) {
     super(scope, id);
@@ -102,6 +104,7 @@ export class McpScheduledScaling extends Construct {
     v.throwIfInvalid();
 
     this.autoScalingGroup = props.autoScalingGroup;
+    this.schedule = props.schedule;
     this.floor = floor;
     this.transitions = transitions;
     this.capacities = props.schedule.capacityFor(props.baseline, floor).map((c) => {
@@ -128,6 +131,19 @@ export class McpScheduledScaling extends Construct {
 
     // The limit is per group: other actions (a second schedule, the user's own) count too.
     this.node.addValidation({ validate: () => this.validateGroupLimit() });
+  }
+
+  /**
+   * Instance-hours of a typical week (no holiday) at the rendered minimums (after minCapacityPercent), minute
+   * by minute over the schedule's weekly windows: what the group costs at least when nothing scales it up.
+   */
+  public weeklyFloorInstanceHours(): number {
+    const byWindow = new Map(this.capacities.map((c) => [c.windowName, c.minCapacity]));
+    let minutes = 0;
+    for (const day of WEEKDAYS) {
+      for (let m = 0; m < 1440; m++) minutes += byWindow.get(this.schedule.windowAt(day, m).name) ?? 0;
+    }
+    return Math.round(minutes / 60);
   }
 
   private validateGroupLimit(): string[] {

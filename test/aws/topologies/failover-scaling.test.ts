@@ -91,6 +91,12 @@ describe('FailoverScaling', () => {
     });
   });
 
+  test('weekly floor instance-hours follow the rendered minimums: the schedule\'s own figure at 100 %, less at the standby share', () => {
+    expect(survivorSchedule.weeklyFloorInstanceHours()).toBe(schedule.weeklyInstanceHours(6, 3).floorInstanceHours);
+    expect(standbySchedule.weeklyFloorInstanceHours()).toBeLessThan(schedule.weeklyInstanceHours(6, 3).floorInstanceHours);
+    expect(standbySchedule.weeklyFloorInstanceHours()).toBeGreaterThanOrEqual(168 * 3); // never below the floor
+  });
+
   test('bad input: no target, too many distinct capacities for one policy', () => {
     expect(() => new FailoverScaling(stack, 'Empty', {
       autoScalingGroup: standby, servingSignal: serving, signalDescription: 'x', keyMetrics: {}, keyExpression: 'mn', targets: [], evaluationPeriods: 1, description: 'x',
