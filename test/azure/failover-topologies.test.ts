@@ -176,6 +176,13 @@ describe('multi-region behind Front Door (mission-critical)', () => {
     expect(envs.every((e) => e[CacheWriteEnv.MODE] === RegionWriteMode.LOCAL && e[CacheWriteEnv.WRITER_REGION] === undefined)).toBe(true);
   });
 
+  test('each region\'s servers accept the service name and their regional name (Front Door\'s origin host header)', () => {
+    for (const [id, script] of Object.entries(bootScripts(tf))) {
+      const region = regions.find((r) => id.includes(r))!;
+      expect(containerEnv(script).MCP_ALLOWED_HOSTS).toBe(`mcp.example.com,mcp-${region}.example.com`);
+    }
+  });
+
   test('the summary lists the regions and the budget', () => {
     const summary = JSON.parse(tf.output!.McpHa_Summary.value);
     expect(summary).toMatchObject({ cloud: 'azure', topology: 'multi-region', tier: 'mission-critical', regions, budgetSeconds: service.plan.budget.totalSeconds });

@@ -29,6 +29,9 @@ export enum McpCacheEnv {
   AUTH_TOKEN = 'REDIS_AUTH_TOKEN',
 }
 
+/** Host names the reference server accepts (examples/mcp-server: `MCP_ALLOWED_HOSTS`). */
+export const ALLOWED_HOSTS_ENV = 'MCP_ALLOWED_HOSTS';
+
 export interface McpRegionProps {
   readonly region: string;
   readonly plan: AzureServicePlan;
@@ -109,7 +112,13 @@ export class McpRegion extends Construct {
       capacity: service.capacity, backendPoolId: this.loadBalancer.backendPoolId,
       identityId: fleetIdentity.id, identityClientId: fleetIdentity.clientId, sshPublicKey: service.sshPublicKey,
       vmSize: service.vmSize,
-      environment: { ...writeEnv, ...(this.cache ? { [McpCacheEnv.URL]: this.cache.url } : {}) },
+      environment: {
+        ...writeEnv,
+        ...(this.cache ? { [McpCacheEnv.URL]: this.cache.url } : {}),
+        // The reference server answers only these Host names (MCP transport security; health paths excepted):
+        // the service name (Traffic Manager, clients) and the regional name (Front Door's origin host header).
+        [ALLOWED_HOSTS_ENV]: [serviceName(service.domain), this.regionalName].join(','),
+      },
       secretEnvironment: this.cache ? { [McpCacheEnv.AUTH_TOKEN]: this.cache.accessKeySecret.versionlessId } : undefined,
     });
   }
