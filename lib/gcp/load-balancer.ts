@@ -284,6 +284,7 @@ export class McpLoadBalancer extends Construct {
       : new ComputeSslPolicy(this, 'SslPolicy', sslCommon);
 
     if (regional) {
+      const proxyOnly = props.network.proxyOnlySubnets[props.region!];
       const urlMap = new ComputeRegionUrlMap(this, 'UrlMap', {
         name: name('urls'), region: props.region, defaultService: this.backendService.id,
       });
@@ -299,6 +300,8 @@ export class McpLoadBalancer extends Construct {
         name: name('https'), region: props.region, network: props.network.network,
         loadBalancingScheme: 'EXTERNAL_MANAGED', networkTier: 'PREMIUM', ipProtocol: 'TCP', portRange: '443',
         ipAddress: address.id, target: this.httpsProxy.id,
+        // "An active proxy-only subnetwork is required" before a regional EXTERNAL_MANAGED forwarding rule.
+        dependsOn: proxyOnly ? [proxyOnly] : undefined,
       });
       if (props.httpRedirect) {
         const redirect = new ComputeRegionUrlMap(this, 'RedirectMap', {
@@ -309,7 +312,7 @@ export class McpLoadBalancer extends Construct {
         new ComputeForwardingRule(this, 'Http', {
           name: name('http'), region: props.region, network: props.network.network,
           loadBalancingScheme: 'EXTERNAL_MANAGED', networkTier: 'PREMIUM', ipProtocol: 'TCP', portRange: '80',
-          ipAddress: address.id, target: httpProxy.id,
+          ipAddress: address.id, target: httpProxy.id, dependsOn: proxyOnly ? [proxyOnly] : undefined,
         });
       }
     } else {

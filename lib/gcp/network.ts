@@ -86,6 +86,8 @@ export class McpNetwork extends Construct {
   public readonly serverTag: string;
   public readonly firewallRules: ComputeFirewall[] = [];
   public readonly nats: ComputeRouterNat[] = [];
+  /** Proxy-only subnets created here, by region (regional load balancers must wait for them). */
+  public readonly proxyOnlySubnets: Record<string, ComputeSubnetwork> = {};
   public readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: McpNetworkProps) {
@@ -151,7 +153,7 @@ export class McpNetwork extends Construct {
           proxyOnlyCidr = ex.proxyOnlyRanges![region];
         } else {
           proxyOnlyCidr = `10.${100 + i}.0.0/23`;
-          new ComputeSubnetwork(this, `ProxyOnly-${region}`, {
+          this.proxyOnlySubnets[region] = new ComputeSubnetwork(this, `ProxyOnly-${region}`, {
             name: resourceName(prefix, `${region}-proxy`),
             region,
             network: this.network,

@@ -95,6 +95,12 @@ describe('McpLoadBalancer', () => {
     expect(msg).toMatch(/drainSeconds: got 4000; allowed: an integer from 0 to 3600/);
   });
 
+  test('the regional forwarding rules wait for the proxy-only subnet (Google refuses them before it is active)', () => {
+    for (const fr of Object.values(resourcesOf(t, 'google_compute_forwarding_rule'))) {
+      expect(fr.depends_on).toEqual([expect.stringMatching(/^google_compute_subnetwork\.Net_ProxyOnly-us-east1/)]);
+    }
+  });
+
   test('a regional load balancer needs a proxy-only subnet in its region', () => {
     expect(errorOf((s) => new McpLoadBalancer(s, 'L', {
       network: new McpNetwork(s, 'N', { regions: ['us-east1'], serverPort: 8080 }), server, sslCertificates: [CERT],
