@@ -13,7 +13,8 @@ import { Validator } from '../../lib/core/errors';
 import { Topology } from '../../lib/core/failover-budget';
 import { mappedIanaTimeZones, windowsTimeZone } from '../../lib/core/timezones';
 import { AvailabilityTier, RoutingMechanism, resolveTier } from '../../lib/core/tiers';
-import { SERVER, only, resources, stack, synth } from './support';
+import { AzureActiveActiveMcpService } from '../../lib/azure/topologies/active-active';
+import { SERVER, SSH_KEY, VAULT_CERT, only, resources, stack, synth } from './support';
 
 describe('network', () => {
   test('existing subnets: nothing is created, the ids pass through', () => {
@@ -126,5 +127,23 @@ describe('the Azure plan', () => {
     const plan = planAzureService({ topology: Topology.ACTIVE_ACTIVE, tier: AvailabilityTier.STANDARD, regions: ['a'] });
     expect(plan.mcpProbeTerms.map((t) => [t.name, t.seconds])).toEqual([['mcp-probe-schedule', 300], ['mcp-probe-alert', 60]]);
     expect(plan.budget.terms.map((t) => t.name)).not.toContain('mcp-probe-schedule');
+  });
+});
+
+describe('topology with your own network', () => {
+  test('the regional deployment uses the given subnets and creates no network', () => {
+    const s = stack();
+    new AzureActiveActiveMcpService(s, 'AA', {
+      region: 'westeurope', server: SERVER, capacity: { baseline: 3 }, certificate: VAULT_CERT, domain: { zoneName: 'example.com', recordName: 'mcp' },
+      namePrefix: 'acme', sshPublicKey: SSH_KEY,
+      networks: { westeurope: { virtualNetworkId: '/vnet', gatewaySubnetId: '/gw', applicationSubnetId: '/app', dataSubnetId: '/data' } },
+    });
+    const tf = synth(s);
+    expect(resources(tf, 'azurerm_virtual_network')).toEqual({});
+    expect(resources(tf, 'azurerm_network_security_group')).toEqual({});
+    expect((only(tf, 'azurerm_application_gateway').gateway_ip_configuration as { subnet_id: string }[])[0].subnet_id).toBe('/gw');
+    const nic = (only(tf, 'azurerm_linux_virtual_machine_scale_set').network_interface as { ip_configuration: { subnet_id: string }[] }[])[0];
+    expect(nic.ip_configuration[0].subnet_id).toBe('/app');
+    expect(Object.values(resources(tf, 'azurerm_private_endpoint')).map((p) => p.subnet_id)).toEqual(['/data', '/data']);
   });
 });

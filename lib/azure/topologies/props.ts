@@ -18,6 +18,7 @@ import { McpCertificate } from '../certificate';
 import { FleetCapacity } from '../fleet';
 import { McpWafOptions } from '../load-balancer';
 import { McpAlarmTopic } from '../monitoring';
+import { ExistingNetwork } from '../network';
 
 /** How traffic reaches the regional deployments. */
 export class TrafficRouting {
@@ -92,6 +93,12 @@ export interface AzureMcpServiceProps {
   readonly deployerIpRanges?: string[];
   /** Listen on port 80 and redirect to HTTPS. @default false */
   readonly httpRedirect?: boolean;
+  /**
+   * Your own virtual networks, by region (a dedicated gateway subnet, the application subnet with outbound
+   * internet, the data subnet for private endpoints; no NSG is created or changed).
+   * @default - a new network per region (10.20.0.0/16), with NSGs and a NAT gateway
+   */
+  readonly networks?: Record<string, ExistingNetwork>;
 }
 
 /** The fully qualified service name. */
@@ -115,6 +122,9 @@ export function validateServiceProps(v: Validator, props: AzureMcpServiceProps, 
   v.check(!!d && typeof d.recordName === 'string' && /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$/.test(d.recordName), 'domain.recordName', d?.recordName,
     'one DNS label ("mcp") or "" for the zone apex');
   (props.deployerIpRanges ?? []).forEach((r, i) => v.check(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(r), `deployerIpRanges[${i}]`, r, 'an IPv4 address or CIDR range'));
+  for (const r of Object.keys(props.networks ?? {})) {
+    v.check(regions.includes(r), `networks.${r}`, r, `a region of the service (${regions.join(', ')})`);
+  }
   const dup = regions.filter((r, i) => regions.indexOf(r) !== i);
   v.check(dup.length === 0, 'regions', regions, `distinct regions (${[...new Set(dup)].join(', ')} given twice): two deployments in one region fail together`);
 }

@@ -71,7 +71,7 @@ export class McpRegion extends Construct {
     const viaFrontDoor = plan.routing === RoutingMechanism.ANYCAST && plan.frontDoor !== undefined;
     this.network = new McpNetwork(this, 'Network', {
       ...common, serverPort: service.server.port, httpRedirect: service.httpRedirect,
-      ingressSource: viaFrontDoor ? 'AzureFrontDoor.Backend' : 'Internet',
+      ingressSource: viaFrontDoor ? 'AzureFrontDoor.Backend' : 'Internet', existing: service.networks?.[region],
     });
     const gatewayIdentity = new UserAssignedIdentity(this, 'GatewayIdentity', { ...common, name: 'mcp-gateway' });
     const fleetIdentity = new UserAssignedIdentity(this, 'FleetIdentity', { ...common, name: 'mcp-servers' });
