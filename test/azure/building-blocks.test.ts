@@ -147,3 +147,15 @@ describe('topology with your own network', () => {
     expect(Object.values(resources(tf, 'azurerm_private_endpoint')).map((p) => p.subnet_id)).toEqual(['/data', '/data']);
   });
 });
+
+describe('DNS records at the zone apex', () => {
+  test('a service at the apex gets no CNAME there (the regional names still get theirs)', () => {
+    const s = stack();
+    new AzureActiveActiveMcpService(s, 'AA', {
+      region: 'westeurope', server: SERVER, capacity: { baseline: 3 }, certificate: VAULT_CERT, namePrefix: 'acme', sshPublicKey: SSH_KEY,
+      domain: { zoneName: 'example.com', recordName: '', azureDnsZone: { resourceGroupName: 'dns' } },
+    });
+    const names = Object.values(resources(synth(s), 'azurerm_dns_cname_record')).map((r) => r.name);
+    expect(names).toEqual(['westeurope']);
+  });
+});

@@ -32,6 +32,12 @@ describe('Azure reference stacks', () => {
     expect(summary.budgetSeconds!).toBeLessThanOrEqual(summary.targetSeconds!);
   });
 
+  test.each(Object.keys(json))('%s: DNS records in the Azure zone, none a CNAME at the zone apex', (k) => {
+    const records = Object.values((json[k] as unknown as { resource: Record<string, Record<string, { name: string; record: string }>> }).resource.azurerm_dns_cname_record ?? {});
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(['', '@']).not.toContain(r.name);
+  });
+
   test.each(Object.keys(json))('%s: no secret or private key in an output', (k) => {
     expect(Object.keys(json[k].output)).toEqual(['McpHa_Summary']);
     expect(JSON.stringify(json[k].output)).not.toMatch(/private_key|access_key/);
