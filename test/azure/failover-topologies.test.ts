@@ -192,3 +192,24 @@ describe('multi-region behind Front Door (mission-critical)', () => {
     expect(tf).toMatchSnapshot();
   });
 });
+
+describe('active-passive behind Front Door (priority origins)', () => {
+  const s = stack();
+  new AzureActivePassiveMcpService(s, 'AP', {
+    ...common, primaryRegion: 'westeurope', standbyRegion: 'northeurope', routing: TrafficRouting.frontDoor(),
+    certificate: McpCertificate.vault({ vaultAddress: 'https://vault.example.com', role: 'mcp', publiclyTrusted: true }),
+  });
+  const tf = synth(s);
+  test('the primary origin has priority 1, the standby 2', () => {
+    const origins = Object.values(resources(tf, 'azurerm_cdn_frontdoor_origin')).map((o) => [o.name, o.priority]);
+    expect(origins.sort()).toEqual([['northeurope', 2], ['westeurope', 1]]);
+  });
+  test('the standby scales up on the primary origin\'s health, not its own', () => {
+    for (const p of profilesOf(tf, 'AP_Standby_Scaling')) {
+      const rule = p.rule.find((r) => r.scale_action.type === 'ExactCount')!;
+      expect(rule.metric_trigger.dimensions).toEqual([{ name: 'Origin', operator: 'Equals', values: ['mcp-westeurope.example.com'] }]);
+      expect(ruleFires(rule, [0, 0, 0, 0, 0])).toBe(true);
+      expect(ruleFires(rule, [100, 0, 0, 0, 0])).toBe(false);
+    }
+  });
+});
