@@ -110,8 +110,11 @@ describe('region-failure drill (single-writer, scaled down)', () => {
     expect(f.promotions).toBe(1);
     expect(f.promotedRegion).toBe(replica);
     expect(f.promotionSeconds as number).toBeLessThanOrEqual((result.budget.scaledPromotionSeconds as number) + DETECTION_TOLERANCE_SECONDS);
-    // the promotion was not earlier than the trigger allows: the extended-outage periods had to pass
-    expect(f.promotionSeconds as number).toBeGreaterThanOrEqual(extendedOutageSeconds(profile) * LADDER_SCALE);
+    // Not earlier than the trigger allows: every one of the extended-outage periods had to hold a
+    // breaching data point. The first may be the period the failure fell in, so at least (periods - 1).
+    const alarm = result.alarm as { periodMs: number; evaluationPeriods: number };
+    expect(alarm.evaluationPeriods * alarm.periodMs).toBeCloseTo(extendedOutageSeconds(profile) * LADDER_SCALE * 1000, 0);
+    expect((f.promotionSeconds as number) * 1000).toBeGreaterThanOrEqual((alarm.evaluationPeriods - 1) * alarm.periodMs);
     expect(f.decisions.some((d) => d.startsWith('promoted:'))).toBe(true);
     expect(f.writerAfter).toBe(replica);
     expect(f.writesAfter).toEqual({ [writer]: 'region down', [replica]: 'ok' });
