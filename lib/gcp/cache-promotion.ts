@@ -60,6 +60,8 @@ export interface McpCachePromotionProps {
   readonly functionRegion: string;
   readonly project: string;
   readonly namePrefix: string;
+  /** PEM (or a Terraform reference to it) of the CA that issued the service's certificate, when it is private. @default - public roots only */
+  readonly trustedCaPem?: string;
   /** Also notified on a blocked promotion. @default - none */
   readonly notificationChannels?: string[];
 }
@@ -185,6 +187,7 @@ export class McpCachePromotion extends Construct {
         environmentVariables: {
           [GcpPromotionEnv.CONFIG]: JSON.stringify(this.config),
           [GcpPromotionEnv.MEMBERS]: JSON.stringify(members),
+          ...(props.trustedCaPem ? { [GcpPromotionEnv.TRUSTED_CA]: props.trustedCaPem } : {}),
         },
       },
       eventTrigger: {

@@ -79,6 +79,13 @@ export abstract class McpCertificate {
   public abstract readonly needsDomain: boolean;
   /** True when the certificate comes from a private CA (probes cannot validate it). */
   public abstract readonly privateCa: boolean;
+  /**
+   * The CA that issued the certificates, for callers of the service's own names (a
+   * Terraform reference to the PEM), once bound. @default - public roots suffice
+   */
+  public trustedCaPem(_scope: Construct): string | undefined {
+    return undefined;
+  }
   /** Certificates to present, as self links. */
   public abstract bind(scope: Construct, context: CertificateBindContext): string[];
   /** Problems with this source for these locations. */
@@ -103,6 +110,8 @@ class ExistingCertificates extends McpCertificate {
 class VaultCertificates extends McpCertificate {
   public readonly needsDomain = true;
   public readonly privateCa: boolean;
+  /** The first certificate's issuing CA in each stack (a source may serve several stacks). */
+  private readonly issuingCa = new Map<TerraformStack, string>();
   constructor(public readonly options: VaultCertificateSourceOptions) {
     super();
     this.privateCa = options.privateCa ?? true;
@@ -114,7 +123,12 @@ class VaultCertificates extends McpCertificate {
     const cert = new VaultIssuedCertificate(scope, `Certificate-${context.location}`, {
       ...this.options, commonName, subjectAlternativeNames: sans, location: context.location,
     });
+    const stack = TerraformStack.of(scope);
+    if (!this.issuingCa.has(stack)) this.issuingCa.set(stack, cert.issuingCaPem);
     return [cert.selfLink];
+  }
+  public override trustedCaPem(scope: Construct): string | undefined {
+    return this.privateCa ? this.issuingCa.get(TerraformStack.of(scope)) : undefined;
   }
   public validate(): void { /* the policy is validated where the certificate is made */ }
 }
@@ -134,6 +148,8 @@ export class VaultIssuedCertificate extends Construct {
   public readonly selfLink: string;
   /** Seconds before expiry at which an apply renews (auto_renew's min_seconds_remaining). */
   public readonly renewBeforeSeconds: number;
+  /** The issuing CA's PEM (a Terraform reference): what callers of the service must trust. */
+  public readonly issuingCaPem: string;
 
   constructor(scope: Construct, id: string, props: VaultIssuedCertificateProps) {
     super(scope, id);
@@ -160,6 +176,7 @@ export class VaultIssuedCertificate extends Construct {
       minSecondsRemaining: this.renewBeforeSeconds,
       revoke: false,
     });
+    this.issuingCaPem = this.issued.issuingCa;
     const prefix = props.namePrefix ?? defaultPrefix(this);
     const location = props.location ?? 'global';
     const common = {

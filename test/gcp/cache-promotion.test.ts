@@ -2,7 +2,10 @@ import { PromotionAction, PromotionConfig } from '../../lib/core/promotion';
 import { AvailabilityTier } from '../../lib/core/tiers';
 import { McpCache } from '../../lib/gcp/cache';
 import { McpCachePromotion, PROMOTION_PERMISSIONS } from '../../lib/gcp/cache-promotion';
-import { HttpJson, MemorystoreApi, PromotionBlockedError, notificationOf, run } from '../../lib/gcp/cache-promotion-handler';
+import { HttpJson, MemorystoreApi, PromotionBlockedError, notificationOf, run, trustingFetch } from '../../lib/gcp/cache-promotion-handler';
+import * as https from 'node:https';
+import { AddressInfo } from 'node:net';
+import { TestPki, generateTestPki, removeTestPki } from '../support/vault-fake';
 import { McpNetwork } from '../../lib/gcp/network';
 import { Tf, errorOf, only, resourcesOf, synthJson, testStack } from './support';
 
@@ -80,6 +83,37 @@ describe('Memorystore switchover (core promotion through the Google adapter)', (
   });
 });
 
+describe('the function trusts the private CA of the service\'s certificate (real TLS on loopback)', () => {
+  let pki: TestPki;
+  let server: https.Server;
+  let url: string;
+  beforeAll(async () => {
+    pki = generateTestPki();
+    server = https.createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem }, (_req, res) => { res.writeHead(200); res.end('ok'); });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/health/ready`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    removeTestPki(pki);
+  });
+
+  test('with the issuing CA a healthy region answers 200; with the public roots only it fails TLS', async () => {
+    expect(await trustingFetch(pki.tlsCaPem)(url, { signal: AbortSignal.timeout(2000) })).toEqual({ status: 200 });
+    await expect(trustingFetch()(url, { signal: AbortSignal.timeout(2000) })).rejects.toThrow(/certificate/i);
+    await expect(trustingFetch(pki.otherCaPem)(url, { signal: AbortSignal.timeout(2000) })).rejects.toThrow(/certificate/i);
+  });
+
+  test('so the switchover happens: the standby behind the private CA is healthy, the writer region refuses connections', async () => {
+    const { api } = fakeApi({ [WRITER]: 'unreachable', [SECONDARY]: { state: 'ACTIVE', role: 'SECONDARY' } });
+    const local = { ...config, failedRegionHealthUrl: 'https://127.0.0.1:1/health/ready', candidates: [{ ...config.candidates[0], healthUrl: url }] };
+    expect((await run(open, local, api, trustingFetch(pki.tlsCaPem), quiet)).action).toBe(PromotionAction.PROMOTED);
+    // Without the CA the same healthy standby looks down: the promotion is blocked (and says so).
+    const { api: api2 } = fakeApi({ [WRITER]: 'unreachable', [SECONDARY]: { state: 'ACTIVE', role: 'SECONDARY' } });
+    await expect(run(open, local, api2, trustingFetch(), quiet)).rejects.toThrow(/no-healthy-candidate/);
+  });
+});
+
 describe('McpCachePromotion', () => {
   const { stack } = testStack();
   const network = new McpNetwork(stack, 'Net', { regions: ['us-east1', 'us-central1'], serverPort: 8080 });
@@ -88,7 +122,7 @@ describe('McpCachePromotion', () => {
   new McpCachePromotion(stack, 'Promotion', {
     caches: [primary, secondary], primaryHealthUrl: 'https://mcp-us-east1.example.com/health/ready',
     candidates: [{ region: 'us-central1', healthUrl: 'https://mcp-us-central1.example.com/health/ready' }],
-    triggerSeconds: 300, functionRegion: 'us-central1', project: 'p', namePrefix: 'mcp',
+    triggerSeconds: 300, functionRegion: 'us-central1', project: 'p', namePrefix: 'mcp', trustedCaPem: 'PEM',
   });
   const t = synthJson(stack);
   const policies = Object.values(resourcesOf(t, 'google_monitoring_alert_policy'));
@@ -106,6 +140,14 @@ describe('McpCachePromotion', () => {
     expect(only(t, 'google_project_iam_custom_role').permissions).toEqual([...PROMOTION_PERMISSIONS]);
     expect(only(t, 'google_cloudfunctions2_function')).toMatchObject({ location: 'us-central1', service_config: { ingress_settings: 'ALLOW_INTERNAL_ONLY', max_instance_count: 1 } });
     expect(only(t, 'google_storage_bucket')).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: 'enforced' });
+  });
+
+  test('the function gets the CA to trust', () => {
+    expect(only(t, 'google_cloudfunctions2_function').service_config.environment_variables.PROMOTION_TRUSTED_CA).toBe('PEM');
+  });
+
+  test('snapshot', () => {
+    expect(t.resource).toMatchSnapshot();
   });
 
   test('a blocked promotion raises its own alert', () => {

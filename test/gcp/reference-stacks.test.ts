@@ -74,6 +74,14 @@ describe.each(synthesized)('%s', (name, t) => {
     }
   });
 
+  test('every function that calls the service\'s own names trusts the CA that issued its certificate', () => {
+    const certs = Object.keys(resourcesOf(t, 'vault_pki_secret_backend_cert'));
+    for (const fn of Object.values(resourcesOf(t, 'google_cloudfunctions2_function'))) {
+      const ca: string = fn.service_config.environment_variables.PROMOTION_TRUSTED_CA;
+      expect(certs.some((c) => ca === `\${vault_pki_secret_backend_cert.${c}.issuing_ca}`)).toBe(true);
+    }
+  });
+
   test('DNS records are A records (no CNAME, so none at an apex)', () => {
     for (const r of Object.values(resourcesOf(t, 'google_dns_record_set'))) expect(r.type).toBe('A');
   });

@@ -19,6 +19,8 @@
  * crossInstanceReplicationConfig, the secondary's role set to PRIMARY): not verified
  * against the live API here (no cloud access); see docs/GCP.md.
  */
+import * as https from 'node:https';
+import * as tls from 'node:tls';
 import {
   CacheApi, CacheMember, CacheState, Candidate, Decision, Fetch, PromotionAction, PromotionConfig, promote,
 } from '../../core/promotion';
@@ -31,6 +33,24 @@ export enum GcpPromotionEnv {
   CONFIG = 'PROMOTION_CONFIG',
   /** JSON array: full names of every member instance (`projects/p/locations/r/instances/i`). */
   MEMBERS = 'PROMOTION_MEMBERS',
+  /** PEM of the CA that issued the service's certificate (a private Vault CA), trusted besides the public roots. */
+  TRUSTED_CA = 'PROMOTION_TRUSTED_CA',
+}
+
+/**
+ * A Fetch (GET, status only) that trusts the public roots and `caPem`: the health
+ * URLs are the service's own names, whose certificate a private Vault CA may issue.
+ * Without it every probe of a healthy region fails TLS and the promotion is blocked.
+ */
+export function trustingFetch(caPem?: string): Fetch {
+  const ca = caPem ? [...tls.rootCertificates, caPem] : undefined;
+  return (url, init) => new Promise((resolve, reject) => {
+    const req = https.get(url, { ca, signal: init.signal }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    });
+    req.on('error', reject);
+  });
 }
 
 export const MEMORYSTORE_API = 'https://memorystore.googleapis.com/v1';
@@ -141,5 +161,5 @@ const http: HttpJson = async (method, url, body) => {
 export async function handler(event: { data?: { message?: { data?: string } } }): Promise<RunResult> {
   const config = JSON.parse(process.env[GcpPromotionEnv.CONFIG] ?? '{}') as PromotionConfig;
   const members = JSON.parse(process.env[GcpPromotionEnv.MEMBERS] ?? '[]') as string[];
-  return run(notificationOf(event), config, new MemorystoreApi(http, members), (url, init) => fetch(url, init));
+  return run(notificationOf(event), config, new MemorystoreApi(http, members), trustingFetch(process.env[GcpPromotionEnv.TRUSTED_CA] || undefined));
 }

@@ -172,6 +172,8 @@ export class ActivePassiveMcpService extends Construct {
         candidates: [{ region: props.standbyRegion, healthUrl: healthUrl(props.standbyRegion) }],
         triggerSeconds: extendedOutageSeconds(profile),
         functionRegion: props.standbyRegion,
+        // The health URLs are the service's own names: trust the CA that issued their certificate.
+        trustedCaPem: props.certificate.trustedCaPem(this),
         project: primaryCache.project,
         namePrefix: prefix,
       });
