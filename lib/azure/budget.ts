@@ -250,9 +250,7 @@ export function planAzureService(input: AzurePlanInput, extra?: (v: Validator, p
       toleratedFailures: hc.failureThreshold - 1,
       ttlSeconds: profile.recordTtlSeconds,
     };
-    const tmRange = hc.requestIntervalSeconds === 10 ? { min: 5, max: 9 } : { min: 5, max: 10 };
-    v.integerInRange('dnsHealthCheck.timeoutSeconds', trafficManager.timeoutSeconds, tmRange,
-      `Traffic Manager with a ${hc.requestIntervalSeconds} s interval, ${AZURE_FACTS.trafficManager.docUrl}`);
+    // 5-9 s with a 10 s interval, 5-10 s with 30 s: core's Traffic Manager limits (range, below the interval) check it.
     terms = trafficManagerTerms(trafficManager);
   } else if (routing === RoutingMechanism.ANYCAST) {
     frontDoor = resolveFrontDoor(input.frontDoor ?? {}, core, v.nested('frontDoor'));
