@@ -156,7 +156,7 @@ export class McpFleet extends Construct {
       sourceImageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' },
       secureBootEnabled: true,
       vtpmEnabled: true,
-      osDisk: { caching: 'ReadWrite', storageAccountType: 'Premium_ZRS' },
+      osDisk: { caching: 'ReadWrite', storageAccountType: 'Premium_LRS' },
       customData: Fn.base64encode(terraformString(this.startScript)),
       networkInterface: [{
         name: 'nic',

@@ -138,7 +138,7 @@ export class McpNetwork extends Construct {
     ], data.id);
 
     // Outbound internet for the scale set (packages, container images): new subnets get no default outbound access.
-    const natIp = new PublicIp(this, 'NatIp', { ...common, name: 'mcp-nat-ip', allocationMethod: 'Static', sku: 'Standard', zones: ['1', '2', '3'] });
+    const natIp = new PublicIp(this, 'NatIp', { ...common, name: 'mcp-nat-ip', allocationMethod: 'Static', sku: 'Standard' });
     const nat = new NatGateway(this, 'Nat', { ...common, name: 'mcp-nat', skuName: 'Standard' });
     new NatGatewayPublicIpAssociation(this, 'NatIpAssociation', { natGatewayId: nat.id, publicIpAddressId: natIp.id });
     new SubnetNatGatewayAssociation(this, 'NatAssociation', { subnetId: app.id, natGatewayId: nat.id });
