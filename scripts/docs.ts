@@ -6,8 +6,10 @@
  */
 import {
   AvailabilityTier, Cloud, DnsRecordKind, DnsRouting, FailoverBudget, RoutingMechanism, ScalingSchedule, Topology,
-  cloudDefaults, computeFailoverBudget, extendedOutageSeconds, mergeOverrides, resolveTier,
+  computeFailoverBudget, extendedOutageSeconds, resolveTier,
 } from '../lib/core';
+import { cloudDefaults } from '../lib/core/failover-budget';
+import { mergeOverrides } from '../lib/core/tiers';
 import { switchoverTerms } from '../lib/gcp/private/switchover';
 import { planAzureService } from '../lib/azure/budget';
 

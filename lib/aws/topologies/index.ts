@@ -1,7 +1,22 @@
-/** The three AWS topologies and what they share. */
-export * from './common';
-export * from './deployment';
-export * from './active-active';
-export * from './active-passive';
-export * from './multi-region';
+/**
+ * The three AWS topologies and what they share. Named exports only: the
+ * topologies' helpers (`recordSummary`, `budgetSummary`, `serviceName`,
+ * `regionalName`, the certificate bind context) stay in their modules.
+ */
+export { McpCertificate, TrafficRouting } from './common';
+export type {
+  AcceleratorRoutingOptions, CertificateBindContext, DnsRoutingOptions, McpDomain, McpServiceCacheOptions, McpServiceProps,
+  VaultCertificateSourceOptions,
+} from './common';
+export { McpCacheEnv, McpDeployment } from './deployment';
+export type { DeploymentCache, McpDeploymentProps } from './deployment';
+export { ActiveActiveMcpService } from './active-active';
+export type { ActiveActiveMcpServiceProps } from './active-active';
+export { ActivePassiveMcpService, StandbyLocation } from './active-passive';
+export type { ActivePassiveMcpServiceProps } from './active-passive';
+export { MultiRegionMcpService } from './multi-region';
+export type { MultiRegionMcpServiceProps } from './multi-region';
 export { McpRegion } from './regional';
+export type { McpRegionProps, WatchPrimaryProps } from './regional';
+export { FailoverScaling } from './failover-scaling';
+export type { FailoverScalingProps, FailoverTarget } from './failover-scaling';
