@@ -43,6 +43,7 @@ import { validatorFor } from './validation';
 export const PROMOTION_PERMISSIONS: readonly string[] = ['memorystore.instances.get', 'memorystore.instances.update', 'memorystore.operations.get'];
 
 export interface PromotionCandidate {
+  /** A region holding a secondary the cache may be switched over to. */
   readonly region: string;
   /** https URL of the region's readiness (its own regional name), probed before choosing it. */
   readonly healthUrl: string;
@@ -53,12 +54,15 @@ export interface McpCachePromotionProps {
   readonly caches: McpCache[];
   /** Readiness URL of the writer region (re-checked before acting; the trigger's uptime check calls it). */
   readonly primaryHealthUrl: string;
+  /** Regions to switch over to, in order of preference, each with its readiness URL. */
   readonly candidates: PromotionCandidate[];
   /** Seconds the writer region must be failing before the switchover (the extended-outage step). */
   readonly triggerSeconds: number;
   /** Region the function runs in (one of the candidates: not the writer's). */
   readonly functionRegion: string;
+  /** Project of the instances, the custom role and the function. */
   readonly project: string;
+  /** Prefix of every resource name. */
   readonly namePrefix: string;
   /** PEM (or a Terraform reference to it) of the CA that issued the service's certificate, when it is private. @default - public roots only */
   readonly trustedCaPem?: string;

@@ -66,10 +66,13 @@ export const MEMORYSTORE_SERVICE_CLASS = 'gcp-memorystore';
 export const REDIS_STANDARD_HA_ZONES = 2;
 
 export interface McpCacheProps {
+  /** The network whose subnet in `region` holds the endpoints. */
   readonly network: McpNetwork;
+  /** Region of the instance. */
   readonly region: string;
   /** @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
+  /** Overrides of the tier (cacheReplicasPerShard, cacheSnapshotRetentionDays...). @default - the tier's values */
   readonly tierOverrides?: TierOverrides;
   /** @default CacheService.VALKEY */
   readonly service?: CacheService;
@@ -87,7 +90,7 @@ export interface McpCacheProps {
   readonly persistence?: CachePersistence;
   /** @default true */
   readonly deletionProtection?: boolean;
-  /** Makes this cache a secondary (read-only replica region) of `primary`'s cross-region replication. */
+  /** Makes this cache a secondary (read-only replica region) of `primary`'s cross-region replication. @default - none: this instance is the writer (or stands alone) */
   readonly primary?: McpCache;
   /**
    * Create the network's service connection policy for Memorystore in this region
@@ -95,12 +98,13 @@ export interface McpCacheProps {
    * @default true
    */
   readonly createServiceConnectionPolicy?: boolean;
-  /** Service accounts (emails) of the servers: they get CACHE_CLIENT_ROLE. */
+  /** Service accounts (emails) of the servers: they get CACHE_CLIENT_ROLE. @default - none (grant later with `grantClient`) */
   readonly clientServiceAccounts?: string[];
   /** Customer-managed key for data at rest. @default - Google-managed encryption */
   readonly kmsKey?: string;
   /** Project. @default - the provider's project */
   readonly project?: string;
+  /** Prefix of the instance id (`<prefix>-<region>`). @default - derived from the construct path */
   readonly namePrefix?: string;
 }
 

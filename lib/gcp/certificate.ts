@@ -39,6 +39,7 @@ export interface VaultCertificateSourceOptions {
   readonly pkiMount?: string;
   /** @default - the service's name */
   readonly commonName?: string;
+  /** Names besides the common name. @default - the service's regional names */
   readonly subjectAlternativeNames?: string[];
   /** @default 45 */
   readonly ttlDays?: number;
@@ -46,6 +47,7 @@ export interface VaultCertificateSourceOptions {
   readonly rotationDays?: number;
   /** @default 7 */
   readonly warningDays?: number;
+  /** The PKI role's max_ttl in days, to refuse a ttlDays Vault would cap. @default - not checked */
   readonly maxTtlDays?: number;
   /**
    * The certificate's CA is private (not in public trust stores): Google's uptime
@@ -134,9 +136,11 @@ class VaultCertificates extends McpCertificate {
 }
 
 export interface VaultIssuedCertificateProps extends VaultCertificateSourceOptions {
+  /** The certificate's common name (the service's name). */
   readonly commonName: string;
   /** 'global' or a region (regional load balancers need a regional certificate). @default 'global' */
   readonly location?: string;
+  /** Prefix of the SSL certificate's name_prefix. @default - derived from the construct path */
   readonly namePrefix?: string;
 }
 

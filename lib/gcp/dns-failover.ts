@@ -27,6 +27,7 @@ export const DEFAULT_SOURCE_REGIONS: readonly string[] = ['us-east4', 'europe-we
 
 /** One side of the failover pair. */
 export interface DnsFailoverTarget {
+  /** Region of the load balancer (the backup's is the failover policy's backup location). */
   readonly region: string;
   /** The regional load balancer's public IPv4 address. */
   readonly ipAddress: string;
@@ -43,17 +44,21 @@ export interface McpCloudDnsZone {
 }
 
 export interface McpDnsFailoverProps {
+  /** The Cloud DNS zone and record name. */
   readonly zone: McpCloudDnsZone;
+  /** The load balancer answered while its check passes. */
   readonly primary: DnsFailoverTarget;
+  /** The load balancer answered when the primary fails. */
   readonly backup: DnsFailoverTarget;
   /** The readiness path the checkers request over HTTPS on port 443. */
   readonly healthPath: string;
   /** @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
-  /** dnsHealthCheck (interval >= 30 s, failures, timeout) and recordTtlSeconds. */
+  /** dnsHealthCheck (interval >= 30 s, failures, timeout) and recordTtlSeconds. @default - the tier's, with Google's 30 s interval and 5 s timeout */
   readonly tierOverrides?: TierOverrides;
   /** @default DEFAULT_SOURCE_REGIONS */
   readonly sourceRegions?: string[];
+  /** Prefix of the health check's name. @default - derived from the construct path */
   readonly namePrefix?: string;
 }
 

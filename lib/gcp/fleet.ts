@@ -50,21 +50,27 @@ export const AUTOHEALING_CHECK = {
 } as const;
 
 export interface McpFleetProps {
+  /** The network (its subnet in `region`, its server tag). */
   readonly network: McpNetwork;
+  /** Region of the managed instance group. */
   readonly region: string;
+  /** What runs on each instance. */
   readonly server: McpServerSource;
+  /** How many instances run. */
   readonly capacity: FleetCapacity;
-  /** Registers the group as a backend and takes its tier. */
+  /** Registers the group as a backend and takes its tier. @default - none (add the group to a backend service yourself) */
   readonly loadBalancer?: McpLoadBalancer;
   /** @default - the load balancer's tier, else AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
+  /** Overrides of the tier (minZones, minCapacity, timeouts, alarms...). @default - the tier's values */
   readonly tierOverrides?: TierOverrides;
   /** Zones of the region. @default - the first `minZones` zones of the region */
   readonly zones?: string[];
   /** @default 'n2-standard-2' */
   readonly machineType?: string;
+  /** Scaling schedule (rendered as autoscaler scaling schedules). @default - none: capacity min/max all week */
   readonly schedule?: ScalingSchedule;
-  /** Variables the server gets besides the timeout chain's (cache endpoints, write model...). */
+  /** Variables the server gets besides the timeout chain's (cache endpoints, write model...). @default - none besides the timeout chain's */
   readonly environment?: Record<string, string>;
   /** Project of the IAM bindings. @default - the provider's project */
   readonly project?: string;
@@ -82,6 +88,7 @@ export interface McpFleetProps {
   readonly maxUnavailable?: number;
   /** Backend capacity share (0 drains). @default 1 */
   readonly capacityScaler?: number;
+  /** Prefix of every resource name. @default - derived from the construct path */
   readonly namePrefix?: string;
 }
 

@@ -92,18 +92,19 @@ export interface McpOutlierDetectionOptions {
 }
 
 export interface McpLoadBalancerProps {
+  /** The network (firewall rules; proxy-only subnet for REGIONAL). */
   readonly network: McpNetwork;
   /** The server the backends run (port and health paths). */
   readonly server: McpServerSource;
   /** @default LoadBalancerScope.GLOBAL */
   readonly scope?: LoadBalancerScope;
-  /** The region of a REGIONAL load balancer (required then; refused for GLOBAL). */
+  /** The region of a REGIONAL load balancer (required then; refused for GLOBAL). @default - none (GLOBAL); required for REGIONAL */
   readonly region?: string;
   /** Self links of the SSL certificates the HTTPS proxy presents (at least one). */
   readonly sslCertificates: string[];
   /** @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
-  /** Overrides of the tier (health check, timeouts...). */
+  /** Overrides of the tier (health check, timeouts...). @default - the tier's values */
   readonly tierOverrides?: TierOverrides;
   /** @default SslPolicyProfile.MODERN */
   readonly sslPolicyProfile?: SslPolicyProfile;

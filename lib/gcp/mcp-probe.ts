@@ -34,6 +34,7 @@ export const MCP_INITIALIZE_BODY = JSON.stringify({
 export interface McpProbeProps {
   /** Host name the check calls (the service's public name). */
   readonly host: string;
+  /** The server (its MCP path). */
   readonly server: McpServerSource;
   /** @default 60 */
   readonly periodSeconds?: number;
@@ -45,6 +46,7 @@ export interface McpProbeProps {
   readonly notificationChannels?: string[];
   /** Headers sent with the request (e.g. a probe token); masked in the console. @default - none */
   readonly headers?: Record<string, string>;
+  /** Name shown in Cloud Monitoring. @default `MCP <host>` */
   readonly displayName?: string;
   /** @default - the provider's project */
   readonly project?: string;

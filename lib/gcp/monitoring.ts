@@ -18,13 +18,15 @@ export interface McpMonitoringProps {
   readonly loadBalancers: McpLoadBalancer[];
   /** Names of the managed instance groups (CPU alert and dashboard). */
   readonly instanceGroupNames: string[];
+  /** Alarm thresholds (the tier's `alarms`). */
   readonly thresholds: AlarmThresholds;
-  /** The MCP uptime check (certificate expiry alert). */
+  /** The MCP uptime check (certificate expiry alert). @default - no certificate expiry alert */
   readonly probe?: McpProbe;
   /** Days before expiry the certificate alert fires. @default 7 */
   readonly certificateWarningDays?: number;
   /** Pub/Sub topic (`projects/p/topics/t`) alerts are published to. @default - no channel (incidents in the console only) */
   readonly alarmTopic?: string;
+  /** Prefix of the alert and dashboard names. @default 'MCP' */
   readonly displayName?: string;
 }
 

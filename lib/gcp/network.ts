@@ -37,7 +37,7 @@ export interface ExistingNetwork {
   readonly network: string;
   /** Subnet self link per region; every region of the service needs one. */
   readonly subnets: Record<string, string>;
-  /** Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY) CIDR per region, for regional load balancers. */
+  /** Proxy-only subnet (purpose REGIONAL_MANAGED_PROXY) CIDR per region, for regional load balancers. @default - none (no regional load balancer) */
   readonly proxyOnlyRanges?: Record<string, string>;
   /** True when the VPC already has Cloud NAT in these regions. @default false (Cloud NAT is created) */
   readonly hasNat?: boolean;
@@ -67,12 +67,13 @@ export interface McpNetworkProps {
 
 /** A region's part of the network. */
 export interface McpRegionNetwork {
+  /** The region. */
   readonly region: string;
   /** Self link of the instances' subnet. */
   readonly subnet: string;
-  /** The subnet's primary range (known when created here). */
+  /** The subnet's primary range (known when created here). @default - unknown for an existing subnet */
   readonly cidr?: string;
-  /** Proxy-only subnet range (regional load balancers). */
+  /** Proxy-only subnet range (regional load balancers). @default - none (no regional load balancer in this region) */
   readonly proxyOnlyCidr?: string;
 }
 

@@ -43,37 +43,50 @@ const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 
 /** One scaling schedule as rendered into the autoscaler. */
 export interface RenderedScalingSchedule {
+  /** Schedule name, unique in the autoscaler (`<window>-<hhmm>-<days>`). */
   readonly name: string;
+  /** The core window it raises the minimum for. */
   readonly windowName: string;
   /** Unix cron: minute hour * * days (0 = Sunday). */
   readonly schedule: string;
+  /** IANA time zone of the cron. */
   readonly timeZone: string;
+  /** How long the minimum holds (the window's length; at least 300 s). */
   readonly durationSec: number;
+  /** The window's minimum instance count. */
   readonly minRequiredReplicas: number;
   /** Local start: weekdays (Monday = 0 in WEEKDAYS order) and minute of the day. */
   readonly startDays: readonly number[];
+  /** Local start, minutes after midnight. */
   readonly startMinuteOfDay: number;
 }
 
 /** What the autoscaler will do, as rendered. */
 export interface GoogleScalingPlan {
+  /** The autoscaler's min_replicas (outside every schedule). */
   readonly minReplicas: number;
+  /** The autoscaler's max_replicas (all week). */
   readonly maxReplicas: number;
+  /** The scaling schedules, in start order. */
   readonly schedules: readonly RenderedScalingSchedule[];
   /** Instance-hours of a typical week: at least (floor) and at most (ceiling, max_replicas all week). */
   readonly weeklyFloorInstanceHours: number;
+  /** Instance-hours at max_replicas all week. */
   readonly weeklyCeilingInstanceHours: number;
   /** What of the core schedule Google cannot express, in words (for the plan and the docs). */
   readonly notExpressed: readonly string[];
 }
 
 export interface ScalingPlanInput {
+  /** The core schedule. @default - none: min/max all week */
   readonly schedule?: ScalingSchedule;
+  /** Instances at 100 %. */
   readonly baseline: number;
   /** The tier's (or the user's) floor: no window runs fewer instances. */
   readonly floor: number;
-  /** User bounds, when set. */
+  /** User bounds, when set. @default - the lowest window minimum */
   readonly min?: number;
+  /** User maximum. @default - the highest window maximum */
   readonly max?: number;
 }
 

@@ -24,6 +24,7 @@ import {
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
 export interface ActiveActiveMcpServiceProps extends McpServiceProps {
+  /** The region (a Compute Engine region such as us-east1). */
   readonly region: string;
   /** @default - the first minZones zones of the region */
   readonly zones?: string[];

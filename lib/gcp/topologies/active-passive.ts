@@ -42,7 +42,9 @@ import { switchoverTerms } from '../private/switchover';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
 export interface ActivePassiveMcpServiceProps extends McpServiceProps {
+  /** Region that serves while healthy and holds the cache writer. */
   readonly primaryRegion: string;
+  /** Region of the warm standby (Cloud DNS backup, cache secondary). */
   readonly standbyRegion: string;
   /** Required: Cloud DNS failover is the record of this domain. */
   readonly domain: McpDomain;

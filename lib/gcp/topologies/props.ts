@@ -54,6 +54,7 @@ export interface McpServiceCacheOptions {
   readonly service?: CacheService;
   /** @default CacheMode.CLUSTER_DISABLED */
   readonly mode?: CacheMode;
+  /** Shards (CLUSTER mode only). @default 1 */
   readonly shardCount?: number;
   /** @default 'HIGHMEM_MEDIUM' */
   readonly nodeType?: string;
@@ -65,6 +66,7 @@ export interface McpServiceCacheOptions {
   readonly persistence?: CachePersistence;
   /** @default true */
   readonly createServiceConnectionPolicy?: boolean;
+  /** Customer-managed key for data at rest. @default - Google-managed encryption */
   readonly kmsKey?: string;
   /** Deletion protection (and Terraform prevent_destroy): set false, deploy, then destroy. @default true */
   readonly deletionProtection?: boolean;
@@ -88,7 +90,7 @@ export interface McpServiceProps {
   readonly routing?: TrafficRouting;
   /** Shared state for the servers. `false`: no cache. @default - Memorystore for Valkey from the tier */
   readonly cache?: McpServiceCacheOptions | false;
-  /** Overrides of the tier's defaults, field by field. */
+  /** Overrides of the tier's defaults, field by field. @default - the tier's values */
   readonly overrides?: TierOverrides;
   /** @default 'n2-standard-2' */
   readonly machineType?: string;
