@@ -25,7 +25,7 @@ import { McpLoadBalancer } from './load-balancer';
 import { McpNetwork } from './network';
 import { defaultPrefix, resourceName } from './private/names';
 import { GoogleScalingPlan, planGoogleScaling } from './scheduled-scaling';
-import { checkRegion, resolveZones, validatorFor } from './validation';
+import { addWarnings, checkRegion, resolveZones, validatorFor } from './validation';
 
 /** How many instances the fleet runs. */
 export interface FleetCapacity {
@@ -148,6 +148,8 @@ export class McpFleet extends Construct {
       schedule: props.schedule, baseline: c.baseline, floor: profile.minCapacity, min: c.min, max: c.max,
     }, v);
     v.throwIfInvalid();
+    // What Google cannot express of the schedule is said at synth, not silently dropped.
+    addWarnings(this, scaling.notExpressed.map((n) => `scaling schedule on Google Cloud: ${n}`));
 
     this.profile = profile;
     this.region = props.region;

@@ -84,6 +84,11 @@ describe('McpFleet', () => {
       fleet.scaling.schedules.map((s) => [s.schedule, s.durationSec, s.minRequiredReplicas, 'America/New_York']));
   });
 
+  test('what Google cannot express of the schedule is a synth warning, not silence', () => {
+    const warnings = fleet.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/per-window maximums .*Google keeps one max_replicas \(12\) all week/)]));
+  });
+
   test('the group is the load balancer\'s backend', () => {
     expect(only(t, 'google_compute_backend_service').backend[0].group).toMatch(/google_compute_region_instance_group_manager\..*\.instance_group/);
   });
