@@ -29,6 +29,8 @@ export interface StackSummary {
   /** Instance-hours in a typical week (schedule floor) and the flat-peak comparison. */
   readonly weeklyInstanceHours?: number;
   readonly flatPeakInstanceHours?: number;
+  /** Who may call: the issuer's host, or `unauthenticated (opt-out)` (lib/core/authorization.ts). */
+  readonly authorization?: string;
 }
 
 /** One printed row: the stack's name, its resource count and its summary (if it has one). */
@@ -39,7 +41,7 @@ export interface SummaryRow {
 }
 
 const HEADERS = [
-  'stack', 'cloud', 'topology', 'tier', 'resources', 'zones/regions', 'min-max inst', 'serving RTO', 'write recovery', 'weekly inst-h',
+  'stack', 'cloud', 'topology', 'tier', 'resources', 'zones/regions', 'min-max inst', 'serving RTO', 'write recovery', 'weekly inst-h', 'authorization',
 ];
 
 /** `single-writer 420 s (eu-west-1 read-only)`, `multi-writer 0 s`, `single-region 30 s`, or `-`. */
@@ -62,7 +64,7 @@ export function formatSummaryTable(rows: readonly SummaryRow[]): string {
       : '-';
     return [
       r.stack, s?.cloud ?? '-', s?.topology ?? '-', s?.tier ?? '-', String(r.resources), where,
-      s?.minInstances !== undefined ? `${s.minInstances}-${s.maxInstances}` : '-', budget, formatWriteRecovery(s), hours,
+      s?.minInstances !== undefined ? `${s.minInstances}-${s.maxInstances}` : '-', budget, formatWriteRecovery(s), hours, s?.authorization ?? '-',
     ];
   });
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));

@@ -23,6 +23,7 @@ import { VaultIssuedCertificate } from '../certificate';
 import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
+import { addAuthorizationWarnings, probeOAuth, resolveAuthorization } from './authorization';
 import { McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
 import { McpDeployment } from './deployment';
 import { writeSummary } from './regional';
@@ -73,6 +74,7 @@ export class ActiveActiveMcpService extends Construct {
     // ---- validate (everything, then build) ----
     const v = validatorFor(this);
     validateServiceProps(v, props, { multiRegion: false, regions: [{ prop: 'scope', region: stack.region }] });
+    const authorization = resolveAuthorization(v, props);
     const apexCheck = (mechanism: RoutingMechanism) => props.domain?.recordName === '' && mechanism !== RoutingMechanism.ANYCAST
       && routing?.recordKind !== DnsRecordKind.ALIAS;
     if (routing && apexCheck(routing.mechanism)) {
@@ -92,6 +94,7 @@ export class ActiveActiveMcpService extends Construct {
       isUnresolved: (x) => Token.isUnresolved(x),
     });
     addWarnings(this, this.plan.warnings);
+    addAuthorizationWarnings(this, authorization);
     if (!routing && apexCheck(this.plan.routing)) {
       const av = validatorFor(this);
       av.add('domain.recordName', '', `a name below the zone apex, or routing TrafficRouting.dns({ recordKind: DnsRecordKind.ALIAS }) or accelerator routing: `
@@ -121,6 +124,7 @@ export class ActiveActiveMcpService extends Construct {
       tier, tierOverrides: overrides, vpc: this.vpc, server: props.server, capacity: props.capacity,
       certificate: this.certificate, cache: this.cache, instanceType: props.instanceType,
       cacheEnvironment: this.plan.cacheWrite?.environmentFor(stack.region, this.regionHealth.cacheGraceSeconds),
+      serverEnvironment: authorization?.environment(),
       waf: props.waf === false ? undefined : (props.waf ?? {}),
     });
     const fleet = this.deployment.fleet;
@@ -174,7 +178,7 @@ export class ActiveActiveMcpService extends Construct {
       if (props.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
           url: `https://${serviceName(props.domain)}${props.server.mcpPath}`, encryptionKey: this.logEncryptionKey,
-          trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
+          trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate), oauth: probeOAuth(authorization, props),
         });
       }
     }
@@ -195,7 +199,7 @@ export class ActiveActiveMcpService extends Construct {
     });
     assertSameBudget(this, this.plan.budget, this.budget);
     recordSummary(this, {
-      cloud: Cloud.AWS, topology: Topology.ACTIVE_ACTIVE, tier, zones: profile.minZones,
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_ACTIVE, tier, zones: profile.minZones, authorization: authorization?.summary,
       minInstances: fleet.capacity.min, maxInstances: fleet.capacity.max,
       ...budgetSummary(this.budget),
       ...writeSummary(this.plan),

@@ -29,6 +29,7 @@ import { VaultIssuedCertificate } from '../certificate';
 import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
+import { addAuthorizationWarnings, probeOAuth, resolveAuthorization } from './authorization';
 import { McpDomain, McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
 import { McpDeployment } from './deployment';
 import { chooseCacheWriteModel } from './cache-write';
@@ -164,6 +165,7 @@ export class ActivePassiveMcpService extends Construct {
         ? [{ prop: 'primaryRegion', region: primaryRegion }, { prop: 'standby', region: standbyRegion }]
         : [{ prop: 'scope', region: isInStack(this) ? Stack.of(this).region : undefined }],
     });
+    const authorization = resolveAuthorization(v, props, crossRegion);
     const writeModel = crossRegion && props.cache !== false
       ? chooseCacheWriteModel([], v, props.cache, [primaryRegion ?? '', standbyRegion ?? ''], CacheWriteModel.SINGLE_WRITER)
       : undefined;
@@ -181,6 +183,7 @@ export class ActivePassiveMcpService extends Construct {
       isUnresolved: (x) => Token.isUnresolved(x),
     });
     addWarnings(this, this.plan.warnings);
+    addAuthorizationWarnings(this, authorization);
     const profile = this.plan.profile;
     const baseline = props.capacity.baseline;
     const standbyMin = Math.max(profile.minCapacity, Math.ceil((baseline * percent) / 100));
@@ -232,6 +235,7 @@ export class ActivePassiveMcpService extends Construct {
     const common = {
       tier, tierOverrides: props.overrides, vpc, server: props.server, certificate: this.certificate, cache: this.cache,
       cacheEnvironment: this.plan.cacheWrite?.environmentFor(stack.region, this.regionHealth.cacheGraceSeconds),
+      serverEnvironment: authorization?.environment(),
       instanceType: props.instanceType, waf: props.waf === false ? undefined : (props.waf ?? {}),
     };
     this.primary = new McpDeployment(this, 'Primary', { ...common, capacity: props.capacity, availabilityZones: primaryZones });
@@ -254,6 +258,7 @@ export class ActivePassiveMcpService extends Construct {
           const probe = new McpProbe(this, `${name === 'primary' ? 'Primary' : 'Standby'}Probe`, {
             url: `https://${deploymentName(domain, name)}${props.server.mcpPath}`, endpointName: deploymentName(domain, name),
             encryptionKey: logEncryptionKey, trustedCa: this.certificate && VaultIssuedCertificate.trustedCaOf(this.certificate),
+            oauth: probeOAuth(authorization, props),
           });
           probe.node.addDependency(record);
           this.probes[name] = probe;
@@ -286,7 +291,7 @@ export class ActivePassiveMcpService extends Construct {
     });
     assertSameBudget(this, this.plan.budget, this.budget);
     recordSummary(this, {
-      cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, tier, zones: 2 * profile.minZones,
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, tier, zones: 2 * profile.minZones, authorization: authorization?.summary,
       minInstances: this.primary.fleet.capacity.min + this.standby.fleet.capacity.min,
       maxInstances: this.primary.fleet.capacity.max + this.standby.fleet.capacity.max,
       ...budgetSummary(this.budget),

@@ -8,8 +8,10 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { McpAuthorization } from '../../core/authorization';
 import { CacheWriteModel } from '../../core/cache-write-model';
 import { Validator } from '../../core/errors';
 import { DnsRecordKind, FailoverBudget } from '../../core/failover-budget';
@@ -273,6 +275,21 @@ export interface McpServiceProps {
    * @default true when `domain` is set
    */
   readonly mcpProbe?: boolean;
+  /**
+   * Who may call the service (MCP authorization: the servers are OAuth 2.1 resource servers
+   * of this issuer; the audience is `https://<recordName>.<zoneName><mcpPath>`). The load
+   * balancers are internet-facing, so there is no silent default: give an issuer, or opt out
+   * with `McpAuthorization.allowUnauthenticated(reason)` (a warning, and the synth summary says so).
+   * See docs/SECURITY.md.
+   * @default - none: synthesis is refused
+   */
+  readonly authorization?: McpAuthorization;
+  /**
+   * The MCP probe's OAuth client (a secret whose JSON holds `client_id` and `client_secret`):
+   * the probe gets a token with the client-credentials grant and lists the tools as a client.
+   * @default - with authorization on, the probe checks only that each endpoint answers the 401 challenge
+   */
+  readonly probeClientCredentials?: secretsmanager.ISecret;
 }
 
 /** The fully qualified service name. */

@@ -29,6 +29,8 @@ export interface McpDeploymentProps {
    * @default - none
    */
   readonly cacheEnvironment?: Record<string, string>;
+  /** More variables for the servers (the authorization model's `MCP_AUTH_*`). @default - none */
+  readonly serverEnvironment?: Record<string, string>;
   readonly instanceType?: ec2.InstanceType;
   readonly waf?: McpWafOptions;
   readonly warmPool?: FleetWarmPoolOptions;
@@ -93,7 +95,8 @@ export class McpDeployment extends Construct {
         ...(cache.clusterModeEnabled ? { [McpCacheEnv.CLUSTER]: 'true' } : {}),
         ...(cache.userName ? { [McpCacheEnv.USERNAME]: cache.userName } : {}),
         ...props.cacheEnvironment,
-      } : undefined,
+        ...props.serverEnvironment,
+      } : props.serverEnvironment,
       secretEnvironment: cache?.authSecret ? { [McpCacheEnv.AUTH_TOKEN]: cache.authSecret } : undefined,
     });
     cache?.grantConnect(this.fleet.autoScalingGroup);

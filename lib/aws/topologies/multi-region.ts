@@ -23,6 +23,7 @@ import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier } from '../../core/tiers';
 import { McpAccelerator } from '../accelerator';
 import { addWarnings, validatorFor } from '../validation';
+import { addAuthorizationWarnings, resolveAuthorization } from './authorization';
 import { McpServiceProps } from './common';
 import { chooseCacheWriteModel } from './cache-write';
 import { McpRegion, RegionalService, resolveAccount } from './regional';
@@ -63,6 +64,7 @@ export class MultiRegionMcpService extends Construct {
     v.check(props.domain !== undefined, 'domain', props.domain,
       'a domain: each region gets its own name, which the MCP probes and the cache promotion use to watch the other regions');
     validateServiceProps(v, props, { multiRegion: true, regions: props.regions.map((r) => ({ prop: 'regions', region: r })) });
+    const authorization = resolveAuthorization(v, props, true);
     const writeWarnings: string[] = [];
     const writeModel = props.cache === false ? undefined
       : chooseCacheWriteModel(writeWarnings, v, props.cache, props.regions, CacheWriteModel.MULTI_WRITER);
@@ -87,6 +89,7 @@ export class MultiRegionMcpService extends Construct {
     built.assertBudget(this, this.plan.budget);
     // The service itself sits outside any stack: its warnings go on the first region's stack, where cdk synth shows them.
     for (const w of writeWarnings) Annotations.of(built.regionStacks[props.regions[0]]).addWarningV2('mcp-ha:cache-single-writer', w);
+    addAuthorizationWarnings(built.regionStacks[props.regions[0]], authorization);
     this.budget = built.budget;
     this.regionStacks = built.regionStacks;
     this.regions = built.regions;

@@ -29,6 +29,7 @@ import { FleetCapacity } from '../fleet';
 import { McpMonitoring } from '../monitoring';
 import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
+import { authorizationOf, probeOAuth } from './authorization';
 import { McpServiceProps, budgetSummary, recordSummary, regionalName, serviceName } from './common';
 import { DeploymentCache, McpDeployment } from './deployment';
 import { FailoverScaling, TargetTable, ownScheduleTable } from './failover-scaling';
@@ -111,6 +112,7 @@ export class McpRegion extends Construct {
     this.deployment = new McpDeployment(this, 'Deployment', {
       tier, tierOverrides: overrides, vpc: this.vpc, server: service.server, capacity: props.capacity,
       certificate: this.certificate, cache: deploymentCache, cacheEnvironment: props.cacheEnvironment,
+      serverEnvironment: authorizationOf(service)?.environment(),
       instanceType: service.instanceType,
       waf: service.waf === false ? undefined : (service.waf ?? {}),
     });
@@ -136,6 +138,7 @@ export class McpRegion extends Construct {
         this.probe = new McpProbe(this, 'Probe', {
           url: `https://${regionalName(domain, region)}${service.server.mcpPath}`, endpointName: regionalName(domain, region),
           encryptionKey: this.logEncryptionKey, trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
+          oauth: probeOAuth(authorizationOf(service), service),
         });
         this.probe.node.addDependency(this.regionalRecord);
       }
@@ -177,6 +180,7 @@ export class McpRegion extends Construct {
       encryptionKey: this.logEncryptionKey,
       // Every region's certificate comes from the same source: this region's CA chain is the other's.
       trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
+      oauth: probeOAuth(authorizationOf(service), service),
     });
     this.regionWatches[other] = watch;
     this.monitoring.routeAlarm(`Watch-${other}`, watch.alarm);
@@ -224,6 +228,7 @@ export class McpRegion extends Construct {
       encryptionKey: this.logEncryptionKey,
       // Every region's certificate comes from the same source (one Vault PKI): this region's CA chain is the primary's.
       trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
+      oauth: probeOAuth(authorizationOf(service), service),
     });
     (this as { primaryWatch?: McpProbe }).primaryWatch = watch;
     this.regionWatches[primaryRegion] = watch;
@@ -463,15 +468,18 @@ export class RegionalService {
       const fleet = r.deployment.fleet;
       recordSummary(r, {
         cloud: Cloud.AWS, topology: o.topology, tier: tier as AvailabilityTier, zones: plan.profile.minZones,
+        authorization: authorizationOf(service)?.summary,
         minInstances: fleet.capacity.min, maxInstances: fleet.capacity.max, ...budgetSummary(this.budget),
         ...writeSummary(plan),
-        ...weeklyHours(o.standbyRegions.includes(region) ? undefined : service.schedule, service.capacity.baseline,
-          plan.profile.minCapacity, fleet.capacity.min, fleet.capacity.max),
+        ...weeklyHours(service.schedule, service.capacity.baseline, plan.profile.minCapacity, fleet.capacity.min, fleet.capacity.max),
+        // A standby runs the schedule at its standby share: its floor is its own rendered minimums.
+        ...(o.standbyRegions.includes(region) && r.scheduledScaling ? { weeklyInstanceHours: r.scheduledScaling.weeklyFloorInstanceHours() } : {}),
       });
     }
     if (this.globalStack && this.accelerator) {
       recordSummary(this.accelerator, {
         cloud: Cloud.AWS, topology: o.topology, tier, regions: o.regions, ...budgetSummary(this.budget), ...writeSummary(plan),
+        authorization: authorizationOf(service)?.summary,
       });
     }
   }

@@ -105,6 +105,8 @@ describe('ActiveActiveMcpService', () => {
       budgetSeconds: 12, targetSeconds: 12, largestTerm: 'lb-probe-detection', weeklyInstanceHours: 1020, flatPeakInstanceHours: 2016,
       // One cache in one region: the writer recovers by the in-region automatic failover.
       cacheWriteModel: 'single-region', writeRecoverySeconds: dnsCase.svc.budget.cacheRecovery!.totalSeconds, regionWriteModes: { 'us-east-1': 'local' },
+      // Who may call: the issuer's host (docs/SECURITY.md).
+      authorization: 'idp.example.com',
     });
   });
 
