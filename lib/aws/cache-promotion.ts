@@ -38,11 +38,13 @@ import { validatorFor } from './validation';
 
 /** A region whose cache may become the primary. */
 export interface PromotionCandidate {
+  /** That region's member replication group of the Global Datastore (the one promoted if it wins). */
   readonly replicationGroupId: string;
   /** Readiness URL of that region's MCP deployment (https), probed to pick the healthiest. */
   readonly healthUrl: string;
 }
 
+/** Props of `McpCachePromotion`: the Global Datastore, its primary's health URL and the candidates to promote. */
 export interface McpCachePromotionProps {
   /** The Global Datastore's full id (as AWS reports it, with the regional prefix). */
   readonly globalReplicationGroupId: string;
@@ -94,9 +96,12 @@ export interface McpCachePromotionProps {
    * @default - no actions; `alarms` lists them for you to route
    */
   readonly alarmTopic?: sns.ITopic;
-  /** @default 'McpHa/CachePromotion' */
+  /** CloudWatch namespace of the promotion metrics (promoted, blocked, promotion seconds, primary answered). @default 'McpHa/CachePromotion' */
   readonly metricNamespace?: string;
-  /** @default - a new key */
+  /**
+   * KMS key encrypting the promotion function's log group (it encrypts no cache data).
+   * @default - a new rotating key only CloudWatch Logs of this account may use
+   */
   readonly encryptionKey?: kms.IKey;
   /** Run the function in a VPC (to reach internal health URLs). @default - not in a VPC */
   readonly vpc?: ec2.IVpc;

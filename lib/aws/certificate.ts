@@ -101,6 +101,7 @@ export class VaultAuthentication {
   ) {}
 }
 
+/** Props of `VaultIssuedCertificate`: the Vault PKI policy, the VPC its rotation function runs in and where alarms go. */
 export interface VaultIssuedCertificateProps {
   /** The VPC the function runs in to reach Vault. */
   readonly vpc: ec2.IVpc;

@@ -96,6 +96,7 @@ export interface McpWafOptions {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** Props of `McpLoadBalancer`: the VPC, certificate, server endpoint and the tier whose probe and timeouts it renders. */
 export interface McpLoadBalancerProps {
   /** The VPC of the load balancer and its targets. */
   readonly vpc: ec2.IVpc;

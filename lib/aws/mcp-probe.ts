@@ -146,6 +146,7 @@ export interface McpProbeOAuthOptions {
   readonly scope?: string;
 }
 
+/** Props of `McpProbe`: the MCP endpoint it calls like a client, how often, and what it may trust and present. */
 export interface McpProbeProps {
   /**
    * The MCP endpoint to probe (Streamable HTTP), e.g. `https://mcp.example.com/mcp`.

@@ -71,12 +71,13 @@ export interface McpProbeMetricsSource {
   readonly successMetric: cloudwatch.IMetric;
   /** Milliseconds of a successful run. */
   readonly latencyMetric: cloudwatch.IMetric;
-  /** The probe's own alarm; routed to the topic when it is an Alarm in this stack. */
+  /** The probe's own alarm; routed to the topic when it is an Alarm in this stack. @default - none: only the dashboard shows the probe */
   readonly alarm?: cloudwatch.IAlarm;
-  /** The probe's token alarm (OAuth client only); routed to the topic like `alarm`. */
+  /** The probe's token alarm (OAuth client only); routed to the topic like `alarm`. @default - none (no OAuth client) */
   readonly tokenAlarm?: cloudwatch.IAlarm;
 }
 
+/** Props of `McpMonitoring`: what to watch (load balancer, fleet, cache, probe) and the tier whose thresholds drive the alarms. */
 export interface McpMonitoringProps {
   /**
    * Availability tier; its `alarms` thresholds drive every alarm.

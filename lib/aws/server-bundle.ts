@@ -29,9 +29,11 @@ export function isStackBound(source: McpServerSource): source is McpServerSource
   return typeof (source as Partial<IStackBoundServerSource>).bindToStack === 'function';
 }
 
+/** Options of `NodeServerSource.fromEntry` / `fromBundle`: the port, extra environment and Node.js version. */
 export interface NodeServerOptions extends ServerEndpointOptions {
-  /** @default 8080 */
+  /** Port the server listens on (it gets it as `MCP_PORT`); the load balancer and the probes use it. @default 8080 */
   readonly port?: number;
+  /** Extra environment variables of the server process (the topologies add theirs: cache, timeouts, authorization). @default - none */
   readonly environment?: Record<string, string>;
   /** Node.js major version from Amazon Linux 2023's namespaced packages. @default 22 */
   readonly nodeMajorVersion?: number;

@@ -47,8 +47,13 @@ export enum VaultAuthMethod {
 
 /** The authentication part of the policy. */
 export interface VaultAuthSettings {
+  /** How the rotation function logs in to Vault: the AWS IAM auth method, or a token kept in a secret. */
   readonly method: VaultAuthMethod;
-  /** AWS_IAM: the Vault role of the AWS auth method (`role` in the login request). */
+  /**
+   * AWS_IAM: the Vault role of the AWS auth method (`role` in the login request).
+   * @default - none: required with AWS_IAM (a synth-time error names it; when `auth` itself is omitted the
+   * PKI `role` is used); not read with TOKEN
+   */
   readonly vaultRole?: string;
   /**
    * AWS_IAM: where the AWS auth method is mounted.
@@ -61,7 +66,10 @@ export interface VaultAuthSettings {
    * @default - no header
    */
   readonly iamServerIdHeader?: string;
-  /** TOKEN: the name or ARN of the secret holding the token. */
+  /**
+   * TOKEN: the name or ARN of the secret holding the token.
+   * @default - none: required with TOKEN (a synth-time error names it), refused with AWS_IAM
+   */
   readonly tokenSecret?: string;
 }
 
@@ -120,19 +128,27 @@ export interface VaultCertificateOptions {
 export interface VaultCertificatePolicy {
   /** Without a trailing slash. */
   readonly vaultAddress: string;
+  /** PEM CA certificate(s) trusted for TLS to Vault besides the public roots. @default - the public roots only */
   readonly caBundlePem?: string;
+  /** Mount path of the PKI secrets engine. */
   readonly pkiMount: string;
+  /** The PKI role certificates are issued from. */
   readonly role: string;
+  /** The certificate's common name. */
   readonly commonName: string;
   /** Deduplicated, without the common name. */
   readonly subjectAlternativeNames: readonly string[];
+  /** Requested lifetime, whole days. */
   readonly ttlDays: number;
   /** The TTL as Vault reads it (`"1080h"`). */
   readonly vaultTtl: string;
+  /** Days between rotations. */
   readonly rotationDays: number;
+  /** Days before expiry at which the expiry alarm fires. */
   readonly warningDays: number;
   /** Days left on the certificate when the scheduled rotation runs (`ttlDays - rotationDays`). */
   readonly daysLeftAtRotation: number;
+  /** How the rotation function authenticates, with the AWS auth mount resolved. */
   readonly auth: Required<Pick<VaultAuthSettings, 'method'>> & VaultAuthSettings & { readonly awsAuthMount: string };
   /** Advice that is not an error (outside the guide's ranges). */
   readonly warnings: readonly string[];

@@ -59,10 +59,14 @@ export function looksUnresolved(value: unknown): boolean {
   return false;
 }
 
+/** Where a `Validator`'s problems are reported: the construct path and the prop prefix of every message. */
 export interface ValidatorOptions {
-  /** Path of the construct being validated, included in the error. */
+  /** Path of the construct being validated, included in the error. @default - the message names no construct */
   readonly constructPath?: string;
-  /** Prefix for every prop name (`healthCheck` makes `intervalSeconds` read `healthCheck.intervalSeconds`). */
+  /**
+   * Prefix for every prop name (`healthCheck` makes `intervalSeconds` read `healthCheck.intervalSeconds`).
+   * @default - prop names are reported as given
+   */
   readonly propPrefix?: string;
   /** Decides which values are unresolved tokens and so skipped. @default looksUnresolved */
   readonly isUnresolved?: (value: unknown) => boolean;
@@ -70,7 +74,9 @@ export interface ValidatorOptions {
 
 /** A numeric range, both ends inclusive. */
 export interface NumberRange {
+  /** The smallest allowed value (inclusive). */
   readonly min: number;
+  /** The largest allowed value (inclusive). */
   readonly max: number;
 }
 

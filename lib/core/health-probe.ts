@@ -193,9 +193,17 @@ export function definedOnly<T extends object>(o: T): Partial<T> {
 
 /** A complete DNS checker setting. */
 export interface DnsHealthCheck {
+  /** Seconds between checks by each checker (Route 53: 10 or 30). */
   readonly requestIntervalSeconds: number;
+  /** Consecutive failed checks before the endpoint is unhealthy. */
   readonly failureThreshold: number;
+  /** Whether the checkers also measure latency (Route 53 MeasureLatency; fixed at creation). */
   readonly measureLatency: boolean;
+  /**
+   * Seconds a check waits, where the DNS service lets it be set (Traffic Manager, Google health checks).
+   * @default - the service's own timeout (Route 53 fixes it: 4 s to connect plus 2 s to answer); where it is
+   * configurable, the mechanism's documented minimum
+   */
   readonly timeoutSeconds?: number;
 }
 

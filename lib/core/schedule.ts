@@ -126,6 +126,7 @@ export interface HolidayWindowProps {
   readonly maxPercent: number;
 }
 
+/** A custom schedule: weekly windows covering the week, plus optional holidays (`new ScalingSchedule(props)`). */
 export interface ScalingScheduleProps {
   /** IANA time zone name the times are in ('America/New_York', 'UTC'). */
   readonly timeZone: string;
@@ -157,6 +158,7 @@ export enum WindowKind {
 export interface ScheduleTransition {
   /** Stable, deterministic name: `<window>-<HHMM>` (weekly) or `<holiday>-<MMDD>` (holiday). */
   readonly name: string;
+  /** Whether the action belongs to a weekly window or to a holiday. */
   readonly kind: WindowKind;
   /** Window (or holiday) whose capacity this action sets. */
   readonly windowName: string;
@@ -164,13 +166,15 @@ export interface ScheduleTransition {
   readonly hour: number;
   /** 0..59 */
   readonly minute: number;
-  /** Days the weekly action fires on, in week order (weekly only). */
+  /** Days the weekly action fires on, in week order (weekly only). @default - unset on a holiday action */
   readonly weekdays?: Weekday[];
-  /** 1..12 (holiday only). */
+  /** 1..12 (holiday only). @default - unset on a weekly action */
   readonly month?: number;
-  /** 1..31 (holiday only). */
+  /** 1..31 (holiday only). @default - unset on a weekly action */
   readonly dayOfMonth?: number;
+  /** Lower end of the capacity range the action sets, in percent of the baseline. */
   readonly minPercent: number;
+  /** Upper end of the capacity range the action sets, in percent of the baseline. */
   readonly maxPercent: number;
   /** IANA time zone of `hour` and `minute`. */
   readonly timeZone: string;
@@ -180,9 +184,13 @@ export interface ScheduleTransition {
 
 /** Instance counts of one window for a baseline. */
 export interface WindowCapacity {
+  /** The window's (or holiday's) name. */
   readonly windowName: string;
+  /** Weekly window or holiday. */
   readonly kind: WindowKind;
+  /** The window's lower capacity, in percent of the baseline. */
   readonly minPercent: number;
+  /** The window's upper capacity, in percent of the baseline. */
   readonly maxPercent: number;
   /** max(floor, ceil(baseline * minPercent / 100)) */
   readonly minCapacity: number;
@@ -192,6 +200,7 @@ export interface WindowCapacity {
 
 /** Instance-hours of a typical week (no holiday) for a baseline. */
 export interface WeeklyInstanceHours {
+  /** The baseline instance count the percentages apply to. */
   readonly baseline: number;
   /** The floor applied to every window's capacities. */
   readonly floor: number;

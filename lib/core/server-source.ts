@@ -58,7 +58,10 @@ export enum OsFamily {
 
 /** Options of `McpServerSource.renderStartScript` beyond the environment. */
 export interface StartScriptOptions {
-  /** @default OsFamily.AMAZON_LINUX */
+  /**
+   * The instance's operating system: decides how Docker is installed (dnf or apt).
+   * @default OsFamily.AMAZON_LINUX
+   */
   readonly osFamily?: OsFamily;
   /**
    * Renders the command that reads one secret into the shell variable `name`
@@ -121,13 +124,17 @@ export interface CommandsServerOptions extends ServerEndpointOptions {
   readonly environment?: Record<string, string>;
 }
 
-/** The endpoint a source declares, resolved. */
 /** A server source's endpoint, resolved and validated (for sources defined outside core). */
 export interface ServerEndpoint {
+  /** Port the server listens on; the load balancer and the probes use it. */
   readonly port: number;
+  /** Path of the MCP (Streamable HTTP) endpoint. */
   readonly mcpPath: string;
+  /** Path the load balancer's health check requests (ready to serve, dependencies included). */
   readonly readinessPath: string;
+  /** Path answering while the process is alive (no dependency checks). */
   readonly livenessPath: string;
+  /** Environment variables the server gets (the source's own; the topologies add theirs). */
   readonly environment: Record<string, string>;
 }
 
