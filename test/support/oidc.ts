@@ -92,7 +92,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
   // Never keeps the test process alive: the child exits when its IPC channel closes.
   child.unref();
   (child.channel as { unref?: () => void } | undefined)?.unref?.();
-  child.stderr?.unref?.();
+  (child.stderr as { unref?: () => void } | null)?.unref?.();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let ready: { issuer: string };
   try {
