@@ -104,4 +104,8 @@ describe('Google scaling schedules from the core schedule', () => {
     const flat = planGoogleScaling({ baseline: 4, floor: 3 }, new Validator());
     expect([flat.minReplicas, flat.maxReplicas, flat.schedules.length, flat.weeklyFloorInstanceHours]).toEqual([4, 8, 0, 672]);
   });
+
+  test('snapshot of the guide preset as Google schedules', () => {
+    expect(plan).toMatchSnapshot();
+  });
 });

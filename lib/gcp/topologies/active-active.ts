@@ -19,7 +19,7 @@ import { McpNetwork } from '../network';
 import { McpProbe } from '../mcp-probe';
 import { addWarnings, checkRegion, validatorFor } from '../validation';
 import {
-  McpServiceProps, addressRecord, budgetSummary, recordSummary, renderedBudget, resolvePrefix, serviceName, writeSummary,
+  McpServiceProps, addressRecord, budgetSummary, probeSummary, recordSummary, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
@@ -113,6 +113,6 @@ export class ActiveActiveMcpService extends Construct {
       ...budgetSummary(this.budget),
       weeklyInstanceHours: this.fleet.scaling.weeklyFloorInstanceHours,
       flatPeakInstanceHours: this.fleet.scaling.weeklyCeilingInstanceHours,
-    }, writeSummary(this.cacheWrite));
+    }, { ...writeSummary(this.cacheWrite), ...probeSummary(this.probe) });
   }
 }

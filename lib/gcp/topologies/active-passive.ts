@@ -36,7 +36,7 @@ import { McpNetwork } from '../network';
 import { McpProbe } from '../mcp-probe';
 import { addWarnings, checkRegion, validatorFor } from '../validation';
 import {
-  McpDomain, McpServiceProps, addressRecord, budgetSummary, recordSummary, regionalName, renderedBudget, resolvePrefix, serviceName, writeSummary,
+  McpDomain, McpServiceProps, addressRecord, budgetSummary, probeSummary, recordSummary, regionalName, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
 import { switchoverTerms } from '../private/switchover';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
@@ -209,6 +209,6 @@ export class ActivePassiveMcpService extends Construct {
       ...budgetSummary(this.budget),
       weeklyInstanceHours: primaryScaling.weeklyFloorInstanceHours + standbyScaling.weeklyFloorInstanceHours,
       flatPeakInstanceHours: 2 * primaryScaling.weeklyCeilingInstanceHours,
-    }, writeSummary(this.cacheWrite));
+    }, { ...writeSummary(this.cacheWrite), ...probeSummary(this.probe) });
   }
 }

@@ -35,7 +35,7 @@ import { planGoogleScaling } from '../scheduled-scaling';
 import { addWarnings, checkRegion, validatorFor } from '../validation';
 import { switchoverTerms } from './active-passive';
 import {
-  McpServiceProps, addressRecord, budgetSummary, recordSummary, renderedBudget, resolvePrefix, serviceName, writeSummary,
+  McpServiceProps, addressRecord, budgetSummary, probeSummary, recordSummary, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
@@ -151,6 +151,6 @@ export class MultiRegionMcpService extends Construct {
       ...budgetSummary(this.budget),
       weeklyInstanceHours: sum((s) => s.weeklyFloorInstanceHours),
       flatPeakInstanceHours: sum((s) => s.weeklyCeilingInstanceHours),
-    }, writeSummary(this.cacheWrite));
+    }, { ...writeSummary(this.cacheWrite), ...probeSummary(this.probe) });
   }
 }

@@ -19,6 +19,7 @@ import { McpCertificate } from '../certificate';
 import { FleetCapacity } from '../fleet';
 import { McpLoadBalancer, McpWafOptions } from '../load-balancer';
 import { ExistingNetwork } from '../network';
+import { McpProbe } from '../mcp-probe';
 
 /** How traffic reaches the deployments of a topology on Google Cloud. */
 export class TrafficRouting {
@@ -145,6 +146,12 @@ export function recordSummary(scope: Construct, summary: StackSummary, extra: Re
 /** The budget and write fields of a summary. */
 export function budgetSummary(budget: FailoverBudget): Pick<StackSummary, 'budgetSeconds' | 'targetSeconds' | 'largestTerm'> {
   return { budgetSeconds: budget.totalSeconds, targetSeconds: budget.targetSeconds, largestTerm: budget.largestTerm.name };
+}
+
+/** The MCP-level detection (uptime check + alert), stated beside the serving budget: it alerts, it does not move traffic. */
+export function probeSummary(probe: McpProbe | undefined): Record<string, unknown> {
+  if (!probe) return {};
+  return { mcpProbeDetectionSeconds: probe.budgetTerms().reduce((n, t) => n + t.seconds, 0) };
 }
 
 export function writeSummary(cacheWrite: CacheWritePlan | undefined): Record<string, unknown> {

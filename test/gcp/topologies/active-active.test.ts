@@ -50,6 +50,11 @@ describe('ActiveActiveMcpService (Google Cloud)', () => {
     expect(only(t, 'google_monitoring_uptime_check_config').monitored_resource.labels.host).toBe('mcp.example.com');
   });
 
+  test('the MCP-level detection is stated beside the serving budget, from the rendered uptime check and alert', () => {
+    expect(summary.mcpProbeDetectionSeconds).toBe(svc.probe!.budgetTerms().reduce((n, x) => n + x.seconds, 0));
+    expect(summary.mcpProbeDetectionSeconds).toBeGreaterThanOrEqual(60 + 60 + 60);
+  });
+
   test('instance-hours in the summary are what the autoscaler will run', () => {
     expect(summary.weeklyInstanceHours).toBe(svc.fleet.scaling.weeklyFloorInstanceHours);
     expect([summary.minInstances, summary.maxInstances]).toEqual([
