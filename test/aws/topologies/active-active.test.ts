@@ -1,10 +1,11 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ActiveActiveMcpService, ActiveActiveMcpServiceProps } from '../../../lib/aws/topologies/active-active';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
-import { AvailabilityTier, McpAuthorization, McpServerSource, SUMMARY_KEY, ScalingSchedule } from '../../../lib/core';
+import { AvailabilityTier, McpAuthorization, McpServerSource, ScalingSchedule } from '../../../lib/core';
+import { SUMMARY_KEY } from '../../../lib/core/summary';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
 import { CfnModel, fleets } from '../../support/semantic';
 
