@@ -105,10 +105,10 @@ export interface McpMonitoringProps {
 
   /**
    * Period of the fleet's EC2 metrics. Without detailed monitoring, EC2 publishes
-   * every 5 minutes; with it, every minute.
-   * @default Duration.minutes(5)
+   * every 5 minutes; with it, every minute: 300 or 60 seconds.
+   * @default 300 - basic monitoring
    */
-  readonly instanceMetricsPeriod?: Duration;
+  readonly instanceMetricsPeriodSeconds?: number;
 
   /** The Redis / Valkey cache. @default - none */
   readonly cache?: McpCacheMetricsSource;
@@ -189,7 +189,10 @@ export class McpMonitoring extends Construct {
     const healthScoreThreshold = props.healthScoreThreshold ?? 70;
     const healthScoreEvaluationMinutes = props.healthScoreEvaluationMinutes ?? thresholds.latencyEvaluationMinutes;
     const errorRateEvaluationMinutes = props.errorRateEvaluationMinutes ?? thresholds.latencyEvaluationMinutes;
-    const instancePeriod = props.instanceMetricsPeriod ?? Duration.minutes(5);
+    const instanceSeconds = props.instanceMetricsPeriodSeconds ?? 300;
+    const instancePeriodOk = instanceSeconds === 60 || instanceSeconds === 300;
+    // A period CloudWatch refuses would throw in aws-cdk-lib before the validator reports it: render 300 s meanwhile.
+    const instancePeriod = Duration.seconds(instancePeriodOk ? instanceSeconds : 300);
 
     const inputs = ['loadBalancer', 'targetGroup', 'autoScalingGroup', 'autoScalingGroupName', 'cache', 'probe', 'route53HealthCheckIds', 'stalenessMetric'] as const;
     const given = inputs.filter((k) => props[k] !== undefined && !(k === 'route53HealthCheckIds' && props.route53HealthCheckIds?.length === 0));
@@ -200,11 +203,10 @@ export class McpMonitoring extends Construct {
     v.check(!(props.autoScalingGroup && props.autoScalingGroupName), 'autoScalingGroupName', props.autoScalingGroupName,
       'either autoScalingGroup or autoScalingGroupName, not both');
     v.check(!(props.topic && props.encryptionKey), 'encryptionKey', '(a key)', 'only without topic: the key encrypts a topic this construct creates');
-    const instanceSeconds = instancePeriod.toSeconds();
-    v.check(instanceSeconds === 60 || instanceSeconds === 300, 'instanceMetricsPeriod', `${instanceSeconds} s`,
-      '60 s (EC2 detailed monitoring) or 300 s (basic monitoring)');
-    v.check((thresholds.cpuEvaluationMinutes * 60) % instanceSeconds === 0, 'tierOverrides.alarms.cpuEvaluationMinutes', thresholds.cpuEvaluationMinutes,
-      `a multiple of the EC2 metrics period (${instanceSeconds / 60} min); set instanceMetricsPeriod: Duration.minutes(1) with detailed monitoring`);
+    v.check(instancePeriodOk, 'instanceMetricsPeriodSeconds', instanceSeconds,
+      '60 (EC2 detailed monitoring) or 300 (basic monitoring)');
+    v.check((thresholds.cpuEvaluationMinutes * 60) % instancePeriod.toSeconds() === 0, 'tierOverrides.alarms.cpuEvaluationMinutes', thresholds.cpuEvaluationMinutes,
+      `a multiple of the EC2 metrics period (${instancePeriod.toMinutes()} min); set instanceMetricsPeriodSeconds: 60 with detailed monitoring`);
     if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName)) {
       v.check(/^[A-Za-z0-9_-]{1,255}$/.test(props.dashboardName), 'dashboardName', props.dashboardName,
         '1 to 255 letters, digits, "-" and "_" (CloudWatch dashboard names)');

@@ -55,7 +55,7 @@ const custom = new McpMonitoring(stack2, 'Monitoring', {
   tierOverrides: { alarms: { p95LatencyMs: 300, cpuPercent: 75, cpuEvaluationMinutes: 3 } },
   targetGroup: f2.targetGroup,
   autoScalingGroupName: 'other-fleet',
-  instanceMetricsPeriod: Duration.minutes(1),
+  instanceMetricsPeriodSeconds: 60,
   cache: { replicationGroupId: 'c', primaryNodeIds: ['c-0001-001'], replicaNodeIds: ['c-0001-002', 'c-0001-003'] },
   stalenessMetric: staleness,
   topic: existingTopic,
@@ -320,9 +320,9 @@ describe('McpMonitoring bad input', () => {
   });
 
   test('an EC2 metrics period other than 1 or 5 minutes; CPU minutes not a multiple of the period', () => {
-    expect(build({ ...someInput, instanceMetricsPeriod: Duration.minutes(2) })).toThrow(/instanceMetricsPeriod: got "120 s"; allowed: 60 s \(EC2 detailed monitoring\) or 300 s \(basic monitoring\)/);
+    expect(build({ ...someInput, instanceMetricsPeriodSeconds: 120 })).toThrow(/instanceMetricsPeriodSeconds: got 120; allowed: 60 \(EC2 detailed monitoring\) or 300 \(basic monitoring\)/);
     expect(build({ ...someInput, tierOverrides: { alarms: { cpuEvaluationMinutes: 7 } } })).toThrow(
-      /tierOverrides\.alarms\.cpuEvaluationMinutes: got 7; allowed: a multiple of the EC2 metrics period \(5 min\); set instanceMetricsPeriod: Duration\.minutes\(1\)/,
+      /tierOverrides\.alarms\.cpuEvaluationMinutes: got 7; allowed: a multiple of the EC2 metrics period \(5 min\); set instanceMetricsPeriodSeconds: 60/,
     );
   });
 
