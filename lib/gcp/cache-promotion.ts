@@ -17,6 +17,7 @@
  * package) into a zip that Terraform uploads.
  */
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
+import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringNotificationChannel } from '@cdktf/provider-google/lib/monitoring-notification-channel';
@@ -202,6 +203,12 @@ export class McpCachePromotion extends Construct {
         serviceAccountEmail: account.email,
       },
     });
+
+    // The Pub/Sub (Eventarc) trigger calls the function's Cloud Run service as this account.
+    new CloudRunV2ServiceIamMember(this, 'Invoker', {
+      name: this.function.name, location: props.functionRegion, role: 'roles/run.invoker', member: `serviceAccount:${account.email}`,
+    });
+    new ProjectIamMember(this, 'EventReceiver', { project: props.project, role: 'roles/eventarc.eventReceiver', member: `serviceAccount:${account.email}` });
 
     this.blockedAlert = new MonitoringAlertPolicy(this, 'Blocked', {
       displayName: `${props.namePrefix}: cache promotion blocked`,

@@ -142,6 +142,14 @@ describe('McpCachePromotion', () => {
     expect(only(t, 'google_storage_bucket')).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: 'enforced' });
   });
 
+  test('the trigger may invoke only this function\'s service; the account holds no other role', () => {
+    expect(only(t, 'google_cloud_run_v2_service_iam_member')).toMatchObject({ role: 'roles/run.invoker', location: 'us-central1' });
+    expect(only(t, 'google_cloud_run_v2_service_iam_member').name).toMatch(/google_cloudfunctions2_function\..*\.name/);
+    const roles = Object.values(resourcesOf(t, 'google_project_iam_member')).filter((m: Tf) => /promoter/.test(JSON.stringify(m.member)) || /google_service_account\.Promotion/.test(m.member)).map((m: Tf) => m.role);
+    const customRole = `\${google_project_iam_custom_role.${Object.keys(resourcesOf(t, 'google_project_iam_custom_role'))[0]}.id}`;
+    expect(roles.sort()).toEqual([customRole, 'roles/eventarc.eventReceiver'].sort());
+  });
+
   test('the function gets the CA to trust', () => {
     expect(only(t, 'google_cloudfunctions2_function').service_config.environment_variables.PROMOTION_TRUSTED_CA).toBe('PEM');
   });
