@@ -225,11 +225,14 @@ export function isPropsInterface(s: ApiSymbol): boolean {
   return s.kind === 'interface';
 }
 
-/** Props of exported props/options interfaces lacking a summary, or optional without `@default`. */
-export function undocumentedProps(root = ROOT): { readonly undocumented: string[]; readonly noDefault: string[] } {
+/**
+ * Props of exported props/options interfaces lacking a summary, or optional without `@default`.
+ * `entries` limits the check to some entry points (all by default).
+ */
+export function undocumentedProps(root = ROOT, entries?: readonly string[]): { readonly undocumented: string[]; readonly noDefault: string[] } {
   const undocumented = new Set<string>();
   const noDefault = new Set<string>();
-  for (const s of publicApi(root).filter(isPropsInterface)) {
+  for (const s of publicApi(root).filter((x) => isPropsInterface(x) && (!entries || entries.includes(x.entry)))) {
     if (!s.summary) undocumented.add(`${s.name} (the interface)`);
     for (const m of s.members) {
       if (!m.summary) undocumented.add(`${s.name}.${m.name}`);

@@ -73,6 +73,20 @@ export interface VaultAuthSettings {
   readonly tokenSecret?: string;
 }
 
+/** `VaultAuthSettings` resolved: the method and the AWS auth mount always set. */
+export interface ResolvedVaultAuthSettings {
+  /** How the rotation function logs in to Vault. */
+  readonly method: VaultAuthMethod;
+  /** AWS_IAM: the Vault role of the AWS auth method. @default - none (the TOKEN method) */
+  readonly vaultRole?: string;
+  /** Where the AWS auth method is mounted ('aws' unless set). */
+  readonly awsAuthMount: string;
+  /** AWS_IAM: the signed `X-Vault-AWS-IAM-Server-ID` header value. @default - no header */
+  readonly iamServerIdHeader?: string;
+  /** TOKEN: the name or ARN of the secret holding the token. @default - none (the AWS_IAM method) */
+  readonly tokenSecret?: string;
+}
+
 /** What the user states; everything else has a default. */
 export interface VaultCertificateOptions {
   /** Vault's address, `https://host[:port]` (a path prefix is allowed, no query). */
@@ -149,7 +163,7 @@ export interface VaultCertificatePolicy {
   /** Days left on the certificate when the scheduled rotation runs (`ttlDays - rotationDays`). */
   readonly daysLeftAtRotation: number;
   /** How the rotation function authenticates, with the AWS auth mount resolved. */
-  readonly auth: Required<Pick<VaultAuthSettings, 'method'>> & VaultAuthSettings & { readonly awsAuthMount: string };
+  readonly auth: ResolvedVaultAuthSettings;
   /** Advice that is not an error (outside the guide's ranges). */
   readonly warnings: readonly string[];
 }

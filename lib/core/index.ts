@@ -38,7 +38,7 @@ export type {
   CommandsServerOptions, ContainerServerOptions, ServerEndpoint, ServerEndpointOptions, StartScriptOptions,
 } from './server-source';
 export { DEFAULT_CERTIFICATE_TTL_DAYS, GUIDE_CERTIFICATE, VaultAuthMethod } from './certificate';
-export type { VaultAuthSettings, VaultCertificateOptions, VaultCertificatePolicy } from './certificate';
+export type { ResolvedVaultAuthSettings, VaultAuthSettings, VaultCertificateOptions, VaultCertificatePolicy } from './certificate';
 export { CacheWriteEnv, CacheWriteModel, CacheWritePlan, RegionWriteMode } from './cache-write-model';
 export type { CacheWritePlanInput, RegionHealthPolicy } from './cache-write-model';
 export { AuthorizationMode, McpAuthEnv, McpAuthorization, ResolvedAuthorization } from './authorization';
