@@ -139,13 +139,16 @@ export class ProcessGroup {
   } = {}): Managed {
     const logFile = join(this.dir, `${name}.log`);
     const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
+    // A log that cannot be written (its directory removed) must not crash the drill.
+    log.on('error', () => undefined);
     const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
     const pid = child.pid;
     liveChildren.set(pid, name);
     let buffered = '';
     const onData = (d: Buffer): void => {
-      log.write(d);
+      // Output can still arrive after 'exit' (the pipes drain later): never write after end.
+      if (!log.writableEnded) log.write(d);
       if (options.onLine) {
         buffered += d.toString();
         const lines = buffered.split('\n');
@@ -160,9 +163,10 @@ export class ProcessGroup {
       child.on('exit', (code, signal) => {
         hasExited = true;
         liveChildren.delete(pid);
-        log.end();
         resolve({ code, signal });
       });
+      // The log closes once the child's pipes have drained ('close' comes after 'exit').
+      child.on('close', () => log.end());
     });
     const suspended = this.suspended;
     const managed: Managed = {

@@ -291,6 +291,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
   const group = options.group ?? new ProcessGroup('mcp-ha-region-drill-');
   const loadClients: LoadClient[] = [];
   const watchers: StateWatcher[] = [];
+  const writers: Client[] = [];
   let trigger: PromotionTrigger | undefined;
   let idp: OidcProvider | undefined;
   const tokens: string[] = [];
@@ -346,7 +347,9 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
       const w = new StateWatcher(statsSocket, BACKEND_NAME);
       watchers.push(w);
       await startWatcher(w, haproxy);
-      regions.push({ name, index, redis, replicas, lbPort, haproxy, lost: false, cacheLost: false, writer: newClient() });
+      const writer = newClient();
+      writers.push(writer);
+      regions.push({ name, index, redis, replicas, lbPort, haproxy, lost: false, cacheLost: false, writer });
     }
     await Promise.all(regions.flatMap((r) => r.replicas.map((s) => waitReady(s))));
     if (singleWriter) {
@@ -368,6 +371,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     checkConfig(haproxyBin, frontCfg);
     const frontProc = group.spawn('haproxy-front', haproxyBin, ['-f', frontCfg, '-db']);
     const fw = new StateWatcher(frontSocket, FRONT_BACKEND, 50);
+    watchers.push(fw);
     await startWatcher(fw, frontProc);
     await waitFor('every region UP at the front', () => regions.every((r) => fw.state(r.name) === 'UP'), 20_000, 50);
     const frontUrl = `http://${LOOPBACK}:${frontPort}/mcp`;
@@ -611,6 +615,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     trigger?.stop();
     for (const w of watchers) w.stop();
     await Promise.allSettled(loadClients.map((c) => c.stop()));
+    await Promise.allSettled(writers.map((c) => c.close()));
     await idp?.stop();
     if (!options.group) await group.stopAll();
   }
