@@ -68,7 +68,7 @@ export enum RegionFault {
 export const FULL_REGION_DRILL: readonly RegionFault[] = [
   RegionFault.CACHE_FAILOVER, RegionFault.PROBE_SILENT, RegionFault.PRIMARY_CACHE_LOST, RegionFault.FAILBACK, RegionFault.REGION_LOST,
 ];
-/** The CI sequence (test/drill/region-drill.test.ts): about 35 s at the CI scales. */
+/** The CI sequence (test/drill/region-drill.test.ts): 37-42 s at the CI scales, authorization on. */
 export const CI_REGION_DRILL: readonly RegionFault[] = [RegionFault.CACHE_FAILOVER, RegionFault.PROBE_SILENT, RegionFault.REGION_LOST];
 
 export interface RegionDrillOptions {

@@ -1,5 +1,5 @@
 /**
- * The region-failure drill, scaled down for CI (CI_REGION_DRILL, about 35 s): two
+ * The region-failure drill, scaled down for CI (CI_REGION_DRILL, 37-42 s measured with authorization on): two
  * regions on 127.0.0.1 (each: HAProxy with the tier's probe, two bundled servers, its
  * redis-server; region B's a real `replicaof` replica of A's with
  * `replica-read-only yes`), a front HAProxy with the anycast region check, MCP clients
