@@ -9,7 +9,8 @@ import { App, AzurermBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AvailabilityTier, McpServerSource, ScalingSchedule } from '../../lib/core';
 import {
-  AzureActiveActiveMcpService, AzureActivePassiveMcpService, AzureMultiRegionMcpService, McpCertificate, McpDomain, TrafficRouting,
+  AzureActiveActiveMcpService, AzureActivePassiveMcpService, AzureMultiRegionMcpService, McpAuthorization, McpCertificate, McpDomain,
+  TrafficRouting, entraIdTokenIssuer,
 } from '../../lib/azure';
 
 /** The state storage account (replace with yours, or set these variables). */
@@ -24,6 +25,17 @@ const SSH_PUBLIC_KEY = process.env.MCP_SSH_PUBLIC_KEY
 const server = McpServerSource.container('ghcr.io/acme/context-server:1.4.0', { port: 8080 });
 const domain: McpDomain = { zoneName: 'example.com', recordName: 'mcp', azureDnsZone: { resourceGroupName: 'dns' } };
 const certificate = McpCertificate.vault({ vaultAddress: 'https://vault.example.com:8200', role: 'mcp-server', pkiMount: 'pki' });
+/**
+ * Microsoft Entra ID as the authorization server (docs/AZURE.md, "Authorization with Microsoft Entra ID"):
+ * the API's app registration has Application ID URI https://mcp.example.com/mcp (the audience core derives
+ * from the domain), access tokens v1.0 (their `aud` is that URI), and the delegated scopes mcp.read and
+ * mcp.write. Set your tenant id in MCP_ENTRA_TENANT_ID.
+ */
+const authorization = McpAuthorization.oauth({
+  issuer: entraIdTokenIssuer(process.env.MCP_ENTRA_TENANT_ID ?? '00000000-0000-0000-0000-000000000000'),
+  readScopes: ['mcp.read'],
+  writeScopes: ['mcp.write'],
+});
 const deployerIpRanges = (process.env.MCP_DEPLOYER_IP_RANGES ?? '203.0.113.0/24').split(',');
 
 function stack(app: Construct, id: string): TerraformStack {
@@ -42,14 +54,14 @@ export function addAzureStacks(app: App): Record<string, TerraformStack> {
   new AzureActiveActiveMcpService(aa, 'Mcp', {
     tier: AvailabilityTier.BUSINESS_CRITICAL, region: 'westeurope', server, capacity: { baseline: 4 },
     schedule: ScalingSchedule.guidePreset('Europe/Berlin', { holidays: [{ month: 1, day: 1 }, { month: 12, day: 25 }] }),
-    holidayYears: [2027, 2028], certificate, domain, namePrefix: 'mcpaa', sshPublicKey: SSH_PUBLIC_KEY, deployerIpRanges,
+    holidayYears: [2027, 2028], certificate, domain, namePrefix: 'mcpaa', sshPublicKey: SSH_PUBLIC_KEY, deployerIpRanges, authorization,
   });
 
   const ap = stack(app, 'azure-active-passive');
   new AzureActivePassiveMcpService(ap, 'Mcp', {
     tier: AvailabilityTier.BUSINESS_CRITICAL, primaryRegion: 'eastus2', standbyRegion: 'centralus', server, capacity: { baseline: 4 },
     schedule: ScalingSchedule.guidePreset('America/New_York'), certificate, domain, routing: TrafficRouting.dns(),
-    namePrefix: 'mcpap', sshPublicKey: SSH_PUBLIC_KEY, deployerIpRanges,
+    namePrefix: 'mcpap', sshPublicKey: SSH_PUBLIC_KEY, deployerIpRanges, authorization,
   });
 
   const mr = stack(app, 'azure-multi-region');
@@ -59,7 +71,7 @@ export function addAzureStacks(app: App): Record<string, TerraformStack> {
     // Front Door validates origin certificates against public roots: here Vault issues from an
     // intermediate that chains to a public CA (say so with publiclyTrusted), else use TrafficRouting.dns().
     certificate: McpCertificate.vault({ vaultAddress: 'https://vault.example.com:8200', role: 'mcp-server-public', publiclyTrusted: true }),
-    namePrefix: 'mcpmr', sshPublicKey: SSH_PUBLIC_KEY, deployerIpRanges,
+    namePrefix: 'mcpmr', sshPublicKey: SSH_PUBLIC_KEY, deployerIpRanges, authorization,
   });
   return { aa, ap, mr };
 }

@@ -121,6 +121,21 @@ export interface AzureMcpProbeInput {
   readonly evaluationSeconds: number;
   /** Alert window, seconds. */
   readonly windowSeconds: number;
+  /**
+   * True when the service checks tokens: the test sends none and expects the 401 challenge
+   * (an availability test cannot run the client-credentials grant, and a token pasted into
+   * its headers would expire). @default false (the test expects a 200 `initialize` result)
+   */
+  readonly expectsChallenge?: boolean;
+}
+
+/** What the MCP probe checks, in the words the budget prints. */
+export function azureMcpProbeCheck(expectsChallenge: boolean): string {
+  return expectsChallenge
+    ? 'it POSTs an MCP initialize without a token and expects the 401 challenge: an Application Insights standard test '
+      + 'cannot obtain a token (no client-credentials grant; a static bearer header would expire), so it proves the gateway, '
+      + 'a server and its token check answer on the MCP path, not that a tool call succeeds'
+    : 'it POSTs an MCP initialize and expects a 200 whose body carries serverInfo';
 }
 
 /** The MCP probe's detection terms (Application Insights' 5-minute minimum frequency dominates). */
@@ -128,8 +143,8 @@ export function azureMcpProbeTerms(p: AzureMcpProbeInput): BudgetTerm[] {
   return [
     {
       name: 'mcp-probe-schedule', seconds: p.frequencySeconds, source: TermSource.DOCUMENTED,
-      detail: `the standard availability test runs every ${p.frequencySeconds} s from each location; Application Insights `
-        + `accepts only ${AZURE_FACTS.webTestFrequencies.values.join(', ')} s`,
+      detail: `the standard availability test runs every ${p.frequencySeconds} s from each location (Application Insights `
+        + `accepts only ${AZURE_FACTS.webTestFrequencies.values.join(', ')} s); ${azureMcpProbeCheck(p.expectsChallenge ?? false)}`,
       docUrl: AZURE_FACTS.webTestFrequencies.docUrl,
     },
     {

@@ -40,6 +40,20 @@ export const AZURE_FACTS = {
     note: 'An autoscale setting holds at most 20 profiles; a recurring profile runs until the next profile starts; '
       + 'a fixed-date profile takes precedence over recurring ones while it is active.',
   },
+  /** Rules of one autoscale profile: at most 10 (provider schema v4.55.0 `rule` MaxItems 10; the API's documented limit). */
+  autoscaleMaxRulesPerProfile: {
+    value: 10,
+    docUrl: 'https://learn.microsoft.com/rest/api/monitor/autoscale-settings/create-or-update#autoscaleprofile',
+  },
+  /** Instance counts of an autoscale profile: 0-1000 (provider schema v4.55.0 `capacity` IntBetween(0, 1000)). */
+  autoscaleCapacity: { min: 0, max: 1000 },
+  /**
+   * How autoscale combines the rules of a profile: "On scale-out, autoscale runs if any rule is met. On
+   * scale-in, autoscale requires all rules to be met." A rule whose metric has no data in its window is not met.
+   */
+  autoscaleRuleCombination: {
+    docUrl: 'https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-best-practices',
+  },
   /** automatic_instance_repair.grace_period: "minimum ... 10 minutes (PT10M) ... maximum ... 90 minutes (PT90M)". */
   vmssRepairGraceMinutes: {
     min: 10,

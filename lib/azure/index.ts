@@ -6,6 +6,7 @@
  */
 export { ProbeMechanism, PROBE_LIMITS } from '../core/cloud-limits';
 export { windowsTimeZone } from '../core/timezones';
+export { McpAuthorization } from '../core/authorization';
 export * from './facts';
 export * from './budget';
 export * from './validation';
@@ -19,6 +20,7 @@ export * from './anycast';
 export * from './certificate';
 export * from './monitoring';
 export * from './mcp-probe';
+export * from './authorization';
 export * from './topologies';
 
 /** The probe mechanisms an Azure deployment renders. */

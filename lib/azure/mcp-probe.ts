@@ -6,6 +6,12 @@
  * 300 s (300, 600 or 900): the probe's detection is minutes, stated beside the
  * budget (budget.ts `azureMcpProbeTerms`), never in it.
  *
+ * With authorization on (the servers check OAuth tokens), the test sends no token
+ * and expects the 401 challenge instead: an availability test cannot run the
+ * client-credentials grant and a token pasted into its headers would expire, so
+ * it proves the gateway, a server and its token check answer on the MCP path
+ * (the gateway itself never answers 401: an outage shows as 502/503/timeout).
+ *
  * With a private (Vault) CA the test cannot be given the CA to trust: its SSL
  * check is then off (it still speaks HTTPS) and the certificate's own expiry
  * warning comes from Key Vault; with a public certificate the check is on.
@@ -14,7 +20,8 @@ import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-ins
 import { ApplicationInsightsStandardWebTest } from '@cdktf/provider-azurerm/lib/application-insights-standard-web-test';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
-import { AZURE_MCP_PROBE } from './budget';
+import { BudgetTerm } from '../core/failover-budget';
+import { AZURE_MCP_PROBE, azureMcpProbeTerms } from './budget';
 import { AZURE_FACTS } from './facts';
 import { validatorFor } from './validation';
 
@@ -30,6 +37,11 @@ export interface McpProbeProps {
   readonly publiclyTrusted: boolean;
   /** @default 300 */
   readonly frequencySeconds?: number;
+  /**
+   * The servers check OAuth tokens: expect the 401 challenge (no token is sent) instead of a 200.
+   * @default false
+   */
+  readonly expectsChallenge?: boolean;
   /** Test locations (Application Insights location ids). @default - five in the US and Europe */
   readonly locations?: string[];
 }
@@ -37,6 +49,10 @@ export interface McpProbeProps {
 export class McpProbe extends Construct {
   public readonly test: ApplicationInsightsStandardWebTest;
   public readonly alert: MonitorMetricAlert;
+  /** The probe's detection terms, from the rendered test frequency and alert frequency / window. */
+  public readonly detectionTerms: BudgetTerm[];
+  /** The status the test expects: 401 (the challenge) with authorization on, else 200. */
+  public readonly expectedStatus: number;
 
   constructor(scope: Construct, id: string, props: McpProbeProps) {
     super(scope, id);
@@ -47,6 +63,8 @@ export class McpProbe extends Construct {
     const locations = props.locations ?? ['us-va-ash-azr', 'us-il-ch1-azr', 'emea-nl-ams-azr', 'emea-gb-db3-azr', 'emea-fr-pra-edge'];
     v.check(locations.length >= 3, 'locations', locations, 'three or more locations: the alert fires when two fail');
     v.throwIfInvalid();
+    const challenge = props.expectsChallenge ?? false;
+    this.expectedStatus = challenge ? 401 : 200;
     const insights = new ApplicationInsights(this, 'Insights', {
       resourceGroupName: props.resourceGroupName, location: props.location, name: 'mcp-probe', applicationType: 'other',
       workspaceId: props.workspaceId,
@@ -68,18 +86,32 @@ export class McpProbe extends Construct {
         }),
       },
       validationRules: {
-        expectedStatusCode: 200,
+        expectedStatusCode: this.expectedStatus,
         sslCheckEnabled: props.publiclyTrusted,
         sslCertRemainingLifetime: props.publiclyTrusted ? 7 : undefined,
-        content: { contentMatch: 'serverInfo', passIfTextFound: true, ignoreCase: false },
+        // The challenge's body differs between servers (RFC 6750 requires none): the status alone is checked then.
+        content: challenge ? undefined : { contentMatch: 'serverInfo', passIfTextFound: true, ignoreCase: false },
       },
     });
+    const alertFrequency = 'PT1M';
+    const alertWindow = 'PT5M';
     this.alert = new MonitorMetricAlert(this, 'Alert', {
       resourceGroupName: props.resourceGroupName, name: 'mcp-probe-failing', scopes: [this.test.id, insights.id],
-      description: 'The MCP initialize request failed from two or more locations.', severity: 1,
-      frequency: 'PT1M', windowSize: 'PT5M', autoMitigate: true,
+      description: `The MCP initialize request failed from two or more locations (expected HTTP ${this.expectedStatus}).`, severity: 1,
+      frequency: alertFrequency, windowSize: alertWindow, autoMitigate: true,
       applicationInsightsWebTestLocationAvailabilityCriteria: { webTestId: this.test.id, componentId: insights.id, failedLocationCount: 2 },
       action: [{ actionGroupId: props.actionGroupId }],
     });
+    this.detectionTerms = azureMcpProbeTerms({
+      frequencySeconds: frequency, evaluationSeconds: isoMinutes(alertFrequency) * 60, windowSeconds: isoMinutes(alertWindow) * 60,
+      expectsChallenge: challenge,
+    });
   }
+}
+
+/** Minutes of an ISO 8601 duration of minutes or hours (`PT5M`, `PT1H`). */
+function isoMinutes(duration: string): number {
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(duration);
+  if (!m) throw new Error(`not a PT..H..M duration: ${duration}`);
+  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
 }

@@ -15,6 +15,13 @@
  * Failover scale-up: a rule in every profile driven by the signal that moves
  * traffic (the Traffic Manager endpoint status or the Front Door origin health
  * of the other region) sets the capacity the schedule runs at that hour.
+ *
+ * Reverse after failback: a second rule on the same signal sets the profile's
+ * own minimum again once the lost deployment has been healthy for a whole
+ * window (every data point at or above the threshold). Azure scales in only
+ * when every scale-in rule of the profile is met (the CPU rule included, so a
+ * fleet still busy is not cut) and a rule whose window holds no data is not
+ * met: missing data never scales anything in (nor out).
  */
 import {
   MonitorAutoscaleSetting, MonitorAutoscaleSettingProfile, MonitorAutoscaleSettingProfileRule,
@@ -106,6 +113,12 @@ export class McpScheduledScaling extends Construct {
     this.timeZone = timeZone;
     this.schedule = props.schedule;
     const cpu = profile.alarms;
+    const signals = props.failoverSignals ?? [];
+    const rulesLimit = AZURE_FACTS.autoscaleMaxRulesPerProfile;
+    v.check(2 + 2 * signals.length <= rulesLimit.value, 'failoverSignals', `${signals.length} signals`,
+      `at most ${(rulesLimit.value - 2) / 2}: each profile holds 2 CPU rules and 2 rules per failover signal (scale-up, reverse), `
+      + `at most ${rulesLimit.value} rules (${rulesLimit.docUrl})`);
+    v.throwIfInvalid();
     const rules = (p: AutoscaleProfilePlan): MonitorAutoscaleSettingProfileRule[] => [
       cpuRule(props.targetResourceId, 'GreaterThan', cpu.targetCpuPercent, 'Increase', 'PT5M'),
       cpuRule(props.targetResourceId, 'LessThan', Math.max(5, cpu.targetCpuPercent - 40), 'Decrease', 'PT10M'),
@@ -120,9 +133,25 @@ export class McpScheduledScaling extends Construct {
         },
         scaleAction: { direction: 'Increase', type: 'ExactCount', value: s.capacityFor(p.windowName, p.minimum), cooldown: 'PT5M' },
       })),
+      ...signals.map((s): MonitorAutoscaleSettingProfileRule => ({
+        metricTrigger: {
+          metricName: s.metricName, metricNamespace: s.metricNamespace, metricResourceId: s.metricResourceId,
+          // Minimum at or above the threshold over the window: the deployment was up for all of it (failback done).
+          // With no data points the rule is not met, and Azure scales in only when every scale-in rule is met.
+          operator: 'GreaterThanOrEqual', threshold: s.downBelow, statistic: 'Min', timeAggregation: 'Minimum',
+          timeGrain: 'PT1M', timeWindow: 'PT5M',
+          dimensions: [{ name: s.dimension.name, operator: 'Equals', values: s.dimension.values }],
+        },
+        scaleAction: { direction: 'Decrease', type: 'ExactCount', value: p.minimum, cooldown: 'PT10M' },
+      })),
     ];
+    const failoverMaxOf = (p: AutoscaleProfilePlan) => Math.max(0, ...signals.map((s) => s.capacityFor(p.windowName, p.minimum)));
+    const cap = AZURE_FACTS.autoscaleCapacity;
+    plans.forEach((p) => v.check(Math.max(p.maximum, failoverMaxOf(p)) <= cap.max, `profiles.${p.name}.maximum`, Math.max(p.maximum, failoverMaxOf(p)),
+      `at most ${cap.max} instances in an autoscale profile (azurerm schema): lower capacity.max or the schedule's peak`));
+    v.throwIfInvalid();
     const rendered = plans.map((p): MonitorAutoscaleSettingProfile => {
-      const failoverMax = Math.max(0, ...(props.failoverSignals ?? []).map((s) => s.capacityFor(p.windowName, p.minimum)));
+      const failoverMax = failoverMaxOf(p);
       return {
         name: p.name,
         capacity: { minimum: p.minimum, maximum: Math.max(p.maximum, failoverMax), default: p.minimum },

@@ -8,14 +8,14 @@ import { McpCacheEnv } from '../../lib/azure/topologies/regional';
 import { ScalingSchedule, WEEKDAYS } from '../../lib/core/schedule';
 import { AvailabilityTier, resolveTier } from '../../lib/core/tiers';
 import { CacheWriteEnv } from '../../lib/core/cache-write-model';
-import { SERVER, SSH_KEY, VAULT_CERT, only, resources, stack, synth } from './support';
+import { AUTH, ISSUER, SERVER, SSH_KEY, VAULT_CERT, only, resources, stack, synth } from './support';
 import { activeRecurringProfile, bootScripts, containerEnv, profilesOf } from './semantics';
 
 const schedule = ScalingSchedule.guidePreset('Europe/Berlin', { holidays: [{ month: 1, day: 1 }, { month: 12, day: 25 }] });
 const s = stack();
 const service = new AzureActiveActiveMcpService(s, 'AA', {
   region: 'westeurope', server: SERVER, capacity: { baseline: 4 }, schedule, holidayYears: [2027, 2028],
-  certificate: VAULT_CERT, domain: { zoneName: 'example.com', recordName: 'mcp' }, namePrefix: 'acme', sshPublicKey: SSH_KEY,
+  certificate: VAULT_CERT, domain: { zoneName: 'example.com', recordName: 'mcp' }, namePrefix: 'acme', sshPublicKey: SSH_KEY, authorization: AUTH,
   alarmTopic: { emails: ['oncall@example.com'] },
 });
 const tf = synth(s);
@@ -109,6 +109,19 @@ describe('fleet (scale set)', () => {
     expect(script).toMatch(/REDIS_AUTH_TOKEN=.*azurerm_key_vault_secret\.[\w-]+\.versionless_id/);
     expect(script).not.toMatch(/primary_access_key/);
   });
+  test('the servers are OAuth resource servers of the Entra issuer, for the audience the domain and MCP path name', () => {
+    const env = containerEnv(script);
+    expect(env).toMatchObject({
+      MCP_AUTH_ISSUER: ISSUER,
+      MCP_AUTH_AUDIENCE: `https://mcp.example.com${SERVER.mcpPath}`,
+      MCP_RESOURCE_METADATA_URL: `https://mcp.example.com/.well-known/oauth-protected-resource${SERVER.mcpPath}`,
+      MCP_AUTH_SCOPES_READ: 'mcp.read',
+      MCP_AUTH_SCOPES_WRITE: 'mcp.write',
+    });
+    // Entra ID signs its access tokens with RS256: the accepted algorithms must include it, and never none or HS*.
+    expect(env.MCP_AUTH_ALGORITHMS.split(',')).toContain('RS256');
+    expect(env.MCP_AUTH_ALGORITHMS).not.toMatch(/none|HS/);
+  });
   test('the scale set leaves its instance count to autoscale', () => {
     expect((vmss.lifecycle as { ignore_changes: string[] }).ignore_changes).toEqual(['instances']);
   });
@@ -176,8 +189,13 @@ describe('certificate, monitoring, MCP probe', () => {
     const kv = only(tf, 'azurerm_key_vault');
     expect(kv).toMatchObject({ rbac_authorization_enabled: true, purge_protection_enabled: true, network_acls: { default_action: 'Deny', bypass: 'AzureServices' } });
   });
-  test('diagnostics for gateway, scale set and cache; alerts from the tier thresholds', () => {
-    expect(Object.keys(resources(tf, 'azurerm_monitor_diagnostic_setting'))).toHaveLength(3);
+  test('diagnostics for gateway (logs and metrics), scale set and cache (metrics); alerts from the tier thresholds', () => {
+    const diags = Object.values(resources(tf, 'azurerm_monitor_diagnostic_setting'));
+    const target = (type: string) => diags.filter((d) => String(d.target_resource_id).startsWith(`\${${type}.`));
+    expect(target('azurerm_application_gateway')).toEqual([expect.objectContaining({ enabled_log: [{ category_group: 'allLogs' }], enabled_metric: [{ category: 'AllMetrics' }] })]);
+    expect(target('azurerm_linux_virtual_machine_scale_set')).toEqual([expect.objectContaining({ enabled_metric: [{ category: 'AllMetrics' }] })]);
+    expect(target('azurerm_managed_redis')).toEqual([expect.objectContaining({ enabled_metric: [{ category: 'AllMetrics' }] })]);
+    for (const d of diags) expect(d.log_analytics_workspace_id).toMatch(/azurerm_log_analytics_workspace\./);
     const alerts = Object.values(resources(tf, 'azurerm_monitor_metric_alert'));
     const cpu = alerts.find((a) => String(a.name).startsWith('mcp-cpu'))!;
     expect((cpu.criteria as Record<string, unknown>[])[0]).toMatchObject({ metric_name: 'Percentage CPU', threshold: tier.alarms.cpuPercent });
@@ -195,13 +213,27 @@ describe('certificate, monitoring, MCP probe', () => {
     expect(q).toContain('st = iff(isnull(ok), 0.0, todouble(ok))');
     expect(q).toMatch(/score = 100\.0 \* \(40 \* rt \+ 30 \* er \+ 20 \* res \+ 10 \* st\) \/ 100$/);
   });
-  test('the MCP probe POSTs initialize to the service every 300 s and alerts when two locations fail', () => {
+  test('the MCP probe POSTs initialize without a token and expects the 401 challenge (authorization on); alerts when two locations fail', () => {
     const test = only(tf, 'azurerm_application_insights_standard_web_test');
     expect(test.frequency).toBe(300);
     expect(test.request).toMatchObject({ url: 'https://mcp.example.com/mcp', http_verb: 'POST' });
     expect(JSON.parse((test.request as { body: string }).body).method).toBe('initialize');
+    const headers = (test.request as { header: { name: string }[] }).header.map((h) => h.name.toLowerCase());
+    expect(headers).not.toContain('authorization');
     // A private CA cannot be handed to the test: the SSL check is off rather than failing forever.
-    expect(test.validation_rules).toMatchObject({ expected_status_code: 200, ssl_check_enabled: false });
+    expect(test.validation_rules).toMatchObject({ expected_status_code: 401, ssl_check_enabled: false });
+    const probeAlert = Object.values(resources(tf, 'azurerm_monitor_metric_alert')).find((a) => a.name === 'mcp-probe-failing')!;
+    expect(probeAlert.application_insights_web_test_location_availability_criteria).toMatchObject({ failed_location_count: 2 });
+  });
+  test('the probe\'s detection terms come from the rendered test and alert, and say it checks the challenge', () => {
+    const test = only(tf, 'azurerm_application_insights_standard_web_test');
+    const probeAlert = Object.values(resources(tf, 'azurerm_monitor_metric_alert')).find((a) => a.name === 'mcp-probe-failing')!;
+    const minutes = (d: unknown) => Number(/^PT(\d+)M$/.exec(String(d))![1]);
+    expect(service.probe!.detectionTerms.map((t) => [t.name, t.seconds])).toEqual([
+      ['mcp-probe-schedule', test.frequency], ['mcp-probe-alert', minutes(probeAlert.frequency) * 60],
+    ]);
+    expect(service.plan.mcpProbeTerms.map((t) => t.seconds)).toEqual(service.probe!.detectionTerms.map((t) => t.seconds));
+    expect(service.plan.mcpProbeTerms[0].detail).toMatch(/without a token and expects the 401 challenge/);
   });
 });
 
@@ -214,9 +246,15 @@ describe('budget and summary', () => {
   });
   test('the summary output carries the rendered budget, the write model and the week\'s instance-hours', () => {
     const summary = JSON.parse(tf.output!.McpHa_Summary.value);
+    const probe = (only(tf, 'azurerm_application_gateway').probe as { interval: number; timeout: number; unhealthy_threshold: number }[])[0];
+    const profiles = profilesOf(tf, 'AA_Region_Scaling');
     expect(summary).toMatchObject({
-      cloud: 'azure', topology: 'active-active', zones: 3, budgetSeconds: service.plan.budget.totalSeconds,
+      cloud: 'azure', topology: 'active-active', zones: 3, budgetSeconds: probe.unhealthy_threshold * probe.interval + probe.timeout,
       cacheWriteModel: 'single-region', writeRecoverySeconds: 30, regionWriteModes: { westeurope: 'local' },
+      // Who may call: the issuer's host.
+      authorization: 'sts.windows.net',
+      minInstances: only(tf, 'azurerm_linux_virtual_machine_scale_set').instances,
+      maxInstances: Math.max(...profiles.map((p) => p.capacity.maximum)),
     });
     const min = service.deployment.fleet.capacity.min;
     expect(summary.weeklyInstanceHours).toBe(schedule.weeklyInstanceHours(4, min).floorInstanceHours);

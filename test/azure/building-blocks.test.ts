@@ -14,7 +14,7 @@ import { Topology } from '../../lib/core/failover-budget';
 import { mappedIanaTimeZones, windowsTimeZone } from '../../lib/core/timezones';
 import { AvailabilityTier, RoutingMechanism, resolveTier } from '../../lib/core/tiers';
 import { AzureActiveActiveMcpService } from '../../lib/azure/topologies/active-active';
-import { SERVER, SSH_KEY, VAULT_CERT, only, resources, stack, synth } from './support';
+import { AUTH, SERVER, SSH_KEY, VAULT_CERT, only, resources, stack, synth } from './support';
 
 describe('network', () => {
   test('existing subnets: nothing is created, the ids pass through', () => {
@@ -135,7 +135,7 @@ describe('topology with your own network', () => {
     const s = stack();
     new AzureActiveActiveMcpService(s, 'AA', {
       region: 'westeurope', server: SERVER, capacity: { baseline: 3 }, certificate: VAULT_CERT, domain: { zoneName: 'example.com', recordName: 'mcp' },
-      namePrefix: 'acme', sshPublicKey: SSH_KEY,
+      namePrefix: 'acme', sshPublicKey: SSH_KEY, authorization: AUTH,
       networks: { westeurope: { virtualNetworkId: '/vnet', gatewaySubnetId: '/gw', applicationSubnetId: '/app', dataSubnetId: '/data' } },
     });
     const tf = synth(s);
@@ -152,7 +152,7 @@ describe('DNS records at the zone apex', () => {
   test('a service at the apex gets no CNAME there (the regional names still get theirs)', () => {
     const s = stack();
     new AzureActiveActiveMcpService(s, 'AA', {
-      region: 'westeurope', server: SERVER, capacity: { baseline: 3 }, certificate: VAULT_CERT, namePrefix: 'acme', sshPublicKey: SSH_KEY,
+      region: 'westeurope', server: SERVER, capacity: { baseline: 3 }, certificate: VAULT_CERT, namePrefix: 'acme', sshPublicKey: SSH_KEY, authorization: AUTH,
       domain: { zoneName: 'example.com', recordName: '', azureDnsZone: { resourceGroupName: 'dns' } },
     });
     const names = Object.values(resources(synth(s), 'azurerm_dns_cname_record')).map((r) => r.name);

@@ -12,12 +12,24 @@ import { McpCertificate } from '../../lib/azure/certificate';
 import { CacheWriteEnv, CacheWriteModel, RegionWriteMode } from '../../lib/core/cache-write-model';
 import { ScalingSchedule } from '../../lib/core/schedule';
 import { AvailabilityTier, resolveTier } from '../../lib/core/tiers';
-import { SERVER, SSH_KEY, VAULT_CERT, only, resources, stack, synth } from './support';
-import { bootScripts, containerEnv, profilesOf, ruleFires } from './semantics';
+import { AUTH, ISSUER, SERVER, SSH_KEY, VAULT_CERT, only, resources, stack, synth } from './support';
+import { MetricWorld, RenderedProfile, RenderedRule, bootScripts, containerEnv, profilesOf, ruleFires, settle } from './semantics';
+
+const isCpu = (r: RenderedRule) => r.metric_trigger.metric_name === 'Percentage CPU';
+const scaleUpRule = (p: RenderedProfile) => p.rule.find((r) => !isCpu(r) && r.scale_action.direction === 'Increase')!;
+/** The lost deployment's signal and the fleet's own CPU, minute by minute. */
+const world = (signal: readonly (number | undefined)[], cpu: readonly number[]): MetricWorld => (r) => (isCpu(r) ? cpu : signal);
+/** CPU series from the rendered CPU rules: idle (below the scale-in threshold) and busy (between both thresholds). */
+function cpuLevels(p: RenderedProfile): { idle: number[]; busy: number[] } {
+  const scaleIn = p.rule.find((r) => isCpu(r) && r.scale_action.direction === 'Decrease')!.metric_trigger.threshold;
+  const scaleOut = p.rule.find((r) => isCpu(r) && r.scale_action.direction === 'Increase')!.metric_trigger.threshold;
+  return { idle: Array(10).fill(scaleIn - 1), busy: Array(10).fill((scaleIn + scaleOut) / 2) };
+}
+const FIVE = (v: number | undefined) => Array(5).fill(v) as (number | undefined)[];
 
 const common = {
   server: SERVER, capacity: { baseline: 4 }, schedule: ScalingSchedule.guidePreset('America/New_York'),
-  domain: { zoneName: 'example.com', recordName: 'mcp' }, namePrefix: 'acme', sshPublicKey: SSH_KEY,
+  domain: { zoneName: 'example.com', recordName: 'mcp' }, namePrefix: 'acme', sshPublicKey: SSH_KEY, authorization: AUTH,
 };
 
 describe('active-passive behind Traffic Manager (business-critical)', () => {
@@ -58,7 +70,7 @@ describe('active-passive behind Traffic Manager (business-critical)', () => {
     expect(standby.map((p) => p.name)).toEqual(primary.map((p) => p.name));
     standby.forEach((p, i) => {
       expect(p.capacity.minimum).toBe(tier.minCapacity);
-      const rule = p.rule.find((r) => r.scale_action.type === 'ExactCount')!;
+      const rule = scaleUpRule(p);
       expect(rule.metric_trigger.dimensions).toEqual([{ name: 'EndpointName', operator: 'Equals', values: ['eastus2'] }]);
       expect(rule.metric_trigger.metric_resource_id).toMatch(/azurerm_traffic_manager_profile\./);
       // Primary down (endpoint state 0 for the whole window): the rule fires, to the primary's minimum at this hour.
@@ -71,7 +83,31 @@ describe('active-passive behind Traffic Manager (business-critical)', () => {
       expect(ruleFires(rule, [undefined, undefined])).toBe(false);
     });
     // The primary has no rule scaling it on its own loss.
-    expect(primary.every((p) => p.rule.every((r) => r.scale_action.type !== 'ExactCount'))).toBe(true);
+    expect(primary.every((p) => p.rule.every((r) => isCpu(r)))).toBe(true);
+  });
+
+  test('simulated: primary lost -> the standby serves at the primary\'s capacity; failback -> back to its floor, only once the primary was up a whole window and the standby is idle', () => {
+    const primary = profilesOf(tf, 'AP_Primary_Scaling');
+    profilesOf(tf, 'AP_Standby_Scaling').forEach((p, i) => {
+      const floor = p.capacity.minimum;
+      const serving = Math.max(floor, primary[i].capacity.minimum);
+      const { idle, busy } = cpuLevels(p);
+      expect(serving).toBeGreaterThan(floor);
+      // The primary's endpoint is down for a whole window: the standby scales to the primary's capacity and stays there
+      // while the outage lasts, even idle (the scale-in needs every scale-in rule, the reverse one included).
+      const failed = settle(p, floor, world(FIVE(0), idle));
+      expect(failed[failed.length - 1]).toBe(serving);
+      // Failback, but the primary is not yet up for the whole window (one bad probe): nothing is taken away.
+      expect(settle(p, serving, world([1, 1, 0, 1, 1], idle))).toEqual([serving]);
+      // The primary is up, but the standby still carries traffic (CPU between the thresholds): kept.
+      expect(settle(p, serving, world(FIVE(1), busy))).toEqual([serving]);
+      // The primary's signal stops reporting (no data): missing data is not a failback, nothing is scaled in.
+      expect(settle(p, serving, world(FIVE(undefined), idle))).toEqual([serving]);
+      // The primary up for the whole window and the standby idle: back to the floor, never below it.
+      const back = settle(p, serving, world(FIVE(1), idle));
+      expect(back[back.length - 1]).toBe(floor);
+      expect(Math.min(...back)).toBe(floor);
+    });
   });
 
   test('both regions write to their own member of one geo-replication group (multi-writer)', () => {
@@ -155,13 +191,29 @@ describe('multi-region behind Front Door (mission-critical)', () => {
     for (const [i, region] of regions.entries()) {
       const other = regions[1 - i];
       for (const p of profilesOf(tf, `MR_Region-${region}_Scaling`)) {
-        const rule = p.rule.find((r) => r.scale_action.type === 'ExactCount')!;
+        const rule = scaleUpRule(p);
         expect(rule.metric_trigger).toMatchObject({ metric_name: 'OriginHealthPercentage', dimensions: [{ name: 'Origin', operator: 'Equals', values: [`mcp-${other}.example.com`] }] });
         expect(rule.scale_action.value).toBe(Math.ceil(p.capacity.minimum * 2));
         expect(ruleFires(rule, [0, 0, 0, 0, 0])).toBe(true);
         expect(ruleFires(rule, [100, 100, 100, 100, 100])).toBe(false);
         expect(ruleFires(rule, [])).toBe(false);
         expect(p.capacity.maximum).toBeGreaterThanOrEqual(rule.scale_action.value);
+      }
+    }
+  });
+
+  test('simulated: a survivor scales up while the other region is lost and back to its window minimum only after failback', () => {
+    for (const region of regions) {
+      for (const p of profilesOf(tf, `MR_Region-${region}_Scaling`)) {
+        const { idle, busy } = cpuLevels(p);
+        const up = Math.ceil((p.capacity.minimum * regions.length) / (regions.length - 1));
+        const lost = settle(p, p.capacity.minimum, world(FIVE(0), idle));
+        expect(lost[lost.length - 1]).toBe(up);
+        expect(settle(p, up, world(FIVE(undefined), idle))).toEqual([up]);
+        expect(settle(p, up, world([100, 100, 0, 100, 100], idle))).toEqual([up]);
+        expect(settle(p, up, world(FIVE(100), busy))).toEqual([up]);
+        const back = settle(p, up, world(FIVE(100), idle));
+        expect(back[back.length - 1]).toBe(p.capacity.minimum);
       }
     }
   });
@@ -183,9 +235,27 @@ describe('multi-region behind Front Door (mission-critical)', () => {
     }
   });
 
-  test('the summary lists the regions and the budget', () => {
+  test('every region\'s servers check tokens for the one service URL (a token keeps working when Front Door moves the client)', () => {
+    const envs = Object.values(bootScripts(tf)).map(containerEnv);
+    expect(envs).toHaveLength(regions.length);
+    for (const env of envs) {
+      expect(env).toMatchObject({ MCP_AUTH_ISSUER: ISSUER, MCP_AUTH_AUDIENCE: `https://mcp.example.com${SERVER.mcpPath}` });
+    }
+  });
+
+  test('the summary: regions, the budget recomputed from the rendered Front Door probe, the instance bounds of the rendered profiles, the issuer', () => {
     const summary = JSON.parse(tf.output!.McpHa_Summary.value);
-    expect(summary).toMatchObject({ cloud: 'azure', topology: 'multi-region', tier: 'mission-critical', regions, budgetSeconds: service.plan.budget.totalSeconds });
+    const probe = group.health_probe as { interval_in_seconds: number };
+    const lb = group.load_balancing as { sample_size: number; successful_samples_required: number };
+    const reroute = service.plan.budget.terms.find((t) => t.name === 'anycast-reroute')!;
+    expect(reroute.source).toBe('assumed');
+    const maxima = regions.map((r) => Math.max(...profilesOf(tf, `MR_Region-${r}_Scaling`).map((p) => p.capacity.maximum)));
+    const scaleSets = Object.values(resources(tf, 'azurerm_linux_virtual_machine_scale_set')).map((v) => Number(v.instances));
+    expect(summary).toMatchObject({
+      cloud: 'azure', topology: 'multi-region', tier: 'mission-critical', regions, authorization: 'sts.windows.net',
+      budgetSeconds: (lb.sample_size - lb.successful_samples_required + 1) * probe.interval_in_seconds + reroute.seconds,
+      minInstances: scaleSets.reduce((a, b) => a + b, 0), maxInstances: maxima.reduce((a, b) => a + b, 0),
+    });
   });
 
   test('snapshot', () => {
@@ -206,7 +276,7 @@ describe('active-passive behind Front Door (priority origins)', () => {
   });
   test('the standby scales up on the primary origin\'s health, not its own', () => {
     for (const p of profilesOf(tf, 'AP_Standby_Scaling')) {
-      const rule = p.rule.find((r) => r.scale_action.type === 'ExactCount')!;
+      const rule = scaleUpRule(p);
       expect(rule.metric_trigger.dimensions).toEqual([{ name: 'Origin', operator: 'Equals', values: ['mcp-westeurope.example.com'] }]);
       expect(ruleFires(rule, [0, 0, 0, 0, 0])).toBe(true);
       expect(ruleFires(rule, [100, 0, 0, 0, 0])).toBe(false);

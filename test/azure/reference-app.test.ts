@@ -7,6 +7,8 @@
 import { App, Testing } from 'cdktf';
 import { addAzureStacks } from '../../examples/terraform/azure';
 import { StackSummary } from '../../lib/core/summary';
+import { TfJson } from './support';
+import { bootScripts, containerEnv } from './semantics';
 
 interface StackJson {
   readonly terraform: { backend: { azurerm: Record<string, unknown> } };
@@ -36,6 +38,19 @@ describe('Azure reference stacks', () => {
     const records = Object.values((json[k] as unknown as { resource: Record<string, Record<string, { name: string; record: string }>> }).resource.azurerm_dns_cname_record ?? {});
     expect(records.length).toBeGreaterThan(0);
     for (const r of records) expect(['', '@']).not.toContain(r.name);
+  });
+
+  test.each(Object.keys(json))('%s: Microsoft Entra ID: every server trusts the v1.0 token issuer for the service URL, the probe checks the challenge', (k) => {
+    const tf = json[k] as unknown as TfJson;
+    const envs = Object.values(bootScripts(tf)).map(containerEnv);
+    expect(envs.length).toBeGreaterThan(0);
+    for (const env of envs) {
+      expect(env.MCP_AUTH_ISSUER).toMatch(/^https:\/\/sts\.windows\.net\/[0-9a-f-]{36}\/$/);
+      expect(env).toMatchObject({ MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp', MCP_AUTH_SCOPES_READ: 'mcp.read', MCP_AUTH_SCOPES_WRITE: 'mcp.write' });
+    }
+    const webTests = Object.values(tf.resource.azurerm_application_insights_standard_web_test ?? {});
+    expect(webTests.map((t) => (t.validation_rules as { expected_status_code: number }).expected_status_code)).toEqual([401]);
+    expect((JSON.parse(json[k].output.McpHa_Summary.value) as StackSummary).authorization).toBe('sts.windows.net');
   });
 
   test.each(Object.keys(json))('%s: no secret or private key in an output', (k) => {

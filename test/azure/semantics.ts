@@ -17,9 +17,10 @@ export interface RenderedProfile {
 export interface RenderedRule {
   readonly metric_trigger: {
     metric_name: string; metric_resource_id: string; operator: string; threshold: number; time_aggregation: string;
-    dimensions?: { name: string; values: string[] }[];
+    statistic: string; time_window: string;
+    dimensions?: { name: string; operator: string; values: string[] }[];
   };
-  readonly scale_action: { direction: string; type: string; value: number };
+  readonly scale_action: { direction: string; type: string; value: number; cooldown: string };
 }
 
 /** The autoscale profiles of the setting whose logical id contains `part`. */
@@ -89,4 +90,42 @@ export function containerEnv(script: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const m of script.matchAll(/-e ([A-Z_]+)='((?:[^']|"[^"]*")*)'/g)) env[m[1]] = m[2];
   return env;
+}
+
+/** A metric series (one value per minute, `undefined` = no data point) for each rule's metric. */
+export type MetricWorld = (rule: RenderedRule) => readonly (number | undefined)[];
+
+/**
+ * One autoscale evaluation of a rendered profile, as Azure documents it
+ * (https://learn.microsoft.com/azure/azure-monitor/autoscale/autoscale-best-practices):
+ * scale out when ANY Increase rule is met, scale in only when ALL Decrease rules are met;
+ * the result stays within the profile's minimum and maximum. When several rules of one
+ * direction are met, the simulation takes the largest resulting count (the most conservative
+ * reading: Azure does not document which action wins), so a scale-in may take several steps.
+ */
+export function evaluateProfile(profile: RenderedProfile, count: number, world: MetricWorld): number {
+  const clamp = (n: number) => Math.min(profile.capacity.maximum, Math.max(profile.capacity.minimum, n));
+  const target = (r: RenderedRule): number => {
+    const a = r.scale_action;
+    const up = a.direction === 'Increase';
+    if (a.type === 'ExactCount') return up ? Math.max(count, a.value) : Math.min(count, a.value);
+    if (a.type === 'ChangeCount') return up ? count + a.value : count - a.value;
+    throw new Error(`unsupported scale action type ${a.type}`);
+  };
+  const out = profile.rule.filter((r) => r.scale_action.direction === 'Increase' && ruleFires(r, world(r)));
+  if (out.length > 0) return clamp(Math.max(...out.map(target)));
+  const scaleIn = profile.rule.filter((r) => r.scale_action.direction === 'Decrease');
+  if (scaleIn.length > 0 && scaleIn.every((r) => ruleFires(r, world(r)))) return clamp(Math.max(...scaleIn.map(target)));
+  return clamp(count);
+}
+
+/** Evaluations until the count settles (at most `limit`); returns every count reached, the start included. */
+export function settle(profile: RenderedProfile, start: number, world: MetricWorld, limit = 100): number[] {
+  const counts = [start];
+  for (let i = 0; i < limit; i++) {
+    const next = evaluateProfile(profile, counts[counts.length - 1], world);
+    if (next === counts[counts.length - 1]) break;
+    counts.push(next);
+  }
+  return counts;
 }

@@ -3,6 +3,8 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { McpServerSource } from '../../lib/core/server-source';
 import { McpCertificate } from '../../lib/azure/certificate';
+import { entraIdTokenIssuer } from '../../lib/azure/authorization';
+import { McpAuthorization } from '../../lib/core/authorization';
 
 export const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnlyNotARealOne0000000000 test';
 
@@ -41,3 +43,10 @@ export function only(tf: TfJson, type: string): Record<string, unknown> {
 export const SERVER = McpServerSource.container('ghcr.io/acme/mcp:1.0', { port: 8080 });
 
 export const VAULT_CERT = McpCertificate.vault({ vaultAddress: 'https://vault.example.com:8200', role: 'mcp' });
+
+/** The Entra ID tenant of the tests and its v1.0 token issuer. */
+export const TENANT = '11111111-2222-3333-4444-555555555555';
+export const ISSUER = `https://sts.windows.net/${TENANT}/`;
+
+/** Microsoft Entra ID as the reference stacks configure it (v1.0 tokens, Entra scope names). */
+export const AUTH = McpAuthorization.oauth({ issuer: entraIdTokenIssuer(TENANT), readScopes: ['mcp.read'], writeScopes: ['mcp.write'] });

@@ -12,11 +12,11 @@ import { McpTrafficManager } from '../../lib/azure/dns-failover';
 import { McpHaValidationError } from '../../lib/core/errors';
 import { ScalingSchedule } from '../../lib/core/schedule';
 import { AvailabilityTier } from '../../lib/core/tiers';
-import { SERVER, SSH_KEY, VAULT_CERT, stack } from './support';
+import { AUTH, SERVER, SSH_KEY, VAULT_CERT, stack } from './support';
 
 const base = {
   server: SERVER, capacity: { baseline: 3 }, certificate: VAULT_CERT, domain: { zoneName: 'example.com', recordName: 'mcp' },
-  namePrefix: 'acme', sshPublicKey: SSH_KEY,
+  namePrefix: 'acme', sshPublicKey: SSH_KEY, authorization: AUTH,
 };
 
 /** Runs `build`, expects one McpHaValidationError, returns its message. */

@@ -6,11 +6,10 @@
  */
 import { Construct } from 'constructs';
 import { Topology } from '../../core/failover-budget';
-import { AzureServicePlan } from '../budget';
 import { McpProbe } from '../mcp-probe';
 import { McpMonitoring } from '../monitoring';
 import { McpRegion } from './regional';
-import { AzureMcpServiceProps } from './props';
+import { AzureMcpServiceProps, AzureTopologyPlan } from './props';
 import { clientConfig, createMonitoring, createRecords, globalResourceGroup, planTopology, summarize } from './shared';
 
 export interface AzureActiveActiveMcpServiceProps extends AzureMcpServiceProps {
@@ -19,7 +18,7 @@ export interface AzureActiveActiveMcpServiceProps extends AzureMcpServiceProps {
 }
 
 export class AzureActiveActiveMcpService extends Construct {
-  public readonly plan: AzureServicePlan;
+  public readonly plan: AzureTopologyPlan;
   public readonly deployment: McpRegion;
   public readonly monitoring: McpMonitoring;
   public readonly probe?: McpProbe;

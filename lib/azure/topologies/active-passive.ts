@@ -3,20 +3,21 @@
  * at its floor and takes over through Traffic Manager priority routing or Front
  * Door priority origins. The standby scales up to the capacity the primary's
  * schedule runs at that hour, driven by the same signal that moved traffic (the
- * primary's Traffic Manager endpoint state or Front Door origin health); CPU
- * scale-in brings it back to its floor after failback. The regions' caches are
+ * primary's Traffic Manager endpoint state or Front Door origin health); an
+ * explicit reverse rule on the same signal returns it to its floor once the
+ * primary has been up for a whole window and the standby is idle (Azure scales
+ * in only when every scale-in rule is met; missing data meets none). The regions' caches are
  * one active geo-replication group (multi-writer): the standby writes locally
  * the moment it serves, nothing is promoted.
  */
 import { Construct } from 'constructs';
 import { Topology } from '../../core/failover-budget';
-import { AzureServicePlan } from '../budget';
 import { McpCacheGeoReplication } from '../cache';
 import { McpFrontDoor } from '../anycast';
 import { McpTrafficManager } from '../dns-failover';
 import { McpProbe } from '../mcp-probe';
 import { McpMonitoring } from '../monitoring';
-import { AzureMcpServiceProps } from './props';
+import { AzureMcpServiceProps, AzureTopologyPlan } from './props';
 import { McpRegion } from './regional';
 import { clientConfig, createMonitoring, createRecords, createRouting, globalResourceGroup, planTopology, summarize } from './shared';
 
@@ -26,7 +27,7 @@ export interface AzureActivePassiveMcpServiceProps extends AzureMcpServiceProps 
 }
 
 export class AzureActivePassiveMcpService extends Construct {
-  public readonly plan: AzureServicePlan;
+  public readonly plan: AzureTopologyPlan;
   public readonly primary: McpRegion;
   public readonly standby: McpRegion;
   public readonly trafficManager?: McpTrafficManager;

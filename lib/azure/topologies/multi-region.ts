@@ -4,19 +4,21 @@
  * group (multi-writer: every region writes locally). When a region is lost,
  * each survivor scales up to ceil(its window minimum x N / (N - 1)), driven by
  * the lost region's Traffic Manager endpoint state or Front Door origin health
- * (the signal that moved the traffic); CPU scale-in reverses it after failback.
+ * (the signal that moved the traffic); a reverse rule per lost region returns
+ * it to its window minimum once every other region has been up for a whole
+ * window and the survivor is idle (missing data never scales in). At most 5
+ * regions: a profile holds 10 rules (2 CPU + 2 per other region).
  * azurerm 4.55 cannot create geo-replication groups of 3+ members: with a
  * cache, two regions (see cache.ts).
  */
 import { Construct } from 'constructs';
 import { Topology } from '../../core/failover-budget';
-import { AzureServicePlan } from '../budget';
 import { McpCacheGeoReplication } from '../cache';
 import { McpFrontDoor } from '../anycast';
 import { McpTrafficManager } from '../dns-failover';
 import { McpProbe } from '../mcp-probe';
 import { McpMonitoring } from '../monitoring';
-import { AzureMcpServiceProps } from './props';
+import { AzureMcpServiceProps, AzureTopologyPlan } from './props';
 import { McpRegion } from './regional';
 import { clientConfig, createMonitoring, createRecords, createRouting, globalResourceGroup, planTopology, summarize } from './shared';
 
@@ -26,7 +28,7 @@ export interface AzureMultiRegionMcpServiceProps extends AzureMcpServiceProps {
 }
 
 export class AzureMultiRegionMcpService extends Construct {
-  public readonly plan: AzureServicePlan;
+  public readonly plan: AzureTopologyPlan;
   public readonly deployments: McpRegion[];
   public readonly trafficManager?: McpTrafficManager;
   public readonly frontDoor?: McpFrontDoor;

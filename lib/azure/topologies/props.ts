@@ -1,18 +1,19 @@
 /**
  * What the three Azure topologies share: the same props vocabulary as on AWS
  * (tier, server, capacity, schedule, cache, certificate, domain, routing,
- * overrides, waf, alarmTopic, mcpProbe) plus what Azure needs (namePrefix for
+ * overrides, waf, alarmTopic, mcpProbe, authorization) plus what Azure needs (namePrefix for
  * globally unique names, sshPublicKey, deployerIpRanges, holidayYears,
  * frontDoor), and the summary each stack writes as a Terraform output.
  */
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { McpAuthorization, ResolvedAuthorization } from '../../core/authorization';
 import { Validator } from '../../core/errors';
 import { McpServerSource } from '../../core/server-source';
 import { ScalingSchedule } from '../../core/schedule';
 import { SUMMARY_KEY, StackSummary } from '../../core/summary';
 import { AvailabilityTier, RoutingMechanism, TierOverrides } from '../../core/tiers';
-import { FrontDoorOptions } from '../budget';
+import { AzureServicePlan, FrontDoorOptions } from '../budget';
 import { McpServiceCacheOptions } from '../cache';
 import { McpCertificate } from '../certificate';
 import { FleetCapacity } from '../fleet';
@@ -99,6 +100,21 @@ export interface AzureMcpServiceProps {
    * @default - a new network per region (10.20.0.0/16), with NSGs and a NAT gateway
    */
   readonly networks?: Record<string, ExistingNetwork>;
+  /**
+   * Who may call the service (MCP authorization: the servers are OAuth 2.1 resource servers
+   * of this issuer; the audience is `https://<recordName>.<zoneName><mcpPath>`). Every Azure
+   * gateway has a public IP (internet-facing), so there is no silent default: give an issuer
+   * (Microsoft Entra ID: see docs/AZURE.md for the app registration), or opt out with
+   * `McpAuthorization.allowUnauthenticated(reason)` (a synth warning, and the summary says so).
+   * @default - none: synthesis is refused
+   */
+  readonly authorization?: McpAuthorization;
+}
+
+/** A topology's plan: the Azure plan and the authorization resolved against the service. */
+export interface AzureTopologyPlan extends AzureServicePlan {
+  /** Who may call (undefined only when synthesis was refused). */
+  readonly authorization?: ResolvedAuthorization;
 }
 
 /** The fully qualified service name. */

@@ -11,7 +11,6 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { RoutingMechanism } from '../../core/tiers';
-import { AzureServicePlan } from '../budget';
 import { McpCache } from '../cache';
 import { BoundCertificate } from '../certificate';
 import { McpFleet } from '../fleet';
@@ -19,7 +18,7 @@ import { McpLoadBalancer } from '../load-balancer';
 import { McpNetwork } from '../network';
 import { RegionalKeyVault } from '../private/key-vault';
 import { FailoverSignal, McpScheduledScaling } from '../scheduled-scaling';
-import { AzureMcpServiceProps, regionSuffix, regionalName, serviceName } from './props';
+import { AzureMcpServiceProps, AzureTopologyPlan, regionSuffix, regionalName, serviceName } from './props';
 
 /** Environment variables that point the server at its region's cache. */
 export enum McpCacheEnv {
@@ -34,7 +33,7 @@ export const ALLOWED_HOSTS_ENV = 'MCP_ALLOWED_HOSTS';
 
 export interface McpRegionProps {
   readonly region: string;
-  readonly plan: AzureServicePlan;
+  readonly plan: AzureTopologyPlan;
   readonly service: AzureMcpServiceProps;
   readonly client: DataAzurermClientConfig;
   /** The geo-replication group (multi-writer), when the cache spans regions. */
@@ -114,6 +113,8 @@ export class McpRegion extends Construct {
       vmSize: service.vmSize,
       environment: {
         ...writeEnv,
+        // MCP authorization (core's model): issuer, audience, scopes, JWKS limits; none for the explicit opt-out.
+        ...plan.authorization?.environment(),
         ...(this.cache ? { [McpCacheEnv.URL]: this.cache.url } : {}),
         // The reference server answers only these Host names (MCP transport security; health paths excepted):
         // the service name (Traffic Manager, clients) and the regional name (Front Door's origin host header).

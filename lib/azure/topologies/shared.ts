@@ -2,13 +2,16 @@
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { DnsCnameRecord } from '@cdktf/provider-azurerm/lib/dns-cname-record';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { AuthorizationMode, ResolvedAuthorization, resolveServiceAuthorization } from '../../core/authorization';
 import { Validator } from '../../core/errors';
 import { Topology } from '../../core/failover-budget';
 import { StackSummary } from '../../core/summary';
 import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
-import { AzureServicePlan, planAzureService } from '../budget';
+import { checkEntraAuthorization } from '../authorization';
+import { AZURE_FACTS } from '../facts';
+import { AZURE_MCP_PROBE, AzureServicePlan, azureMcpProbeTerms, planAzureService } from '../budget';
 import { validateCacheOptions } from '../cache';
 import { McpFrontDoor } from '../anycast';
 import { McpTrafficManager } from '../dns-failover';
@@ -17,13 +20,18 @@ import { McpMonitoring } from '../monitoring';
 import { resolveFleetCapacity } from '../fleet';
 import { FailoverSignal, planProfiles } from '../scheduled-scaling';
 import { validateZonalRegion } from '../validation';
-import { AzureMcpServiceProps, recordSummary, regionSuffix, serviceName, validateServiceProps } from './props';
+import { AzureMcpServiceProps, AzureTopologyPlan, recordSummary, regionSuffix, serviceName, validateServiceProps } from './props';
 import { McpRegion } from './regional';
 
-/** Plans a topology: validates the shared props, the regions and the Azure-only rules, all reported together. */
-export function planTopology(scope: Construct, topology: Topology, regions: readonly string[], props: AzureMcpServiceProps): AzureServicePlan {
+/**
+ * Plans a topology: validates the shared props, the regions, the authorization and the
+ * Azure-only rules, all reported together; the plan's and the authorization's warnings
+ * go to `cdktf synth` (Annotations).
+ */
+export function planTopology(scope: Construct, topology: Topology, regions: readonly string[], props: AzureMcpServiceProps): AzureTopologyPlan {
   const tier = props.tier ?? AvailabilityTier.BUSINESS_CRITICAL;
-  return planAzureService({
+  let authorization: ResolvedAuthorization | undefined;
+  const plan = planAzureService({
     topology, tier, overrides: props.overrides, regions,
     routing: props.routing?.mechanism, frontDoor: props.routing?.frontDoor,
     cache: props.cache !== false,
@@ -31,6 +39,19 @@ export function planTopology(scope: Construct, topology: Topology, regions: read
     isUnresolved: (x) => Token.isUnresolved(x),
   }, (v: Validator, plan) => {
     validateServiceProps(v, props, regions);
+    // Every gateway has a public IP: an authorization, or the explicit opt-out, is required.
+    authorization = resolveServiceAuthorization(v, props.authorization, {
+      serviceName: props.domain && typeof props.domain.zoneName === 'string' ? serviceName(props.domain) : undefined,
+      mcpPath: props.server.mcpPath,
+      internetFacing: true,
+    });
+    checkEntraAuthorization(v, authorization);
+    // Each survivor's profiles carry 2 CPU rules and 2 rules per other region (scale-up, reverse): at most 10 rules.
+    const rulesLimit = AZURE_FACTS.autoscaleMaxRulesPerProfile;
+    const maxRegions = (rulesLimit.value - 2) / 2 + 1;
+    v.check(topology === Topology.ACTIVE_ACTIVE || regions.length <= maxRegions, 'regions', `${regions.length} regions`,
+      `at most ${maxRegions}: each region's autoscale profiles carry 2 CPU rules and, per other region, a failover scale-up `
+      + `and its reverse, and a profile holds at most ${rulesLimit.value} rules (${rulesLimit.docUrl})`);
     regions.forEach((r, i) => validateZonalRegion(v, regions.length === 1 ? 'region' : `regions[${i}]`, r));
     const distinct = [...new Set(regions)];
     if (props.cache !== false) {
@@ -52,6 +73,9 @@ export function planTopology(scope: Construct, topology: Topology, regions: read
       v.add('routing', props.routing.mechanism, `${RoutingMechanism.LOAD_BALANCER}: an active-active service in one region has one gateway and nothing to route between`);
     }
   });
+  for (const w of [...plan.warnings, ...(authorization?.warnings ?? [])]) Annotations.of(scope).addWarning(w);
+  const challenge = authorization?.mode === AuthorizationMode.OAUTH;
+  return { ...plan, authorization, mcpProbeTerms: azureMcpProbeTerms({ ...AZURE_MCP_PROBE, expectsChallenge: challenge }) };
 }
 
 /** The resource group of the service's global resources (Traffic Manager, Front Door, monitoring), in the first region. */
@@ -121,7 +145,7 @@ export function createRecords(scope: Construct, props: AzureMcpServiceProps, reg
 }
 
 /** Monitoring and the MCP probe of a topology. */
-export function createMonitoring(scope: Construct, plan: AzureServicePlan, props: AzureMcpServiceProps, regions: McpRegion[], rg: ResourceGroup): { monitoring: McpMonitoring; probe?: McpProbe } {
+export function createMonitoring(scope: Construct, plan: AzureTopologyPlan, props: AzureMcpServiceProps, regions: McpRegion[], rg: ResourceGroup): { monitoring: McpMonitoring; probe?: McpProbe } {
   const monitoring = new McpMonitoring(scope, 'Monitoring', {
     resourceGroupName: rg.name, location: rg.location, tier: plan.profile.tier, tierOverrides: props.overrides, alarmTopic: props.alarmTopic, mcpProbe: props.mcpProbe !== false,
     regions: regions.map((r) => ({ region: r.region, gatewayId: r.loadBalancer.gateway.id, scaleSetId: r.fleet.scaleSet.id, cacheId: r.cache?.redis.id })),
@@ -130,12 +154,13 @@ export function createMonitoring(scope: Construct, plan: AzureServicePlan, props
     resourceGroupName: rg.name, location: rg.location, workspaceId: monitoring.workspace.id,
     url: `https://${serviceName(props.domain)}${props.server.mcpPath}`, actionGroupId: monitoring.actionGroupId,
     publiclyTrusted: props.certificate.publiclyTrusted,
+    expectsChallenge: plan.authorization?.mode === AuthorizationMode.OAUTH,
   });
   return { monitoring, probe };
 }
 
 /** The stack summary, from the plan and what was rendered. */
-export function summarize(scope: Construct, plan: AzureServicePlan, regions: McpRegion[]): StackSummary {
+export function summarize(scope: Construct, plan: AzureTopologyPlan, regions: McpRegion[]): StackSummary {
   const capacities = regions.map((r) => r.fleet.capacity);
   // The most instances each region's autoscale profiles allow (failover scale-up included).
   const maxima = regions.map((r) => Math.max(r.fleet.capacity.max, ...(r.scaling?.profiles ?? []).map((p) => p.maximum)));
@@ -149,6 +174,7 @@ export function summarize(scope: Construct, plan: AzureServicePlan, regions: Mcp
     budgetSeconds: plan.budget.totalSeconds,
     targetSeconds: plan.budget.targetSeconds,
     largestTerm: plan.budget.largestTerm.name,
+    authorization: plan.authorization?.summary,
     ...(plan.writePlan ? {
       cacheWriteModel: plan.writePlan.model,
       writeRecoverySeconds: plan.writePlan.writeRecoverySeconds,
