@@ -6,7 +6,12 @@
 import { PROBE_LIMITS, ProbeMechanism } from '../../lib/core/cloud-limits';
 import { McpHaValidationError, Validator, formatValue, looksUnresolved } from '../../lib/core/errors';
 import { HealthProbe, validateDnsHealthCheck } from '../../lib/core/health-probe';
+import {
+  Cloud, DnsRecordKind, DnsRouting, FailoverBudget, TermSource, Topology, computeFailoverBudget,
+} from '../../lib/core/failover-budget';
 import { formatSummaryTable } from '../../lib/core/summary';
+import { AvailabilityTier, RoutingMechanism, resolveTier } from '../../lib/core/tiers';
+import { ianaTimeZoneExists, mappedIanaTimeZones } from '../../lib/core/timezones';
 
 describe('formatValue: how a bad value reads in an error', () => {
   test('undefined, strings, numbers, booleans and null each in their own form', () => {
@@ -117,5 +122,62 @@ describe('synth summary table', () => {
     expect(ruleCells.every((c) => /^-+$/.test(c))).toBe(true);
     expect(ruleCells.length).toBe(headerCells.length);
     expect(ruleCells[0].length).toBeGreaterThanOrEqual('stack'.length);
+  });
+});
+
+describe('failover budget: every figure printed is the figure counted', () => {
+  const MC = resolveTier(AvailabilityTier.MISSION_CRITICAL);
+  const probe = HealthProbe.of({ ...MC.healthProbe.toOptions(), intervalSeconds: 7, unhealthyThreshold: 3, timeoutSeconds: 4 });
+  const dns = (recordKind: DnsRecordKind, ttlSeconds: number): DnsRouting => ({
+    healthCheck: { requestIntervalSeconds: 10, failureThreshold: 2, measureLatency: false }, recordKind, ttlSeconds,
+  });
+  const budgets = [
+    computeFailoverBudget({ cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, routing: RoutingMechanism.DNS, probe, dns: dns(DnsRecordKind.CNAME, 7), targets: MC.targets }),
+    computeFailoverBudget({ cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, routing: RoutingMechanism.DNS, probe, dns: dns(DnsRecordKind.ALIAS, 7), targets: MC.targets }),
+    computeFailoverBudget({ cloud: Cloud.AWS, topology: Topology.MULTI_REGION, routing: RoutingMechanism.ANYCAST, probe, targets: MC.targets,
+      cache: { crossRegion: true, promotionTriggerSeconds: 300 } }),
+  ];
+  const terms = budgets.flatMap((b) => [...b.terms, ...(b.cacheRecovery?.terms ?? [])]);
+
+  test('each term says where its seconds come from, with the rendered numbers', () => {
+    const detail = (name: string): string[] => [...new Set(terms.filter((t) => t.name === name).map((t) => t.detail))];
+    expect(detail('lb-probe-detection')).toEqual([expect.stringMatching(/: 3 failed probes x 7 s interval \(the failure lands just after a passing probe\)$/)]);
+    expect(detail('lb-probe-timeout')).toEqual(['the last failing probe waits its 4 s timeout when the target hangs']);
+    expect(detail('dns-probe-detection')).toEqual([expect.stringMatching(/: 2 failed checks x 10 s interval/)]);
+    expect(detail('dns-ttl')).toEqual(expect.arrayContaining([expect.stringMatching(/\b7 s TTL/), expect.stringMatching(/alias .* for 60 s/)]));
+    expect(detail('cache-promotion-trigger')).toEqual([expect.stringMatching(/unhealthy for 300 s \(extended-outage step\)/)]);
+    for (const t of terms) expect({ name: t.name, detail: t.detail.length >= 20 }).toEqual({ name: t.name, detail: true });
+  });
+
+  test('the plain-data form lists every term with its seconds and source, and the cache recovery apart', () => {
+    const b = budgets[2];
+    expect(b.toJSON()).toMatchObject({
+      totalSeconds: b.totalSeconds, targetSeconds: b.targetSeconds, withinTarget: b.withinTarget, largestTerm: b.largestTerm.name,
+      terms: b.terms.map((t) => ({ name: t.name, seconds: t.seconds, source: t.source })),
+      cacheRecoverySeconds: b.cacheRecovery!.totalSeconds,
+    });
+    expect(b.cacheRecovery!.totalSeconds).toBe(b.cacheRecovery!.terms.reduce((a, t) => a + t.seconds, 0));
+  });
+
+  test('a tie for the largest term names the first; no cache terms means no cache recovery', () => {
+    const t = (name: string, seconds: number) => ({ name, seconds, source: TermSource.RENDERED, detail: name });
+    const tie = new FailoverBudget(Topology.ACTIVE_ACTIVE, RoutingMechanism.DNS, [t('first', 10), t('second', 10), t('small', 1)], 30, []);
+    expect(tie.largestTerm.name).toBe('first');
+    expect(tie.cacheRecovery).toBeUndefined();
+    expect(tie.toJSON()).not.toHaveProperty('cacheRecoverySeconds');
+  });
+});
+
+describe('time zone names', () => {
+  test('the mapped IANA names are listed sorted', () => {
+    const names = mappedIanaTimeZones();
+    expect(names).toEqual([...names].sort());
+    expect(names.length).toBeGreaterThan(100);
+  });
+
+  test('a name with characters no IANA name has is refused before the runtime is asked', () => {
+    expect(['Europe/Berlin', 'UTC', 'Etc/GMT+5'].map(ianaTimeZoneExists)).toEqual([true, true, true]);
+    expect(['Europe/Berlin;', ' UTC', '1Europe/Berlin', 'Europe/Berlin\n', '', 42 as unknown as string].map(ianaTimeZoneExists))
+      .toEqual([false, false, false, false, false, false]);
   });
 });
