@@ -47,6 +47,8 @@ const base = (): McpServiceProps => ({
   certificate: McpCertificate.dnsValidated(),
   domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' },
   authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
+  // Mission-critical DNS active-passive with the CALCULATED record check fits 30 s only with a TTL of 4 s or less.
+  overrides: { recordTtlSeconds: 4 },
 });
 /** Capacity, schedule and thresholds changed; nothing about state. */
 const changed = (): McpServiceProps => ({
@@ -57,6 +59,7 @@ const changed = (): McpServiceProps => ({
     alarms: { p95LatencyMs: 800, targetCpuPercent: 60, cpuPercent: 75 },
     healthCheck: { healthyThreshold: 3 },
     dnsHealthCheck: { failureThreshold: 1 },
+    recordTtlSeconds: 4,
   },
 });
 
