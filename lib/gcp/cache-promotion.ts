@@ -31,6 +31,7 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketObject } from '@cdktf/provider-google/lib/storage-bucket-object';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -80,10 +81,16 @@ function bundleHandler(): string {
   } catch {
     throw new Error('McpCachePromotion bundles its Cloud Run function with esbuild at synth: install esbuild (an optional peer of mcp-ha-constructs)');
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-ha-promotion-'));
   const entry = ['index.ts', 'index.js'].map((f) => path.join(__dirname, 'cache-promotion-handler', f)).find((f) => fs.existsSync(f))!;
-  esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: path.join(dir, 'index.js'), logLevel: 'silent' });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'mcp-ha-cache-promotion', main: 'index.js', engines: { node: '20' } }));
+  const built = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' });
+  const code = built.outputFiles[0].contents;
+  // One directory per bundle content: repeated synths reuse it instead of leaving a new one each time.
+  const dir = path.join(os.tmpdir(), `mcp-ha-promotion-${createHash('sha256').update(code).digest('hex').slice(0, 16)}`);
+  if (!fs.existsSync(path.join(dir, 'package.json'))) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'index.js'), code);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'mcp-ha-cache-promotion', main: 'index.js', engines: { node: '20' } }));
+  }
   return dir;
 }
 
