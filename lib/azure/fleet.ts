@@ -1,7 +1,8 @@
 /**
  * The regional fleet: a Linux virtual machine scale set across zones 1-3
- * (zone balance on for the critical tiers: it forces replacement, so it is
- * decided at creation), a user-assigned managed identity, SSH keys only,
+ * (best-effort zone balance: strict balance makes every scale-out fail while a
+ * zone is down, exactly when the surviving zones need the capacity; the
+ * setting forces replacement, so it is decided at creation), a user-assigned managed identity, SSH keys only,
  * automatic instance repairs driven by one health source (the Application
  * Health extension on the server's liveness path: Azure allows either the
  * extension or a load-balancer probe, and Application Gateway probes are not
@@ -63,9 +64,13 @@ export interface McpFleetProps {
   /** Secrets read at boot from Key Vault with the identity: variable name -> versionless secret URI. */
   readonly secretEnvironment?: Record<string, string>;
   /**
-   * Spread instances evenly across zones 1-3 (strictly). Changing it replaces the
-   * scale set, so it is decided at creation.
-   * @default - true for mission- and business-critical tiers (3+ zones), false otherwise
+   * Strict zone balance. Either way the scale set spreads instances evenly across zones 1-3;
+   * strict balance additionally fails any scaling that would unbalance the zones, so while a
+   * zone is down neither repairs nor scale-out can add capacity in the surviving zones
+   * ("If that is not possible, the scaling operation will fail",
+   * https://learn.microsoft.com/azure/virtual-machine-scale-sets/virtual-machine-scale-sets-zone-balancing).
+   * Changing it replaces the scale set, so it is decided at creation.
+   * @default false (best-effort: a zone outage leaves a temporary imbalance and the survivors scale out)
    */
   readonly zoneBalance?: boolean;
   /** Minutes automatic repairs wait after an instance changes state (10-90). @default 10 */
@@ -104,8 +109,7 @@ export class McpFleet extends Construct {
     }
     v.throwIfInvalid();
 
-    const critical = p.minZones >= 3;
-    const zoneBalance = props.zoneBalance ?? critical;
+    const zoneBalance = props.zoneBalance ?? false;
     const chain = p.timeouts;
     const env = { ...timeoutEnvironment(chain), ...props.environment };
     const lines = props.server.renderStartScript(env, props.secretEnvironment ?? {}, {

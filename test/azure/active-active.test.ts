@@ -86,8 +86,8 @@ describe('load balancer (Application Gateway v2)', () => {
 describe('fleet (scale set)', () => {
   const vmss = only(tf, 'azurerm_linux_virtual_machine_scale_set');
   const script = Object.values(bootScripts(tf))[0];
-  test('three zones, zone balance for a critical tier, no overprovisioning, SSH keys only', () => {
-    expect(vmss).toMatchObject({ zones: ['1', '2', '3'], zone_balance: true, overprovision: false, disable_password_authentication: true, upgrade_mode: 'Rolling' });
+  test('three zones; zone lost: best-effort balance lets the surviving zones scale out (strict balance would fail every scale-out); SSH keys only', () => {
+    expect(vmss).toMatchObject({ zones: ['1', '2', '3'], zone_balance: false, overprovision: false, disable_password_authentication: true, upgrade_mode: 'Rolling' });
     expect((vmss.identity as { type: string }).type).toBe('UserAssigned');
   });
   test('one health source: the Application Health extension on the liveness path drives automatic repairs (10-90 min grace)', () => {
