@@ -5,7 +5,7 @@
  */
 import { AzureActiveActiveMcpService } from '../../lib/azure/topologies/active-active';
 import { McpCacheEnv } from '../../lib/azure/topologies/regional';
-import { ScalingSchedule, WEEKDAYS } from '../../lib/core/schedule';
+import { ScalingSchedule, WEEKDAYS, WindowKind } from '../../lib/core/schedule';
 import { AvailabilityTier, resolveTier } from '../../lib/core/tiers';
 import { CacheWriteEnv } from '../../lib/core/cache-write-model';
 import { AUTH, ISSUER, SERVER, SSH_KEY, VAULT_CERT, only, resources, stack, synth } from './support';
@@ -167,13 +167,23 @@ describe('autoscale and schedule', () => {
       ['holiday-1225-2028', '2028-12-25T00:00:00Z', '2028-12-25T07:00:00Z'],
     ]);
     expect(profiles.length).toBeLessThanOrEqual(20);
-    expect(recurring).toHaveLength(3);
+    // One recurring profile per weekly transition of the schedule.
+    expect(recurring.map((p) => p.name)).toEqual(schedule.transitions().filter((t) => t.kind === WindowKind.WEEKLY).map((t) => t.name));
   });
-  test('CPU rules scale out above the tier\'s target and in well below it', () => {
-    const cpu = recurring[0].rule.filter((r) => r.metric_trigger.metric_name === 'Percentage CPU');
-    expect(cpu.map((r) => [r.metric_trigger.operator, r.metric_trigger.threshold, r.scale_action.direction])).toEqual([
-      ['GreaterThan', tier.alarms.targetCpuPercent, 'Increase'], ['LessThan', tier.alarms.targetCpuPercent - 40, 'Decrease'],
-    ]);
+  test('CPU rules: out above the tier\'s target; in only where removing one instance cannot push the rest over it (no flapping)', () => {
+    for (const p of profiles) {
+      const cpu = p.rule.filter((r) => r.metric_trigger.metric_name === 'Percentage CPU');
+      const out = cpu.find((r) => r.scale_action.direction === 'Increase')!;
+      const scaleIn = cpu.find((r) => r.scale_action.direction === 'Decrease')!;
+      expect(out.metric_trigger).toMatchObject({ operator: 'GreaterThan', threshold: tier.alarms.targetCpuPercent, time_aggregation: 'Average' });
+      expect(scaleIn.metric_trigger.operator).toBe('LessThan');
+      // Azure's flapping estimate: the load of n instances at the scale-in threshold, carried by n - 1, stays below scale-out.
+      for (let n = Math.max(2, p.capacity.minimum + 1); n <= p.capacity.maximum; n++) {
+        expect((scaleIn.metric_trigger.threshold * n) / (n - 1)).toBeLessThan(out.metric_trigger.threshold);
+      }
+      // Without a failover signal (one region), no rule other than CPU.
+      expect(p.rule).toHaveLength(cpu.length);
+    }
   });
 });
 

@@ -115,8 +115,10 @@ describe('active-passive behind Traffic Manager (business-critical)', () => {
     const redis = resources(tf, 'azurerm_managed_redis');
     const groups = Object.values(redis).map((r) => (r.default_database as { geo_replication_group_name: string }).geo_replication_group_name);
     expect(new Set(groups)).toEqual(new Set(['acme-mcp']));
+    // The link joins the standby's member to the primary's: every member of the group is linked.
     const link = only(tf, 'azurerm_managed_redis_geo_replication');
-    expect(link.linked_managed_redis_ids).toHaveLength(1);
+    expect(link.managed_redis_id).toMatch(/^\$\{azurerm_managed_redis\.AP_Primary_Cache_Redis_\w+\.id\}$/);
+    expect(link.linked_managed_redis_ids).toEqual([expect.stringMatching(/^\$\{azurerm_managed_redis\.AP_Standby_Cache_Redis_\w+\.id\}$/)]);
     for (const [id, script] of Object.entries(bootScripts(tf))) {
       const env = containerEnv(script);
       const region = id.includes('Primary') ? 'Primary' : 'Standby';
@@ -168,7 +170,7 @@ describe('multi-region behind Front Door (mission-critical)', () => {
 
   test('the gateways admit only Front Door: the service tag in the network, this profile\'s id in the WAF', () => {
     const gatewayNsgs = Object.values(resources(tf, 'azurerm_network_security_group')).filter((n) => n.name === 'mcp-gateway-nsg');
-    expect(gatewayNsgs).toHaveLength(2);
+    expect(gatewayNsgs).toHaveLength(regions.length);
     for (const n of gatewayNsgs) {
       const https = (n.security_rule as Record<string, unknown>[]).find((r) => r.name === 'allow-https')!;
       expect(https.source_address_prefix).toBe('AzureFrontDoor.Backend');

@@ -36,14 +36,24 @@ describe('Azure reference stacks', () => {
 
   test.each(Object.keys(json))('%s: DNS records in the Azure zone, none a CNAME at the zone apex', (k) => {
     const records = Object.values((json[k] as unknown as { resource: Record<string, Record<string, { name: string; record: string }>> }).resource.azurerm_dns_cname_record ?? {});
-    expect(records.length).toBeGreaterThan(0);
     for (const r of records) expect(['', '@']).not.toContain(r.name);
+    // The service name points at what routes between regions (Traffic Manager, Front Door) or at the one gateway;
+    // each regional name at its own gateway's public IP (what Front Door's origins and the certificates name).
+    const target = { aa: /azurerm_public_ip\.\S+\.fqdn/, ap: /azurerm_traffic_manager_profile\.\S+\.fqdn/, mr: /azurerm_cdn_frontdoor_endpoint\.\S+\.host_name/ }[k]!;
+    expect(records.find((r) => r.name === 'mcp')!.record).toMatch(target);
+    const regional = records.filter((r) => r.name !== 'mcp');
+    expect(regional.length).toBeGreaterThanOrEqual(1);
+    const ips = (json[k] as unknown as TfJson).resource.azurerm_public_ip;
+    for (const r of regional) {
+      const id = /^\$\{azurerm_public_ip\.([\w-]+)\.fqdn\}$/.exec(r.record)![1];
+      expect(ips[id].location).toBe(r.name.replace(/^mcp-/, ''));
+    }
   });
 
   test.each(Object.keys(json))('%s: Microsoft Entra ID: every server trusts the v1.0 token issuer for the service URL, the probe checks the challenge', (k) => {
     const tf = json[k] as unknown as TfJson;
     const envs = Object.values(bootScripts(tf)).map(containerEnv);
-    expect(envs.length).toBeGreaterThan(0);
+    expect(envs).toHaveLength(k === 'aa' ? 1 : 2);
     for (const env of envs) {
       expect(env.MCP_AUTH_ISSUER).toMatch(/^https:\/\/sts\.windows\.net\/[0-9a-f-]{36}\/$/);
       expect(env).toMatchObject({ MCP_AUTH_AUDIENCE: 'https://mcp.example.com/mcp', MCP_AUTH_SCOPES_READ: 'mcp.read', MCP_AUTH_SCOPES_WRITE: 'mcp.write' });

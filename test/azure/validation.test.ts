@@ -145,7 +145,10 @@ describe('Azure bad inputs', () => {
 
   test('problems are reported together', () => {
     const m = aa({ region: 'westus', namePrefix: 'X', cache: { highAvailability: false } });
-    expect(m).toMatch(/3 invalid settings|4 invalid settings/);
+    expect(m).toMatch(/^test\/Svc: 3 invalid settings\n/);
+    expect(m).toContain('- namePrefix: got "X"; allowed: 3-11 lowercase letters and digits');
+    expect(m).toContain('- region: got "westus"; allowed: a region with availability zones (westus has none');
+    expect(m).toContain('- cache.highAvailability: got false; allowed: true: a business-critical service needs a highly available cache');
   });
 
   test('building blocks: a repair grace period outside 10-90 minutes', () => {

@@ -10,7 +10,7 @@ import { Topology } from '../../core/failover-budget';
 import { StackSummary } from '../../core/summary';
 import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
 import { checkEntraAuthorization } from '../authorization';
-import { AZURE_FACTS } from '../facts';
+import { AZURE_FACTS, AZURE_ZONES } from '../facts';
 import { AZURE_MCP_PROBE, AzureServicePlan, azureMcpProbeTerms, planAzureService } from '../budget';
 import { validateCacheOptions } from '../cache';
 import { McpFrontDoor } from '../anycast';
@@ -168,7 +168,7 @@ export function summarize(scope: Construct, plan: AzureTopologyPlan, regions: Mc
     cloud: 'azure',
     topology: plan.topology,
     tier: plan.profile.tier,
-    ...(regions.length > 1 ? { regions: regions.map((r) => r.region) } : { zones: 3 }),
+    ...(regions.length > 1 ? { regions: regions.map((r) => r.region) } : { zones: AZURE_ZONES.length }),
     minInstances: capacities.reduce((a, c) => a + c.min, 0),
     maxInstances: maxima.reduce((a, m) => a + m, 0),
     budgetSeconds: plan.budget.totalSeconds,
