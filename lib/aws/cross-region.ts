@@ -70,10 +70,15 @@ export function unreachableRegions(scope: Construct): string[] {
   return list.map((r) => r.trim()).filter((r) => r !== '');
 }
 
+/** Props of `PublishedValue`: the parameter's name and value, and the regions that read it. */
 export interface PublishedValueProps {
-  /** Parameter name (use `sharedParameterName`). */
+  /**
+   * Parameter name: an SSM path starting with "/" (the topologies use `/mcp-ha/<service>/<region>/<key>`).
+   */
   readonly parameterName: string;
+  /** The value other regions read (a token such as a load balancer ARN is fine). */
   readonly value: string;
+  /** Description of the SSM parameter. @default 'Published by mcp-ha-constructs for stacks in other regions' */
   readonly description?: string;
   /**
    * Regions whose stacks read the value (`CrossRegionValue`): a copy is kept in each.
@@ -221,6 +226,7 @@ function acknowledgeSingleton(stack: Stack): void {
   acknowledgeControl(singleton, 'lambda_inside_vpc_check', noVpc);
 }
 
+/** Props of `CrossRegionValue`: where the value was published and under which name. */
 export interface CrossRegionValueProps {
   /** Region whose stack published the value. */
   readonly region: string;

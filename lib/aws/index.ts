@@ -28,6 +28,8 @@ export { McpCachePromotion } from './cache-promotion';
 export type { McpCachePromotionProps, PromotionCandidate } from './cache-promotion';
 export { VaultAuthentication, VaultIssuedCertificate } from './certificate';
 export type { VaultAwsIamAuthOptions, VaultIssuedCertificateProps } from './certificate';
+export { CrossRegionValue, PublishedValue, UNREACHABLE_REGIONS_CONTEXT } from './cross-region';
+export type { CrossRegionValueProps, PublishedValueProps } from './cross-region';
 export { NodeServerSource } from './server-bundle';
 export type { IStackBoundServerSource, NodeServerOptions } from './server-bundle';
 export * from './topologies';
