@@ -197,6 +197,25 @@ function sortMembers(members: ApiMember[]): ApiMember[] {
   return members.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
+/**
+ * The symbols to render, entry by entry. The root entry point re-exports other entry points (core and aws):
+ * a symbol it shares with one of them (same name, same declaration) is rendered once, under that entry, and the
+ * root section names the entries it re-exports; whatever only the root exports is rendered in full there.
+ */
+function renderedSymbols(root: string): { symbols: ApiSymbol[]; reexports: Record<string, string[]> } {
+  const all = publicApi(root);
+  const rootEntry = Object.keys(entryPoints(root)).find((e) => !e.includes('/'));
+  const key = (s: ApiSymbol) => `${s.name}@${s.file}`;
+  const byEntry = new Map<string, Set<string>>();
+  for (const s of all) byEntry.set(s.entry, (byEntry.get(s.entry) ?? new Set()).add(key(s)));
+  const rootKeys = byEntry.get(rootEntry ?? '') ?? new Set<string>();
+  // Entries entirely contained in the root one are re-exported by it.
+  const reexported = [...byEntry.keys()].filter((e) => e !== rootEntry && [...byEntry.get(e)!].every((k) => rootKeys.has(k)));
+  const covered = new Set(reexported.flatMap((e) => [...byEntry.get(e)!]));
+  const symbols = all.filter((s) => s.entry !== rootEntry || !covered.has(key(s)));
+  return { symbols, reexports: rootEntry ? { [rootEntry]: reexported } : {} };
+}
+
 /** `api/mcp-ha-constructs.api.md`: the surface, one line per member, no prose. */
 export function renderApiReport(root = ROOT): string {
   const lines = [
@@ -207,11 +226,14 @@ export function renderApiReport(root = ROOT): string {
     '',
   ];
   let entry = '';
-  for (const s of publicApi(root)) {
+  const { symbols, reexports } = renderedSymbols(root);
+  for (const s of withEntryHeads(symbols, reexports)) {
     if (s.entry !== entry) {
       entry = s.entry;
       lines.push(`## ${entry}`, '');
+      for (const e of reexports[entry] ?? []) lines.push(`Re-exports every symbol of \`${e}\` (listed there).`, '');
     }
+    if (!s.name) continue;
     lines.push('```ts', s.signature + (s.members.length ? ' {' : ''));
     for (const m of s.members) lines.push(`  ${m.signature};${m.deprecated ? ' // @deprecated' : ''}`);
     if (s.members.length) lines.push('}');
@@ -255,11 +277,14 @@ export function renderApiReference(root = ROOT): string {
     '',
   ];
   let entry = '';
-  for (const s of publicApi(root)) {
+  const { symbols, reexports } = renderedSymbols(root);
+  for (const s of withEntryHeads(symbols, reexports)) {
     if (s.entry !== entry) {
       entry = s.entry;
       lines.push(`## \`${entry}\``, '');
+      for (const e of reexports[entry] ?? []) lines.push(`Re-exports every symbol of \`${e}\` (documented there).`, '');
     }
+    if (!s.name) continue;
     lines.push(`### ${s.kind} \`${s.name}\``, '');
     if (s.summary) lines.push(s.summary, '');
     const props = s.members.filter((m) => m.kind === 'property' || m.kind === 'enum member');
@@ -284,6 +309,14 @@ export function renderApiReference(root = ROOT): string {
     }
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** A placeholder (no name) for an entry that renders no symbol of its own, so its heading still appears. */
+function withEntryHeads(symbols: ApiSymbol[], reexports: Record<string, string[]>): ApiSymbol[] {
+  const present = new Set(symbols.map((s) => s.entry));
+  const heads = Object.keys(reexports).filter((e) => !present.has(e))
+    .map((entry): ApiSymbol => ({ entry, name: '', kind: 'namespace', signature: '', summary: '', members: [], file: '' }));
+  return [...heads, ...symbols].sort((a, b) => a.entry.localeCompare(b.entry) || a.name.localeCompare(b.name));
 }
 
 export const API_REPORT_FILE = path.join(ROOT, 'api', 'mcp-ha-constructs.api.md');
