@@ -21,23 +21,35 @@ const group = new autoscaling.AutoScalingGroup(stack, 'Group', {
 const scaling = new FailoverScaling(stack, 'Up', {
   autoScalingGroup: group, servingSignal: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Serving' }), signalDescription: 'the primary',
   keyMetrics: { mn: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Min' }) }, keyExpression: 'mn',
-  targets: [{ window: 'weekend', key: 4, capacity: 6 }, { window: 'business', key: 4, capacity: 9 }, { window: 'night', key: 3, capacity: 5 }],
+  targets: [{ window: 'weekend', key: 4, capacity: 6 }, { window: 'business', key: 4, capacity: 9 }, { window: 'night', key: 3, capacity: 10 }],
   evaluationPeriods: 2, description: 'test',
 });
 const model = new CfnModel('S', app.synth().getStackArtifact(stack.artifactId).template, 'us-east-1');
 
 describe('FailoverScaling: a key read in several windows', () => {
   test('takes the largest capacity of those windows (a standby raised too little is a failover that does not hold)', () => {
-    expect(scaling.targets.map((t) => [t.key, t.capacity])).toEqual(expect.arrayContaining([[4, 9], [3, 5]]));
-    expect(scaling.targets).toHaveLength(2);
+    // Keys ascending; capacities ascending (here in the other order than their keys), one step each.
+    expect(scaling.targets.map((t) => [t.key, t.capacity])).toEqual([[3, 10], [4, 9]]);
     expect(scaling.expression).toContain('IF((mn) == 4, 9,');
     expect(scaling.expression).not.toContain(', 6,');
-    expect(scaling.stepCapacities).toEqual([5, 9]);
+    expect(scaling.stepCapacities).toEqual([9, 10]);
   });
 
   test('and its alarm still has a step for every value of its breach side', () => {
     const { checked, violations } = stepScalingCoverage(model);
     expect(checked).toHaveLength(1);
     expect(violations).toEqual([]);
+  });
+});
+
+describe('FailoverScaling refuses a table it cannot render', () => {
+  const build = (id: string, capacities: number[]) => () => new FailoverScaling(stack, id, {
+    autoScalingGroup: group, servingSignal: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Serving' }), signalDescription: 'the primary',
+    keyMetrics: { mn: new cloudwatch.Metric({ namespace: 'Test', metricName: 'Min' }) }, keyExpression: 'mn',
+    targets: capacities.map((capacity, i) => ({ window: `w${i}`, key: i + 1, capacity })), evaluationPeriods: 2, description: 'test',
+  });
+  test.each([['no target', []], ['a zero capacity', [3, 0]], ['a fractional capacity', [2.5, 4]]] as const)('%s', (_name, capacities) => {
+    expect(build(`Bad${capacities.join('-') || 'Empty'}`.replace('.', '_'), [...capacities])).toThrow(
+      /targets: got \[[0-9., ]*\]; allowed: at least one target, each a positive whole number of instances/);
   });
 });
