@@ -609,7 +609,9 @@ export enum MultiRegionClusterRole {
   JOIN = 'join',
 }
 
+/** One regional cluster of a MemoryDB Multi-Region cluster. */
 export interface McpMultiRegionCacheProps {
+  /** The VPC whose private subnets hold the cluster. */
   readonly vpc: ec2.IVpc;
   /** @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
@@ -617,9 +619,15 @@ export interface McpMultiRegionCacheProps {
   readonly tierOverrides?: TierOverrides;
   /** CREATE (first region) or JOIN (every other region). */
   readonly role: MultiRegionClusterRole;
-  /** CREATE: the multi-Region cluster name suffix (MemoryDB adds a per-region prefix). */
+  /**
+   * CREATE: the multi-Region cluster name suffix (MemoryDB adds a per-region prefix).
+   * @default - none; required with the CREATE role
+   */
   readonly multiRegionClusterNameSuffix?: string;
-  /** JOIN: the full multi-Region cluster name. */
+  /**
+   * JOIN: the full multi-Region cluster name.
+   * @default - none; required with the JOIN role
+   */
   readonly multiRegionClusterName?: string;
   /** Regional cluster, user and ACL names (lowercase letters, digits, hyphens; 1-40). */
   readonly name: string;

@@ -57,7 +57,10 @@ export interface ServicePlan {
   /** DNS routing as it will be rendered (absent unless routing is DNS). */
   readonly dns?: DnsRouting;
   readonly budget: FailoverBudget;
-  /** The write side: each region's write mode and the write recovery time (absent without a cache). */
+  /**
+   * The write side: each region's write mode and the write recovery time.
+   * @default - none: the service has no cache
+   */
   readonly cacheWrite?: CacheWritePlan;
   /** Problems accepted because the user opted out of enforcement. */
   readonly warnings: readonly string[];

@@ -20,11 +20,20 @@ export interface StackSummary {
   readonly budgetSeconds?: number;
   readonly targetSeconds?: number;
   readonly largestTerm?: string;
-  /** The cache write model (`single-region`, `multi-writer`, `single-writer`), when there is a cache. */
+  /**
+   * The cache write model (`single-region`, `multi-writer`, `single-writer`).
+   * @default - no cache: the column prints `-`
+   */
   readonly cacheWriteModel?: string;
-  /** Seconds from the writer's loss until a surviving deployment writes again (0 for multi-writer). */
+  /**
+   * Seconds from the writer's loss until a surviving deployment writes again (0 for multi-writer).
+   * @default - no cache
+   */
   readonly writeRecoverySeconds?: number;
-  /** Each region's write mode at deployment time (`local`, `read-only-unless-promoted`). */
+  /**
+   * Each region's write mode at deployment time (`local`, `read-only-unless-promoted`).
+   * @default - no cache
+   */
   readonly regionWriteModes?: Readonly<Record<string, string>>;
   /** Instance-hours in a typical week (schedule floor) and the flat-peak comparison. */
   readonly weeklyInstanceHours?: number;

@@ -43,11 +43,21 @@ export interface McpDeploymentProps {
 export interface DeploymentCache {
   /** The writable endpoint of this region's member. */
   readonly endpointAddress: string;
+  /** The port of that endpoint. */
   readonly endpointPort: number;
+  /** True when clients must speak cluster mode (REDIS_CLUSTER=true). */
   readonly clusterModeEnabled: boolean;
+  /**
+   * The secret holding the AUTH token or the ACL user's password.
+   * @default - none: the servers get no REDIS_AUTH_TOKEN
+   */
   readonly authSecret?: secretsmanager.ISecret;
-  /** The ACL user (MemoryDB); absent for an AUTH token. */
+  /**
+   * The ACL user (MemoryDB).
+   * @default - none: the token authenticates the default user (ElastiCache AUTH)
+   */
   readonly userName?: string;
+  /** Lets the servers reach the cache and read its secret. */
   grantConnect(grantee: ec2.IConnectable & iam.IGrantable): iam.Grant;
 }
 

@@ -39,10 +39,13 @@ import { validatorFor } from '../validation';
 export interface FailoverTarget {
   /** Which window (for the reader). */
   readonly window: string;
+  /** The value the key expression reads during that window. */
   readonly key: number;
+  /** The instances the group runs at while that key is read and the watched deployment does not serve. */
   readonly capacity: number;
 }
 
+/** What FailoverScaling watches, reads and sets. */
 export interface FailoverScalingProps {
   /** The group raised. */
   readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
@@ -194,8 +197,11 @@ export function route53StatusMetric(scope: Construct, healthCheckId: string): cl
 
 /** A FailoverScaling table: how the key is read and what each key means. */
 export interface TargetTable {
+  /** The metrics the key expression reads, by metric-math id. */
   readonly keyMetrics: Record<string, cloudwatch.IMetric>;
+  /** Metric math over `keyMetrics` that yields the key. */
   readonly keyExpression: string;
+  /** Key to capacity, window by window. */
   readonly targets: readonly FailoverTarget[];
   /** Every minimum the group's own schedule renders (for the scale-back). */
   readonly minimums: readonly number[];

@@ -19,4 +19,4 @@ export type { MultiRegionMcpServiceProps } from './multi-region';
 export { McpRegion } from './regional';
 export type { McpRegionProps, WatchPrimaryProps } from './regional';
 export { FailoverScaling } from './failover-scaling';
-export type { FailoverScalingProps, FailoverTarget } from './failover-scaling';
+export type { FailoverScalingProps, FailoverTarget, TargetTable } from './failover-scaling';

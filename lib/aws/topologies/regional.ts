@@ -295,15 +295,27 @@ export interface McpRegionProps {
   readonly globalReplicationGroupId?: string;
   /** The region's log key (created in its stack, before any cross-region reader). */
   readonly logEncryptionKey: kms.IKey;
-  /** @default CacheWriteModel.SINGLE_WRITER */
+  /** The cache write model. @default CacheWriteModel.SINGLE_WRITER */
   readonly writeModel?: CacheWriteModel;
-  /** MULTI_WRITER, every region but the first: the full MemoryDB multi-Region cluster name. */
+  /**
+   * MULTI_WRITER, every region but the first: the full MemoryDB multi-Region cluster name.
+   * @default - none (the first region creates it)
+   */
   readonly multiRegionClusterName?: string;
-  /** CacheWriteEnv variables of this region's servers. */
+  /**
+   * CacheWriteEnv variables of this region's servers.
+   * @default - none
+   */
   readonly cacheEnvironment?: Record<string, string>;
-  /** Standby: its share of each schedule window's minimum, in percent. */
+  /**
+   * Standby: its share of each schedule window's minimum, in percent.
+   * @default 100 (not a standby)
+   */
   readonly standbyPercent?: number;
-  /** Multi-region: each window's max in percent of the schedule's (the headroom to absorb a lost region). */
+  /**
+   * Multi-region: each window's max in percent of the schedule's (the headroom to absorb a lost region).
+   * @default 100
+   */
   readonly absorbPercent?: number;
 }
 
@@ -312,7 +324,10 @@ export interface WatchPrimaryProps {
   readonly plan: ServicePlan;
   readonly primaryRegion: string;
   readonly globalReplicationGroupId?: string;
-  /** Standby only: the scale-up table (see FailoverScaling) and its own scheduled minimums. */
+  /**
+   * Standby only: the scale-up table (see FailoverScaling) and its own scheduled minimums.
+   * @default - no standby scaling (the watcher is not a standby)
+   */
   readonly standbyScaling?: TargetTable;
   readonly scaleUpAfterMinutes?: number;
   readonly promotion?: Record<string, { replicationGroupId: string; healthUrl: string }>;
