@@ -92,7 +92,7 @@ export function buildActivePassive(app: App, server: NodeServerSource = referenc
     // The record's CALCULATED check (HTTPS AND the MCP probe alarm) adds Route 53's aggregation of its children
     // (5 s, assumed): with the tier's 5 s TTL the budget is 31 s, over the 30 s target, and the plan refuses it;
     // a 4 s TTL keeps it at 30 s.
-    overrides: { recordTtlSeconds: 4 },
+    tierOverrides: { recordTtlSeconds: 4 },
   });
   outputs(svc, svc.budget.describe(), 'mcp-ap.example.com');
   return svc;

@@ -59,12 +59,13 @@ export interface AcceleratorEndpointGroup {
   readonly trafficDialPercentage?: number;
 }
 
+/** Props of `McpAccelerator`: one endpoint group per region, how traffic spreads over them, and the listener. */
 export interface McpAcceleratorProps {
   /** Endpoint groups keyed by a stable name (construct IDs); insertion order matters for ACTIVE_PASSIVE. */
   readonly endpointGroups: Record<string, AcceleratorEndpointGroup>;
-  /** @default AcceleratorMode.ACTIVE_ACTIVE */
+  /** How traffic spreads while every group is healthy: all dials at 100 %, or only the first. @default AcceleratorMode.ACTIVE_ACTIVE */
   readonly mode?: AcceleratorMode;
-  /** @default AcceleratorClientAffinity.NONE */
+  /** Whether one client's connections stick to one endpoint. @default AcceleratorClientAffinity.NONE - 5-tuple hashing */
   readonly clientAffinity?: AcceleratorClientAffinity;
   /**
    * Also listen on TCP 80 (for the load balancers' HTTP-to-HTTPS redirect, which they

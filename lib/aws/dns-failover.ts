@@ -39,8 +39,12 @@ export enum DnsFailoverRole {
 
 /** One load balancer behind the record. */
 export interface DnsEndpoint {
+  /** The Application Load Balancer the record points at (and the health check probes). */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-  /** FAILOVER only (required there). */
+  /**
+   * PRIMARY or SECONDARY, with FAILOVER routing.
+   * @default - none: required with FAILOVER, refused with the other policies (synth-time errors)
+   */
   readonly role?: DnsFailoverRole;
   /**
    * LATENCY only: the AWS region of the load balancer.
@@ -64,12 +68,13 @@ export interface DnsEndpoint {
   readonly mcpProbeAlarm?: cloudwatch.IAlarm;
 }
 
+/** Props of `McpDnsFailover`: the zone and name, the routing policy, the endpoints and their health checks. */
 export interface McpDnsFailoverProps {
   /** The zone the records go in. */
   readonly hostedZone: route53.IHostedZone;
   /** Record name, relative to the zone (`mcp`) or fully qualified. ALIAS records may use the apex. */
   readonly recordName: string;
-  /** @default DnsRoutingPolicy.FAILOVER */
+  /** How Route 53 answers: failover (primary, then secondary), latency or weighted. @default DnsRoutingPolicy.FAILOVER */
   readonly routingPolicy?: DnsRoutingPolicy;
   /** Endpoints keyed by a stable name (used as construct ID and SetIdentifier). */
   readonly endpoints: Record<string, DnsEndpoint>;
@@ -79,7 +84,7 @@ export interface McpDnsFailoverProps {
    * @default DnsRecordKind.CNAME
    */
   readonly recordKind?: DnsRecordKind;
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /** The availability tier: the DNS checks, the record TTL and the health path. @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
   /**
    * Overrides of the tier's defaults, field by field (a topology passes its own
@@ -345,10 +350,11 @@ export interface HealthCheckAlarmOptions {
    * @default 1
    */
   readonly evaluationPeriods?: number;
-  /** @default - no actions */
+  /** What the alarms do when they fire (and return to OK). @default - no actions: the alarms are only visible in CloudWatch */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
 }
 
+/** Props of `Route53HealthCheckAlarms`: the health checks to alarm on (Route 53 metrics live in us-east-1). */
 export interface Route53HealthCheckAlarmsProps extends HealthCheckAlarmOptions {
   /**
    * Health checks by name. From another region's stack, import them with

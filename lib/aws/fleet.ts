@@ -45,8 +45,11 @@ export interface FleetCapacity {
 
 /** Capacity as rendered. */
 export interface ResolvedFleetCapacity {
+  /** The baseline the schedule's percentages refer to. */
   readonly baseline: number;
+  /** The group's minimum: never below the tier's minCapacity (one instance per zone). */
   readonly min: number;
+  /** The group's maximum. */
   readonly max: number;
 }
 
@@ -130,6 +133,7 @@ export interface FleetWarmPoolOptions {
   readonly state?: autoscaling.PoolState;
 }
 
+/** Props of `McpFleet`: the Auto Scaling group of MCP servers, its capacity, launch template and scaling. */
 export interface McpFleetProps {
   /** The VPC to launch into. */
   readonly vpc: ec2.IVpc;
@@ -203,10 +207,10 @@ export interface McpFleetProps {
   /**
    * How long a new instance may fail health checks before it is replaced
    * (Docker install, image pull and server start on first boot). Also the instance
-   * warm-up for scaling and instance refresh.
-   * @default Duration.seconds(300)
+   * warm-up for scaling and instance refresh. Whole seconds, 0 or more.
+   * @default 300
    */
-  readonly healthCheckGracePeriod?: Duration;
+  readonly healthCheckGracePeriodSeconds?: number;
   /**
    * Mix on-demand and Spot instances (also turns on capacity rebalancing).
    * @default - on-demand only
@@ -321,7 +325,7 @@ export class McpFleet extends Construct {
       },
     }), v);
     const instanceType = props.instanceType ?? new ec2.InstanceType(DEFAULT_INSTANCE_TYPE);
-    const graceSeconds = props.healthCheckGracePeriod?.toSeconds({ integral: false }) ?? DEFAULT_GRACE_SECONDS;
+    const graceSeconds = props.healthCheckGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     const rootVolumeSizeGiB = props.rootVolumeSizeGiB ?? 30;
     const subnetSelection = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
@@ -349,7 +353,7 @@ export class McpFleet extends Construct {
     }
     v.integerInRange('rootVolumeSizeGiB', rootVolumeSizeGiB, ROOT_VOLUME_GIB,
       'GiB: gp3 allows up to 16384 and the Amazon Linux 2023 snapshot is 8');
-    v.check(Number.isInteger(graceSeconds) && graceSeconds >= 0, 'healthCheckGracePeriod', graceSeconds,
+    v.check(Number.isInteger(graceSeconds) && graceSeconds >= 0, 'healthCheckGracePeriodSeconds', graceSeconds,
       'a whole number of seconds, 0 or more');
     if (props.requestsPerTargetPerMinute !== undefined) {
       v.check(lb !== undefined, 'requestsPerTargetPerMinute', props.requestsPerTargetPerMinute,

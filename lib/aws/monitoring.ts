@@ -130,9 +130,9 @@ export interface McpMonitoringProps {
   readonly stalenessMetric?: cloudwatch.IMetric;
 
   /** Topic for alarm and OK notifications. @default - a new topic encrypted with `encryptionKey`, TLS-only publishing */
-  readonly topic?: sns.ITopic;
+  readonly alarmTopic?: sns.ITopic;
 
-  /** Key for the new topic (not with `topic`). @default - a new key with rotation */
+  /** Key for the new topic (not with `alarmTopic`). @default - a new key with rotation */
   readonly encryptionKey?: kms.IKey;
 
   /**
@@ -164,7 +164,7 @@ export class McpMonitoring extends Construct {
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
   /** Where alarms and OK notifications go. */
-  public readonly topic: sns.ITopic;
+  public readonly alarmTopic: sns.ITopic;
   /** The key of the topic this construct created (undefined with a given topic). */
   public readonly encryptionKey?: kms.IKey;
   /**
@@ -202,7 +202,7 @@ export class McpMonitoring extends Construct {
     v.integerInRange('errorRateEvaluationMinutes', errorRateEvaluationMinutes, { min: 1, max: 60 });
     v.check(!(props.autoScalingGroup && props.autoScalingGroupName), 'autoScalingGroupName', props.autoScalingGroupName,
       'either autoScalingGroup or autoScalingGroupName, not both');
-    v.check(!(props.topic && props.encryptionKey), 'encryptionKey', '(a key)', 'only without topic: the key encrypts a topic this construct creates');
+    v.check(!(props.alarmTopic && props.encryptionKey), 'encryptionKey', '(a key)', 'only without alarmTopic: the key encrypts a topic this construct creates');
     v.check(instancePeriodOk, 'instanceMetricsPeriodSeconds', instanceSeconds,
       '60 (EC2 detailed monitoring) or 300 (basic monitoring)');
     v.check((thresholds.cpuEvaluationMinutes * 60) % instancePeriod.toSeconds() === 0, 'tierOverrides.alarms.cpuEvaluationMinutes', thresholds.cpuEvaluationMinutes,
@@ -235,8 +235,8 @@ export class McpMonitoring extends Construct {
     this.alarms = {};
 
     // Topic.
-    if (props.topic) {
-      this.topic = props.topic;
+    if (props.alarmTopic) {
+      this.alarmTopic = props.alarmTopic;
     } else {
       const stack = Stack.of(this);
       const key = props.encryptionKey ?? new kms.Key(this, 'TopicKey', {
@@ -267,9 +267,9 @@ export class McpMonitoring extends Construct {
           ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
         },
       }));
-      this.topic = topic;
+      this.alarmTopic = topic;
     }
-    const notify = new actions.SnsAction(this.topic);
+    const notify = new actions.SnsAction(this.alarmTopic);
     const route = (name: string, alarm: cloudwatch.Alarm): cloudwatch.Alarm => {
       alarm.addAlarmAction(notify);
       alarm.addOkAction(notify);
@@ -492,7 +492,7 @@ export class McpMonitoring extends Construct {
    * `alarms`: for alarms other constructs create (certificate expiry, cache promotion, ...).
    */
   public routeAlarm(name: string, alarm: cloudwatch.Alarm): void {
-    const notify = new actions.SnsAction(this.topic);
+    const notify = new actions.SnsAction(this.alarmTopic);
     alarm.addAlarmAction(notify);
     alarm.addOkAction(notify);
     this.alarms[name] = alarm;

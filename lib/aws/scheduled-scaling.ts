@@ -18,6 +18,7 @@ import { ScalingSchedule, ScheduleTransition, WEEKDAYS, WindowCapacity } from '.
 import { AvailabilityTier, TierOverrides, resolveTier } from '../core/tiers';
 import { validatorFor } from './validation';
 
+/** Props of `McpScheduledScaling`: the Auto Scaling group, the schedule and the capacity its percentages refer to. */
 export interface McpScheduledScalingProps {
   /** The group the actions scale. */
   readonly autoScalingGroup: autoscaling.IAutoScalingGroup;

@@ -58,7 +58,9 @@ export enum CacheWriteEnv {
   DEPENDENCY_GRACE_SECONDS = 'CACHE_GRACE_SECONDS',
 }
 
+/** What `CacheWritePlan.of` plans from: the write model, the serving regions and the recovery terms. */
 export interface CacheWritePlanInput {
+  /** How the regions write: one region, every region (multi-writer), or one writer region (single writer). */
   readonly model: CacheWriteModel;
   /** Regions that serve traffic, the first holding the writer for SINGLE_WRITER. */
   readonly regions: readonly string[];
@@ -66,9 +68,13 @@ export interface CacheWritePlanInput {
    * SINGLE_WRITER: seconds from the writer region's loss to a promoted writer
    * (promotion trigger, alarm evaluation, the promotion itself), as the budget's
    * cache terms. SINGLE_REGION: the in-region automatic failover terms.
+   * @default - no terms: write recovery 0 s (always the case for MULTI_WRITER, where nothing is promoted)
    */
   readonly recoveryTerms?: readonly BudgetTerm[];
-  /** Seconds a surviving region's writes may lag behind (MULTI_WRITER RPO), with its source. */
+  /**
+   * Seconds a surviving region's writes may lag behind (MULTI_WRITER RPO), with its source.
+   * @default - not stated (the plan reports no replication lag)
+   */
   readonly replicationLag?: BudgetTerm;
 }
 

@@ -38,6 +38,7 @@ export enum TimeoutRule {
 
 /** The documented ranges of one probing mechanism. */
 export interface ProbeLimits {
+  /** The probing service these limits belong to. */
   readonly mechanism: ProbeMechanism;
   /** Human name used in messages. */
   readonly service: string;
@@ -45,23 +46,29 @@ export interface ProbeLimits {
   readonly docUrl: string;
   /** Allowed intervals: a range, or the only values the service accepts. */
   readonly intervalSeconds: NumberRange | readonly number[];
-  /** Allowed timeouts (absent where the service fixes it). */
+  /** Allowed timeouts. @default - absent: the service fixes the timeout (see `fixedTimeoutSeconds`) */
   readonly timeoutSeconds?: NumberRange;
+  /** How the timeout must relate to the interval (less than, or at most). */
   readonly timeoutRule: TimeoutRule;
-  /** The fixed worst-case time a probe waits for a hung endpoint where the timeout cannot be set. */
+  /**
+   * The fixed worst-case time a probe waits for a hung endpoint where the timeout cannot be set.
+   * @default - absent: the timeout is configurable (`timeoutSeconds`)
+   */
   readonly fixedTimeoutSeconds?: number;
-  /** Consecutive successes before healthy (absent where not settable). */
+  /** Consecutive successes before healthy. @default - absent: not settable (see `fixedHealthyThreshold`) */
   readonly healthyThreshold?: NumberRange;
   /**
    * Where the service has no healthy-threshold setting: the successes it takes to
    * restore a target (Application Gateway: one). A configured healthyThreshold
    * other than this cannot be rendered and is refused by the cloud layer.
+   * @default - absent: the healthy threshold is settable (`healthyThreshold`)
    */
   readonly fixedHealthyThreshold?: number;
   /**
    * True when every instance of the load balancer probes each target on its own
    * (Application Gateway): detection is per instance, and until the last instance
    * has seen the failure some requests still reach the failed target.
+   * @default false - one shared view of each target's health
    */
   readonly probesPerInstance?: boolean;
   /**
@@ -164,8 +171,11 @@ export const PROBE_LIMITS: Readonly<Record<ProbeMechanism, ProbeLimits>> = {
 
 /** A single documented limit or figure. */
 export interface DocumentedFact {
+  /** The figure, in `unit`. */
   readonly value: number;
+  /** Unit of `value` ('seconds', 'regions', ...). */
   readonly unit: string;
+  /** The documentation page stating it. */
   readonly docUrl: string;
   /** What the documentation says, briefly. */
   readonly note: string;

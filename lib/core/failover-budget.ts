@@ -49,17 +49,21 @@ export enum TermSource {
 export interface BudgetTerm {
   /** Stable name (`lb-probe-detection`, `dns-ttl`, ...). */
   readonly name: string;
+  /** The term's worst case, in seconds. */
   readonly seconds: number;
+  /** Where the figure comes from: the rendered configuration, a cloud's documentation, or an assumption. */
   readonly source: TermSource;
   /** How the figure is made, in words, with the values it is made from. */
   readonly detail: string;
-  /** The documentation behind a DOCUMENTED or ASSUMED term. */
+  /** The documentation behind a DOCUMENTED or ASSUMED term. @default - none (a term CALCULATED from rendered values) */
   readonly docUrl?: string;
 }
 
 /** DNS routing as rendered. */
 export interface DnsRouting {
+  /** The DNS checkers' settings, as rendered. */
   readonly healthCheck: DnsHealthCheck;
+  /** CNAME (the tier's TTL) or ALIAS (the load balancer's fixed 60 s). */
   readonly recordKind: DnsRecordKind;
   /** TTL of the record (ignored for ALIAS: the load balancer's 60 s applies). */
   readonly ttlSeconds: number;
@@ -78,6 +82,7 @@ export interface CacheFailoverInput {
   /**
    * Cross-region only: the outage must last this long before the library promotes
    * a secondary (the escalation ladder's extended-outage step).
+   * @default 300 - the guide's extended-outage step
    */
   readonly promotionTriggerSeconds?: number;
   /**
@@ -88,16 +93,21 @@ export interface CacheFailoverInput {
   readonly multiWriter?: boolean;
 }
 
+/** What `computeFailoverBudget` adds up: the cloud, topology, routing and the settings as rendered. */
 export interface FailoverBudgetInput {
+  /** The cloud whose documented figures apply. */
   readonly cloud: Cloud;
+  /** Active-active, active-passive or multi-region: decides which terms add up and which target applies. */
   readonly topology: Topology;
+  /** What moves traffic: the load balancer alone, DNS, or an anycast front. */
   readonly routing: RoutingMechanism;
   /** The load balancer's probe, as rendered. */
   readonly probe: HealthProbe;
-  /** Required when routing is DNS. */
+  /** DNS routing as rendered; required when routing is DNS. @default - no DNS terms (a synth-time error when routing is DNS) */
   readonly dns?: DnsRouting;
-  /** The shared cache, when there is one. */
+  /** The shared cache, when there is one. @default - no cache terms (no write recovery in the budget) */
   readonly cache?: CacheFailoverInput;
+  /** The targets the budget is compared with (the topology's one applies). */
   readonly targets: FailoverTargets;
 }
 

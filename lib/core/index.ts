@@ -22,7 +22,9 @@ export {
   AvailabilityTier, COMPOSITE_HEALTH_SCORE, GUIDE_ESCALATION, RoutingMechanism,
   downtimeMinutesPerYear, extendedOutageSeconds, resolveTier,
 } from './tiers';
-export type { AlarmThresholds, EscalationStep, FailoverTargets, TierOverrides, TierProfile } from './tiers';
+export type {
+  AlarmThresholdOverrides, AlarmThresholds, EscalationStep, FailoverTargetOverrides, FailoverTargets, TierOverrides, TierProfile,
+} from './tiers';
 export { ASSUMPTIONS, Cloud, DnsRecordKind, FailoverBudget, TermSource, Topology, computeFailoverBudget } from './failover-budget';
 export type { BudgetTerm, CacheFailoverInput, DnsRouting, FailoverBudgetInput } from './failover-budget';
 export { planService } from './plan';

@@ -17,10 +17,15 @@ import { MEMORYDB_MULTI_REGION_REPLICATION, PROBE_LIMITS, ProbeMechanism } from 
 
 import { AvailabilityTier, RoutingMechanism, TierOverrides, TierProfile, resolveTier } from './tiers';
 
+/** What `planService` resolves: the cloud, topology, tier and overrides, and the cache and DNS choices. */
 export interface ServicePlanInput {
+  /** The cloud whose documented limits and figures apply (and its own tier defaults). */
   readonly cloud: Cloud;
+  /** Active-active, active-passive or multi-region. */
   readonly topology: Topology;
+  /** The availability tier whose defaults and targets apply. */
   readonly tier: AvailabilityTier;
+  /** Overrides of the tier's defaults, field by field (the same object as a construct's `tierOverrides`). @default - the tier's defaults (with the cloud's own) */
   readonly overrides?: TierOverrides;
   /**
    * The DNS record kind, when DNS is in front.
@@ -28,7 +33,7 @@ export interface ServicePlanInput {
    * failover budget needs; choose ALIAS for a zone apex and accept its 60 s TTL
    */
   readonly recordKind?: DnsRecordKind;
-  /** The shared cache's failover, when the topology has a cache. */
+  /** The shared cache's failover, when the topology has a cache. @default - no cache: no write plan, no cache terms */
   readonly cache?: CacheFailoverInput;
   /**
    * How the regions write to the cache (with `cache`): the model and the serving regions, the
@@ -43,19 +48,25 @@ export interface ServicePlanInput {
    * @default false
    */
   readonly dnsCalculatedHealthCheck?: boolean;
-  /** Path of the construct, for error messages. */
+  /** Path of the construct, for error messages. @default - the messages name no construct */
   readonly constructPath?: string;
-  /** Token detector of the calling framework (CDK `Token.isUnresolved`). */
+  /** Token detector of the calling framework (CDK `Token.isUnresolved`). @default - values that look like CDK or Terraform tokens are skipped */
   readonly isUnresolved?: (value: unknown) => boolean;
 }
 
+/** A validated plan: the resolved tier profile, the routing, the DNS settings and the failover budget. */
 export interface ServicePlan {
+  /** The cloud planned for. */
   readonly cloud: Cloud;
+  /** The topology planned for. */
   readonly topology: Topology;
+  /** The tier with every override applied, complete and validated. */
   readonly profile: TierProfile;
+  /** What moves traffic on failure (the topology's choice or the tier's default). */
   readonly routing: RoutingMechanism;
-  /** DNS routing as it will be rendered (absent unless routing is DNS). */
+  /** DNS routing as it will be rendered. @default - absent unless routing is DNS */
   readonly dns?: DnsRouting;
+  /** The failover budget: each term, the total and the target it is held to. */
   readonly budget: FailoverBudget;
   /**
    * The write side: each region's write mode and the write recovery time.

@@ -8,17 +8,30 @@
 /** Key of the summary in CloudFormation template metadata and the name of the Terraform output. */
 export const SUMMARY_KEY = 'McpHa::Summary';
 
+/**
+ * What a topology records about the stack it built (template metadata on AWS, a Terraform output on
+ * Azure and Google Cloud), printed by `npm run synth`. Absent fields do not apply to that stack.
+ */
 export interface StackSummary {
+  /** `aws`, `azure` or `gcp`. */
   readonly cloud: string;
+  /** `active-active`, `active-passive` or `multi-region`. */
   readonly topology: string;
+  /** The availability tier. */
   readonly tier: string;
-  /** Zones (single region) or regions (multi-region) the stack's part of the service spans. */
+  /** Zones the stack's part of the service spans. @default - not stated (a global or multi-region stack: see `regions`) */
   readonly zones?: number;
+  /** Regions of a multi-region service. @default - not stated (single region: see `zones`) */
   readonly regions?: readonly string[];
+  /** Instances the fleet keeps at least. @default - not stated (a stack without a fleet) */
   readonly minInstances?: number;
+  /** Instances the fleet may grow to. @default - not stated (a stack without a fleet) */
   readonly maxInstances?: number;
+  /** The failover budget's total, seconds. @default - not stated (a stack that holds no failover path) */
   readonly budgetSeconds?: number;
+  /** The tier's target for this topology, seconds. @default - not stated (with `budgetSeconds`) */
   readonly targetSeconds?: number;
+  /** Name of the budget's largest term. @default - not stated (with `budgetSeconds`) */
   readonly largestTerm?: string;
   /**
    * The cache write model (`single-region`, `multi-writer`, `single-writer`).
@@ -35,10 +48,11 @@ export interface StackSummary {
    * @default - no cache
    */
   readonly regionWriteModes?: Readonly<Record<string, string>>;
-  /** Instance-hours in a typical week (schedule floor) and the flat-peak comparison. */
+  /** Instance-hours in a typical week at the schedule's floor. @default - not stated (no fleet in the stack) */
   readonly weeklyInstanceHours?: number;
+  /** Instance-hours of a week at flat peak capacity, for comparison. @default - not stated (no fleet in the stack) */
   readonly flatPeakInstanceHours?: number;
-  /** Who may call: the issuer's host, or `unauthenticated (opt-out)` (lib/core/authorization.ts). */
+  /** Who may call: the issuer's host, or `unauthenticated (opt-out)` (lib/core/authorization.ts). @default - not stated (a stack without servers) */
   readonly authorization?: string;
 }
 

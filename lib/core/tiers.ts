@@ -36,6 +36,7 @@ export interface AlarmThresholds {
   readonly errorRatePercent: number;
   /** CPU that alarms ("CPU > 80 % for 5+ minutes"). */
   readonly cpuPercent: number;
+  /** Minutes the CPU must stay above `cpuPercent` before the alarm fires ("for 5+ minutes"). */
   readonly cpuEvaluationMinutes: number;
   /** CPU the fleet's target tracking holds ("CPU utilization > 70 % sustained" scales out). */
   readonly targetCpuPercent: number;
@@ -47,9 +48,11 @@ export interface AlarmThresholds {
 
 /** One rung of the guide's escalation ladder. */
 export interface EscalationStep {
+  /** The step's name: lowercase letters, digits and hyphens ('transient', 'extended-outage'). */
   readonly name: string;
   /** The outage has lasted at least this long when this step applies. */
   readonly afterSeconds: number;
+  /** What operators (or the library, for the last step: promotion) do at this step. */
   readonly action: string;
 }
 
@@ -65,7 +68,9 @@ export interface FailoverTargets {
 
 /** What a tier resolves to: every default, complete and validated. */
 export interface TierProfile {
+  /** The tier this profile resolves. */
   readonly tier: AvailabilityTier;
+  /** The tier's availability objective (99.99, 99.9 or 99.5). */
   readonly availabilityPercent: number;
   /** Downtime the availability allows in a year of 365.25 days, in minutes. */
   readonly downtimeMinutesPerYear: number;
@@ -75,14 +80,21 @@ export interface TierProfile {
   readonly minCapacity: number;
   /** Share of capacity that stays in service during instance refresh and deploys. */
   readonly minHealthyPercent: number;
+  /** The load balancer's health probe (paths, interval, timeout, thresholds). */
   readonly healthProbe: HealthProbe;
+  /** The DNS checkers' settings (Route 53 health check, Traffic Manager, Cloud DNS). */
   readonly dnsHealthCheck: DnsHealthCheck;
   /** TTL of non-alias DNS records (alias records to AWS load balancers are 60 s and cannot be set). */
   readonly recordTtlSeconds: number;
+  /** The routing a topology uses when its `routing` prop is not set. */
   readonly defaultRouting: RoutingMechanism;
+  /** The timeout chain (tool call < origin read < idle; keep-alive; drain). */
   readonly timeouts: TimeoutChain;
+  /** Alarm and scaling thresholds. */
   readonly alarms: AlarmThresholds;
+  /** The escalation ladder; its last step's `afterSeconds` is when standby systems are promoted. */
   readonly escalation: readonly EscalationStep[];
+  /** Failover targets the failover budget is compared with. */
   readonly targets: FailoverTargets;
   /** Refuse a configuration whose failover budget exceeds the target (else warn). */
   readonly enforceBudget: boolean;
@@ -94,22 +106,80 @@ export interface TierProfile {
   readonly cacheSnapshotRetentionDays: number;
 }
 
-/** Overrides, field by field; anything left out comes from the tier. */
+/** Overrides of some alarm thresholds; each one left out keeps the guide's value. */
+export interface AlarmThresholdOverrides {
+  /** P95 latency (ms) that scales out and alarms. @default 500 */
+  readonly p95LatencyMs?: number;
+  /** Minutes the P95 latency must stay above the threshold (1-60). @default 2 */
+  readonly latencyEvaluationMinutes?: number;
+  /** Error rate (%) that alarms (0.01-100). @default 1 */
+  readonly errorRatePercent?: number;
+  /** CPU (%) that alarms; must stay above `targetCpuPercent`. @default 80 */
+  readonly cpuPercent?: number;
+  /** Minutes the CPU must stay above `cpuPercent` (1-60). @default 5 */
+  readonly cpuEvaluationMinutes?: number;
+  /** CPU (%) the fleet's target tracking holds; must stay below `cpuPercent`. @default 70 */
+  readonly targetCpuPercent?: number;
+  /** Memory (%) that alarms. @default 90 */
+  readonly memoryPercent?: number;
+  /** Connection-pool use (%) that alarms. @default 80 */
+  readonly connectionPoolPercent?: number;
+}
+
+/** Overrides of some failover targets; each one left out keeps the tier's. */
+export interface FailoverTargetOverrides {
+  /** Seconds until the load balancer stops routing to a failed instance. @default - the tier's (12 / 15 / 30 s) */
+  readonly activeActiveDetectionSeconds?: number;
+  /** Seconds until the standby serves. @default - the tier's (30 / 60 / 120 s) */
+  readonly activePassiveRtoSeconds?: number;
+  /** Seconds until another region serves. @default - the tier's (60 / 120 / 300 s) */
+  readonly multiRegionRtoSeconds?: number;
+}
+
+/**
+ * Overrides, field by field; anything left out comes from the tier. Figures in the defaults are
+ * mission-critical / business-critical / standard.
+ */
 export interface TierOverrides {
+  /** Availability zones the fleet, load balancer and cache span (at least the tier's, at most 6). @default - the tier's (3 / 3 / 2) */
   readonly minZones?: number;
+  /** Instances running at all times (at least `minZones`). @default - the tier's (3 / 3 / 2) */
   readonly minCapacity?: number;
+  /** Share of capacity kept in service during instance refresh and deploys (0-100). @default - the tier's (100 / 90 / 50) */
   readonly minHealthyPercent?: number;
+  /**
+   * The load balancer's health probe, field by field.
+   * @default - the tier's: '/health/ready', every 5 / 5 / 10 s, timeout 2 / 3 / 5 s, 2 failures out, 2 successes in
+   */
   readonly healthCheck?: HealthProbeOptions;
+  /**
+   * The DNS checkers' settings, field by field.
+   * @default - the tier's: every 10 s, 1 / 2 / 3 failures, latency measured for mission-critical only (Google Cloud:
+   * every 30 s with a 5 s timeout, its documented minimum interval)
+   */
   readonly dnsHealthCheck?: DnsHealthCheckOptions;
+  /** TTL of non-alias DNS records, seconds (0 to 2 days). @default - the tier's (5 / 15 / 60 s) */
   readonly recordTtlSeconds?: number;
+  /** Routing when the topology's `routing` prop is not set. @default - the tier's (ANYCAST / DNS / DNS) */
   readonly routing?: RoutingMechanism;
+  /**
+   * The timeout chain, field by field.
+   * @default - 120 s longest tool call, 150 s origin read, 180 s idle, 15 s keep-alive, 130 s drain
+   */
   readonly timeouts?: TimeoutChainOptions;
-  readonly alarms?: Partial<AlarmThresholds>;
+  /** Alarm and scaling thresholds, field by field. @default - the guide's (P95 500 ms for 2 min, 1 % errors, CPU 80 % for 5 min, target CPU 70 %, memory 90 %, pool 80 %) */
+  readonly alarms?: AlarmThresholdOverrides;
+  /** The escalation ladder (replaces it whole; the first step at 0 s, in time order). @default GUIDE_ESCALATION - 0 / 30 / 60 / 300 s */
   readonly escalation?: readonly EscalationStep[];
-  readonly targets?: Partial<FailoverTargets>;
+  /** Failover targets, field by field. @default - the tier's */
+  readonly targets?: FailoverTargetOverrides;
+  /** Refuse (true) or only warn about (false) a failover budget above the target. @default true - refused at synth time */
   readonly enforceBudget?: boolean;
+  /** Load balancer deletion protection. @default - the tier's (on for mission- and business-critical, off for standard) */
   readonly deletionProtection?: boolean;
+  /** Cache read replicas per shard (1-5; Multi-AZ needs 1). @default - the tier's (2 / 1 / 1) */
   readonly cacheReplicasPerShard?: number;
+  /** Days of automatic cache snapshots kept (1-35). @default - the tier's (35 / 7 / 1) */
   readonly cacheSnapshotRetentionDays?: number;
 }
 

@@ -1,5 +1,5 @@
 import { testApp } from '../support/app';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
@@ -78,7 +78,7 @@ const warmFleet = new McpFleet(o.stack, 'Warm', {
   rootVolumeSizeGiB: 50,
   notificationsTopic: topic,
   role: ownRole,
-  healthCheckGracePeriod: Duration.seconds(120),
+  healthCheckGracePeriodSeconds: 120,
   warmPool: { minSize: 1, state: autoscaling.PoolState.HIBERNATED },
 });
 const variantsTemplate = Template.fromStack(o.stack);

@@ -58,7 +58,7 @@ const custom = new McpMonitoring(stack2, 'Monitoring', {
   instanceMetricsPeriodSeconds: 60,
   cache: { replicationGroupId: 'c', primaryNodeIds: ['c-0001-001'], replicaNodeIds: ['c-0001-002', 'c-0001-003'] },
   stalenessMetric: staleness,
-  topic: existingTopic,
+  alarmTopic: existingTopic,
   healthScoreThreshold: 80,
   healthScoreEvaluationMinutes: 3,
   errorRateEvaluationMinutes: 4,
@@ -178,7 +178,7 @@ describe('McpMonitoring defaults (every input)', () => {
     });
     // The exposed key is the one encrypting the exposed topic.
     const id = (c: import('constructs').IConstruct): string => stack.getLogicalId(c.node.defaultChild as import('aws-cdk-lib').CfnElement);
-    expect(template.toJSON().Resources[id(monitoring.topic)].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [id(monitoring.encryptionKey!), 'Arn'] });
+    expect(template.toJSON().Resources[id(monitoring.alarmTopic)].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [id(monitoring.encryptionKey!), 'Arn'] });
   });
 
   test('health score: 100 x (40 rt + 30 er + 20 res + 10 st) / 100, alarm below 70 for 2 minutes', () => {
@@ -224,7 +224,7 @@ describe('McpMonitoring defaults (every input)', () => {
 
 describe('McpMonitoring overrides', () => {
   test('an existing topic is used; no topic or key is created', () => {
-    expect(custom.topic).toBe(existingTopic);
+    expect(custom.alarmTopic).toBe(existingTopic);
     expect(custom.encryptionKey).toBeUndefined();
     template2.resourceCountIs('AWS::SNS::Topic', 1);
     template2.resourceCountIs('AWS::KMS::Key', 1);
@@ -314,8 +314,8 @@ describe('McpMonitoring bad input', () => {
 
   test('an encryption key with an existing topic', () => {
     const s = new Stack(testApp(), 'Bad', { env: ENV });
-    expect(() => new McpMonitoring(s, 'Monitoring', { ...someInput, topic: new sns.Topic(s, 'T'), encryptionKey: new kms.Key(s, 'K') })).toThrow(
-      /encryptionKey: got "\(a key\)"; allowed: only without topic/,
+    expect(() => new McpMonitoring(s, 'Monitoring', { ...someInput, alarmTopic: new sns.Topic(s, 'T'), encryptionKey: new kms.Key(s, 'K') })).toThrow(
+      /encryptionKey: got "\(a key\)"; allowed: only without alarmTopic/,
     );
   });
 

@@ -29,8 +29,9 @@ import { McpDeployment } from './deployment';
 import { writeSummary } from './regional';
 import { assertSameBudget, createVpc, deploymentLogKey, publishAcross, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
 
+/** Props of `ActiveActiveMcpService`: the shared service props, plus the VPC and the log key it may reuse. */
 export interface ActiveActiveMcpServiceProps extends McpServiceProps {
-  /** @default - a new VPC across the tier's zones, one NAT gateway per zone, flow logs on */
+  /** The VPC to deploy into. @default - a new VPC across the tier's zones, one NAT gateway per zone, flow logs on */
   readonly vpc?: ec2.IVpc;
   /**
    * Encrypts every log group the service creates: VPC flow logs, its functions' logs
@@ -86,7 +87,7 @@ export class ActiveActiveMcpService extends Construct {
       cloud: Cloud.AWS,
       topology: Topology.ACTIVE_ACTIVE,
       tier,
-      overrides: { ...props.overrides, ...(routing ? { routing: routing.mechanism } : {}) },
+      overrides: { ...(props.tierOverrides ?? props.overrides), ...(routing ? { routing: routing.mechanism } : {}) },
       recordKind: routing?.recordKind,
       cache: props.cache === false ? undefined : { crossRegion: false },
       cacheRegions: [stack.region],
@@ -102,7 +103,7 @@ export class ActiveActiveMcpService extends Construct {
       av.throwIfInvalid();
     }
     const profile = this.plan.profile;
-    const overrides = props.overrides;
+    const overrides = props.tierOverrides ?? props.overrides;
 
     // ---- build ----
     this.logEncryptionKey = deploymentLogKey(this, props.logEncryptionKey);
@@ -183,7 +184,7 @@ export class ActiveActiveMcpService extends Construct {
       }
     }
     this.monitoring = new McpMonitoring(this, 'Monitoring', {
-      tier, tierOverrides: overrides, topic: props.alarmTopic,
+      tier, tierOverrides: overrides, alarmTopic: props.alarmTopic,
       loadBalancer: this.deployment.loadBalancer.loadBalancer, targetGroup: this.deployment.loadBalancer.targetGroup,
       autoScalingGroup: fleet.autoScalingGroup,
       cache: this.cache ? { replicationGroupId: this.cache.replicationGroupId } : undefined,

@@ -61,8 +61,9 @@ class OtherRegion extends StandbyLocation {
   constructor(public readonly region: string) { super(); }
 }
 
+/** Props of `ActivePassiveMcpService`: the shared service props, plus where the standby runs and at what share. */
 export interface ActivePassiveMcpServiceProps extends McpServiceProps {
-  /** @default StandbyLocation.otherZones() */
+  /** Where the standby runs: other zones of the primary's region, or another region. @default StandbyLocation.otherZones() */
   readonly standby?: StandbyLocation;
   /**
    * Standby capacity while passive, as a percentage of the baseline (at least the
@@ -84,7 +85,7 @@ export interface ActivePassiveMcpServiceProps extends McpServiceProps {
   readonly account?: string;
   /** Another region only: the primary's region. @default - the stage's region, else CDK_DEFAULT_REGION */
   readonly primaryRegion?: string;
-  /** Another region only: props for every stack created. */
+  /** Another region only: props for every stack created (tags, termination protection, synthesizer...). @default - none beyond env */
   readonly stackProps?: StackProps;
 }
 
@@ -174,7 +175,7 @@ export class ActivePassiveMcpService extends Construct {
     const cacheRegions = crossRegion ? [primaryRegion!, standbyRegion!] : [Stack.of(this).region];
     this.plan = planService({
       cloud: Cloud.AWS, topology: Topology.ACTIVE_PASSIVE, tier,
-      overrides: { ...props.overrides, routing: props.routing?.mechanism ?? (crossRegion ? undefined : RoutingMechanism.DNS) },
+      overrides: { ...(props.tierOverrides ?? props.overrides), routing: props.routing?.mechanism ?? (crossRegion ? undefined : RoutingMechanism.DNS) },
       recordKind: props.routing?.recordKind,
       cache: props.cache === false ? undefined : { crossRegion, multiWriter: writeModel === CacheWriteModel.MULTI_WRITER },
       cacheRegions,
@@ -228,12 +229,12 @@ export class ActivePassiveMcpService extends Construct {
     });
     const { writeModel: _model, ...cacheOptions } = props.cache === false ? {} : (props.cache ?? {});
     this.cache = props.cache === false ? undefined : new McpCache(this, 'Cache', {
-      vpc, tier, tierOverrides: props.overrides, ...cacheOptions, logEncryptionKey,
+      vpc, tier, tierOverrides: props.tierOverrides ?? props.overrides, ...cacheOptions, logEncryptionKey,
     });
     // One cache for both deployments: readiness outlasts its in-region failover, so neither fails its checks on it.
     this.regionHealth = regionHealthPolicy(ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds, profile.healthProbe.intervalSeconds);
     const common = {
-      tier, tierOverrides: props.overrides, vpc, server: props.server, certificate: this.certificate, cache: this.cache,
+      tier, tierOverrides: props.tierOverrides ?? props.overrides, vpc, server: props.server, certificate: this.certificate, cache: this.cache,
       cacheEnvironment: this.plan.cacheWrite?.environmentFor(stack.region, this.regionHealth.cacheGraceSeconds),
       serverEnvironment: authorization?.environment(),
       instanceType: props.instanceType, waf: props.waf === false ? undefined : (props.waf ?? {}),
@@ -243,7 +244,7 @@ export class ActivePassiveMcpService extends Construct {
     if (props.schedule) {
       this.scheduledScaling = new McpScheduledScaling(this, 'Schedule', {
         autoScalingGroup: this.primary.fleet.autoScalingGroup, schedule: props.schedule, baseline,
-        tier, tierOverrides: props.overrides, floor: profile.minCapacity,
+        tier, tierOverrides: props.tierOverrides ?? props.overrides, floor: profile.minCapacity,
       });
     }
 
@@ -265,7 +266,7 @@ export class ActivePassiveMcpService extends Construct {
         }
       }
       this.dns = new McpDnsFailover(this, 'Dns', {
-        hostedZone: zone, recordName: domain.recordName, tier, tierOverrides: props.overrides,
+        hostedZone: zone, recordName: domain.recordName, tier, tierOverrides: props.tierOverrides ?? props.overrides,
         routingPolicy: DnsRoutingPolicy.FAILOVER, recordKind: this.plan.dns?.recordKind,
         endpoints: {
           primary: { loadBalancer: this.primary.loadBalancer.loadBalancer, role: DnsFailoverRole.PRIMARY, mcpProbeAlarm: this.probes.primary?.alarm },
@@ -276,7 +277,7 @@ export class ActivePassiveMcpService extends Construct {
     this.wireStandbyScaling();
     for (const [name, d] of Object.entries(roles)) {
       this.monitoring[name] = new McpMonitoring(this, `${name === 'primary' ? 'Primary' : 'Standby'}Monitoring`, {
-        tier, tierOverrides: props.overrides, topic: props.alarmTopic,
+        tier, tierOverrides: props.tierOverrides ?? props.overrides, alarmTopic: props.alarmTopic,
         loadBalancer: d.loadBalancer.loadBalancer, targetGroup: d.loadBalancer.targetGroup, autoScalingGroup: d.fleet.autoScalingGroup,
         cache: this.cache && name === 'primary' ? { replicationGroupId: this.cache.replicationGroupId } : undefined,
         probe: this.probes[name],

@@ -59,11 +59,13 @@ export class TrafficRouting {
   ) {}
 }
 
+/** Options of `TrafficRouting.accelerator()`. */
 export interface AcceleratorRoutingOptions {
-  /** @default AcceleratorClientAffinity.NONE (stateless MCP) */
+  /** Whether one client's connections stick to one endpoint. @default AcceleratorClientAffinity.NONE (stateless MCP) */
   readonly clientAffinity?: AcceleratorClientAffinity;
 }
 
+/** Options of `TrafficRouting.dns()`. */
 export interface DnsRoutingOptions {
   /**
    * CNAME (TTL from the tier, what the failover budget needs) or ALIAS (zone
@@ -112,46 +114,66 @@ export abstract class McpCertificate {
     return new DnsValidatedCertificate();
   }
 
-  /** True when the source can serve stacks in several regions. */
+  /** True when the source can serve stacks in several regions. @internal */
   public abstract readonly multiRegion: boolean;
-  /** True when the source needs the service's domain (hosted zone, names). */
+  /** True when the source needs the service's domain (hosted zone, names). @internal */
   public readonly needsDomain: boolean = false;
 
   /**
    * Checks, before anything is built, that the source serves every region of the service
    * (`regions` may hold unresolved tokens, which are skipped). Problems go to `v` under `certificate`.
+   * @internal
    */
   public validateFor(_v: Validator, _regions: readonly string[]): void {
     // Most sources serve any region.
   }
 
-  /** The certificate for one regional deployment. */
+  /**
+   * The certificate for one regional deployment (called by the topologies).
+   * @internal
+   */
   public abstract bind(scope: Construct, context: CertificateBindContext): acm.ICertificate;
 }
 
+/** Options of `McpCertificate.vault()`: the Vault PKI role and the rotation policy (see `VaultIssuedCertificate`). */
 export interface VaultCertificateSourceOptions {
+  /** Vault's address, `https://host[:port]`; each region's rotation function calls it from the VPC. */
   readonly vaultAddress: string;
+  /** The PKI role certificates are issued from (`/v1/<pkiMount>/issue/<role>`). */
   readonly role: string;
-  /** @default - the service's domain name */
+  /** The certificate's common name. @default - the service's domain name */
   readonly commonName?: string;
+  /** Further DNS names; the service's and the region's names are always added. @default - only the service's and region's names */
   readonly subjectAlternativeNames?: string[];
+  /** PEM CA certificate(s) trusted for TLS to Vault besides the public roots. @default - the public roots only */
   readonly caBundlePem?: string;
+  /** Mount path of the PKI secrets engine. @default 'pki' */
   readonly pkiMount?: string;
+  /** How the rotation function logs in to Vault. @default VaultAuthentication.awsIam() - Vault's AWS auth method with a role named like the PKI role */
   readonly authentication?: VaultAuthentication;
+  /** Requested lifetime, whole days. @default 45 - the rotation interval plus 15 days */
   readonly ttlDays?: number;
+  /** Days between rotations. @default 30 - the guide */
   readonly rotationDays?: number;
+  /** The expiry alarm fires when fewer days than this are left. @default 7 - the guide */
   readonly warningDays?: number;
+  /** The Vault role's `max_ttl` in days, when known: a longer `ttlDays` is refused at synth time. @default - not checked */
   readonly maxTtlDays?: number;
 }
 
+/** What a topology gives `McpCertificate.bind` for one regional deployment. @internal */
 export interface CertificateBindContext {
+  /** The deployment's region. */
   readonly region: string;
+  /** The deployment's VPC (a Vault rotation function runs in it). */
   readonly vpc: ec2.IVpc;
   /** Encrypts the log groups the certificate's functions write. */
   readonly logEncryptionKey: kms.IKey;
   /** Names the certificate must cover (the service name, the regional name). */
   readonly domainNames: string[];
+  /** The zone DNS validation writes to. @default - none (only DNS-validated certificates need it) */
   readonly hostedZone?: route53.IHostedZone;
+  /** Where certificate alarms go. @default - no alarm actions */
   readonly alarmTopic?: sns.ITopic;
 }
 
@@ -230,40 +252,50 @@ export interface McpServiceCacheOptions {
    * active-passive: SINGLE_WRITER; one region: SINGLE_REGION
    */
   readonly writeModel?: CacheWriteModel;
-  /** @default CacheEngine.VALKEY */
+  /** Valkey or Redis OSS. @default CacheEngine.VALKEY */
   readonly engine?: CacheEngine;
+  /** Engine version. @default - Valkey '8.2' or Redis OSS '7.1' (ElastiCache); '7.3' for a multi-writer MemoryDB cache */
   readonly engineVersion?: string;
-  /** @default 'cache.r7g.large' (ElastiCache); 'db.r7g.xlarge' with a multi-writer MemoryDB cache */
+  /** Node type of the cache. @default 'cache.r7g.large' (ElastiCache); 'db.r7g.xlarge' with a multi-writer MemoryDB cache */
   readonly cacheNodeType?: string;
   /** Shards (turns cluster mode on). @default - cluster mode off */
   readonly numNodeGroups?: number;
-  /** @default 6380 */
+  /** Port the servers connect to (TLS). @default 6380 */
   readonly port?: number;
-  /** @default - AWS owned key */
+  /** KMS key encrypting the cache's data at rest (and its snapshots). @default - the service's own key (AWS owned for ElastiCache, AWS managed for MemoryDB) */
   readonly encryptionKey?: kms.IKey;
 }
 
 /** The props every topology takes, with the same names on every cloud. */
 export interface McpServiceProps {
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /** The availability tier: every default (zones, probes, TTLs, alarms, targets) comes from it. @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
   /** What runs on each instance. */
   readonly server: McpServerSource;
   /** Instances: the baseline the schedule's percentages refer to, and optional bounds. */
   readonly capacity: FleetCapacity;
-  /** @default - no schedule (min/max stay as capacity says) */
+  /** Weekly (and holiday) capacity windows, as percentages of `capacity.baseline`. @default - no schedule (min/max stay as capacity says) */
   readonly schedule?: ScalingSchedule;
   /** Certificates of the HTTPS listeners. */
   readonly certificate: McpCertificate;
-  /** @default - no DNS record (clients use the load balancer's or accelerator's name) */
+  /** The DNS name the service answers on (and its hosted zone). @default - no DNS record (clients use the load balancer's or accelerator's name) */
   readonly domain?: McpDomain;
-  /** @default - from the tier: accelerator for mission-critical, DNS otherwise */
+  /** What moves traffic between deployments on failure. @default - from the tier: accelerator for mission-critical, DNS otherwise */
   readonly routing?: TrafficRouting;
   /** Shared state for the servers (Redis OSS / Valkey). `false`: no cache. @default - a cache from the tier */
   readonly cache?: McpServiceCacheOptions | false;
-  /** Overrides of the tier's defaults, field by field (health check, timeouts, DNS checks, alarms, targets...). */
+  /**
+   * Overrides of the tier's defaults, field by field (health check, timeouts, DNS checks, alarms, targets...).
+   * @default - the tier's defaults
+   */
+  readonly tierOverrides?: TierOverrides;
+  /**
+   * The former name of `tierOverrides`: still read when `tierOverrides` is not set; both set is a synth-time error.
+   * @deprecated use `tierOverrides` (the name every construct and cloud uses); removed before 1.0
+   * @default - `tierOverrides`
+   */
   readonly overrides?: TierOverrides;
-  /** @default - m7i.large */
+  /** EC2 instance type of the servers. @default - m7i.large */
   readonly instanceType?: ec2.InstanceType;
   /** Web application firewall in front of the load balancers. `false`: none. @default - rate limit and AWS managed rules */
   readonly waf?: McpWafOptions | false;

@@ -13,15 +13,27 @@ import { AvailabilityTier, TierOverrides } from '../../core/tiers';
 import { FleetCapacity, FleetWarmPoolOptions, McpFleet } from '../fleet';
 import { McpLoadBalancer, McpWafOptions } from '../load-balancer';
 
+/** Props of `McpDeployment`: one load balancer and its fleet in one VPC, optionally wired to a cache. */
 export interface McpDeploymentProps {
+  /** The availability tier of the load balancer and the fleet. */
   readonly tier: AvailabilityTier;
+  /** Overrides of the tier's defaults, field by field. @default - the tier's defaults */
   readonly tierOverrides?: TierOverrides;
+  /** The VPC: the load balancer in its public subnets, the fleet in its private subnets with egress. */
   readonly vpc: ec2.IVpc;
+  /** What runs on each instance. */
   readonly server: McpServerSource;
+  /** Instances: the baseline and optional bounds. */
   readonly capacity: FleetCapacity;
+  /** The HTTPS listener's certificate (in this deployment's region). */
   readonly certificate: acm.ICertificate;
   /** Zones of this deployment (both tiers of subnets). @default - every zone of the VPC */
   readonly availabilityZones?: string[];
+  /**
+   * The cache the servers write to: they get REDIS_URL (and REDIS_CLUSTER, REDIS_USERNAME), the AUTH
+   * token from Secrets Manager at boot, and network access to its port.
+   * @default - no cache: the servers get no cache variables
+   */
   readonly cache?: DeploymentCache;
   /**
    * Variables that tell the server how its region writes to the cache (CacheWriteEnv: model, this
@@ -31,8 +43,11 @@ export interface McpDeploymentProps {
   readonly cacheEnvironment?: Record<string, string>;
   /** More variables for the servers (the authorization model's `MCP_AUTH_*`). @default - none */
   readonly serverEnvironment?: Record<string, string>;
+  /** EC2 instance type of the servers. @default - the fleet's default (m7i.large) */
   readonly instanceType?: ec2.InstanceType;
+  /** Web application firewall of the load balancer. @default - the load balancer's default: rate limit and AWS managed rules */
   readonly waf?: McpWafOptions;
+  /** A warm pool of stopped, pre-initialised instances for faster scale-out. @default - no warm pool */
   readonly warmPool?: FleetWarmPoolOptions;
 }
 
@@ -73,8 +88,15 @@ export enum McpCacheEnv {
   USERNAME = 'REDIS_USERNAME',
 }
 
+/**
+ * One deployment in one region: an `McpLoadBalancer` and the `McpFleet` behind it, the servers
+ * pointed at the cache. The topologies build one per deployment and expose it (`deployment`,
+ * `deployments`, a region's `deployment`); it can also be used alone to compose another topology.
+ */
 export class McpDeployment extends Construct {
+  /** The Application Load Balancer (HTTPS listener, WAF, health check). */
   public readonly loadBalancer: McpLoadBalancer;
+  /** The Auto Scaling group of servers behind it. */
   public readonly fleet: McpFleet;
 
   constructor(scope: Construct, id: string, props: McpDeploymentProps) {

@@ -5,7 +5,7 @@
  */
 export { McpCertificate, TrafficRouting } from './common';
 export type {
-  AcceleratorRoutingOptions, CertificateBindContext, DnsRoutingOptions, McpDomain, McpServiceCacheOptions, McpServiceProps,
+  AcceleratorRoutingOptions, DnsRoutingOptions, McpDomain, McpServiceCacheOptions, McpServiceProps,
   VaultCertificateSourceOptions,
 } from './common';
 export { McpCacheEnv, McpDeployment } from './deployment';
@@ -17,6 +17,6 @@ export type { ActivePassiveMcpServiceProps } from './active-passive';
 export { MultiRegionMcpService } from './multi-region';
 export type { MultiRegionMcpServiceProps } from './multi-region';
 export { McpRegion } from './regional';
-export type { McpRegionProps, WatchPrimaryProps } from './regional';
+export type { McpRegionProps } from './regional';
 export { FailoverScaling } from './failover-scaling';
 export type { FailoverScalingProps, FailoverTarget, TargetTable } from './failover-scaling';

@@ -29,12 +29,13 @@ import { chooseCacheWriteModel } from './cache-write';
 import { McpRegion, RegionalService, resolveAccount } from './regional';
 import { validateServiceProps } from './shared';
 
+/** Props of `MultiRegionMcpService`: the shared service props, plus the regions and the account of the stacks it creates. */
 export interface MultiRegionMcpServiceProps extends McpServiceProps {
   /** Regions, the first holding the cache's primary. At least 2. */
   readonly regions: string[];
-  /** @default - the stage's account, else CDK_DEFAULT_ACCOUNT (it must be known: zones are per account) */
+  /** The account of every stack. @default - the stage's account, else CDK_DEFAULT_ACCOUNT (it must be known: zones are per account) */
   readonly account?: string;
-  /** Props for every stack created (tags, termination protection, synthesizer...). */
+  /** Props for every stack created (tags, termination protection, synthesizer...). @default - none beyond env */
   readonly stackProps?: StackProps;
 }
 
@@ -72,7 +73,7 @@ export class MultiRegionMcpService extends Construct {
 
     this.plan = planService({
       cloud: Cloud.AWS, topology: Topology.MULTI_REGION, tier,
-      overrides: { ...props.overrides, ...(props.routing ? { routing: props.routing.mechanism } : {}) },
+      overrides: { ...(props.tierOverrides ?? props.overrides), ...(props.routing ? { routing: props.routing.mechanism } : {}) },
       recordKind: props.routing?.recordKind,
       cache: props.cache === false ? undefined : { crossRegion: true, multiWriter: writeModel === CacheWriteModel.MULTI_WRITER },
       cacheRegions: props.regions,

@@ -70,7 +70,7 @@ export class McpRegion extends Construct {
     super(scope, id);
     const { service, plan, region } = props;
     const tier = plan.profile.tier;
-    const overrides = service.overrides;
+    const overrides = service.tierOverrides ?? service.overrides;
     const profile = plan.profile;
     const domain = service.domain;
     this.region = region;
@@ -157,7 +157,7 @@ export class McpRegion extends Construct {
       }
     }
     this.monitoring = new McpMonitoring(this, 'Monitoring', {
-      tier, tierOverrides: overrides, topic: service.alarmTopic,
+      tier, tierOverrides: overrides, alarmTopic: service.alarmTopic,
       loadBalancer: lb, targetGroup: this.deployment.loadBalancer.targetGroup, autoScalingGroup: fleet.autoScalingGroup,
       cache: this.cache ? { replicationGroupId: this.cache.replicationGroupId } : undefined,
       probe: this.probe,
@@ -168,6 +168,7 @@ export class McpRegion extends Construct {
   /**
    * A probe of `other`'s regional name from this region (the primary watch when it exists): the signal that
    * `other` serves, as the accelerator and the DNS checks see it (its load balancer answering MCP).
+   * @internal
    */
   public watchRegion(service: McpServiceProps, other: string): McpProbe {
     const existing = this.regionWatches[other];
@@ -192,6 +193,7 @@ export class McpRegion extends Construct {
    * minimum x `absorbPercent` / 100 (its schedule's max carries that headroom). Target tracking scales it back
    * in once the recovered region takes its traffic again: the raise only moves desired capacity, and a forced
    * scale-in would cut capacity the load may still need.
+   * @internal
    */
   public absorbLostRegion(watches: McpProbe[], regions: string[], absorbPercent: number): FailoverScaling {
     const serving = watches.length === 1 ? watches[0].successMetric : new cloudwatch.MathExpression({
@@ -217,6 +219,7 @@ export class McpRegion extends Construct {
    * Watches the primary region from here (a probe of its regional name): scales
    * a standby up when the primary stops answering, and (in the promotion region)
    * promotes this region's cache after the extended-outage time.
+   * @internal
    */
   public watchPrimary(props: WatchPrimaryProps): void {
     const { service, plan, primaryRegion } = props;
@@ -282,16 +285,32 @@ export function writeSummary(plan: ServicePlan): Pick<StackSummary, 'cacheWriteM
 /** Minutes the primary must serve again before a standby goes back to its own minimum (hysteresis). */
 export const STANDBY_RESTORE_MINUTES = 10;
 
+/**
+ * Props of `McpRegion`, which `MultiRegionMcpService` and a cross-region `ActivePassiveMcpService` create
+ * (one per regional stack); not meant to be built by hand.
+ */
 export interface McpRegionProps {
+  /** The service's props, as the topology was given them. */
   readonly service: McpServiceProps;
+  /** The topology's validated plan (tier profile, routing, budget). */
   readonly plan: ServicePlan;
+  /** The topology this region belongs to. */
   readonly topology: Topology;
+  /** This stack's region. */
   readonly region: string;
+  /** True in the first region: it creates the cross-region cache and holds its writer (SINGLE_WRITER). */
   readonly primary: boolean;
   /** Active-passive standby: reduced capacity, no schedule. */
   readonly standby: boolean;
+  /** This region's fleet capacity. */
   readonly capacity: FleetCapacity;
+  /**
+   * The suffix of the cross-region cache's ID (Global Datastore ID suffix; MemoryDB multi-Region cluster name
+   * suffix and regional names).
+   * @default - no cross-region cache (the regional cluster is named 'mcp')
+   */
   readonly globalDatastoreSuffix?: string;
+  /** SINGLE_WRITER, every region but the first: the Global Datastore's full ID to join. @default - none (the first region creates it) */
   readonly globalReplicationGroupId?: string;
   /** The region's log key (created in its stack, before any cross-region reader). */
   readonly logEncryptionKey: kms.IKey;

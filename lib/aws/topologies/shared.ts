@@ -91,6 +91,8 @@ export function validateServiceProps(
     if (isAwsRegion(region)) regions.push(region);
   }
   props.certificate.validateFor(v, regions);
+  v.check(props.tierOverrides === undefined || props.overrides === undefined, 'overrides', props.overrides,
+    'no value with tierOverrides (overrides is its deprecated name)');
   const writeModel = props.cache === false ? undefined : props.cache?.writeModel;
   if (!context.multiRegion && writeModel !== undefined && writeModel !== CacheWriteModel.SINGLE_REGION) {
     v.add('cache.writeModel', writeModel, `${CacheWriteModel.SINGLE_REGION} (or no value): this service runs in one region with one cache`);

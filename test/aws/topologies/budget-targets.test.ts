@@ -35,7 +35,7 @@ describe.each(Object.values(AvailabilityTier))('%s with default routing', (tier)
       // the change it names fits exactly.
       expect(() => new ActivePassiveMcpService(stack(testApp()), 'Mcp', props(tier)))
         .toThrow(/now 31 s = .*dns-calculated-aggregation 5 s.*lower recordTtlSeconds to 4 or less/);
-      const svc = new ActivePassiveMcpService(stack(testApp()), 'Mcp', { ...props(tier), overrides: { recordTtlSeconds: 4 } });
+      const svc = new ActivePassiveMcpService(stack(testApp()), 'Mcp', { ...props(tier), tierOverrides: { recordTtlSeconds: 4 } });
       expect(svc.budget.totalSeconds).toBe(30);
       expect(svc.budget.withinTarget).toBe(true);
       return;

@@ -82,6 +82,8 @@ describe('topology helpers', () => {
     ['a record name with an underscore', { domain: { zoneName: 'example.com', hostedZoneId: 'Z123', recordName: 'm_cp' } },
       /domain\.recordName: got "m_cp"; allowed: lowercase DNS labels/],
     ['the MCP probe without a domain', { mcpProbe: true }, /mcpProbe: got true; allowed: a domain/],
+    ['tierOverrides and its deprecated name overrides', { tierOverrides: { recordTtlSeconds: 4 }, overrides: { recordTtlSeconds: 5 } },
+      /overrides: got \{"recordTtlSeconds":5\}; allowed: no value with tierOverrides \(overrides is its deprecated name\)/],
   ])('refuses %s', (_name, overrides, message) => {
     const v = new Validator();
     validateServiceProps(v, {
