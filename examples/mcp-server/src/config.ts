@@ -43,6 +43,8 @@ export interface ServerConfig {
   readonly redisPassword?: string;
   /** ACL user name, for Redis 6+ ACLs / ElastiCache RBAC. */
   readonly redisUsername?: string;
+  /** REDIS_CLUSTER=true: the cache runs in cluster mode (a cluster client follows the slot map). */
+  readonly redisCluster: boolean;
   /** The name this replica reports in `server_info` and in every log line. @default - the host name */
   readonly replicaId: string;
   readonly timeouts: ServerTimeouts;
@@ -109,6 +111,7 @@ export const SERVER_ENV = {
   REDIS_URL: 'REDIS_URL',
   REDIS_AUTH_TOKEN: 'REDIS_AUTH_TOKEN',
   REDIS_USERNAME: 'REDIS_USERNAME',
+  REDIS_CLUSTER: 'REDIS_CLUSTER',
   REPLICA_ID: 'REPLICA_ID',
   DEGRADED_LATENCY_MS: 'MCP_DEGRADED_LATENCY_MS',
   REDIS_TIMEOUT_MS: 'MCP_REDIS_TIMEOUT_MS',
@@ -250,6 +253,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     redisUrl,
     redisPassword: env[SERVER_ENV.REDIS_AUTH_TOKEN] || undefined,
     redisUsername: env[SERVER_ENV.REDIS_USERNAME] || undefined,
+    redisCluster: env[SERVER_ENV.REDIS_CLUSTER] === 'true',
     replicaId: env[SERVER_ENV.REPLICA_ID] || hostname(),
     timeouts,
     degradedLatencyMs: num(SERVER_ENV.DEGRADED_LATENCY_MS, 250, { min: 1 }),

@@ -145,6 +145,7 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     url: config.redisUrl,
     password: config.redisPassword,
     username: config.redisUsername,
+    cluster: config.redisCluster,
     ttlSeconds: config.contextTtlSeconds,
     commandTimeoutMs: config.redisTimeoutMs,
     reconnectMaxMs: config.redisReconnectMaxMs,

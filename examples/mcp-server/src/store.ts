@@ -7,7 +7,7 @@
  * in a queue past the load balancer's timeouts. It reconnects on its own, with a
  * backoff capped at one second.
  */
-import { createClient } from 'redis';
+import { createClient, createCluster } from 'redis';
 import type { Logger } from './logger';
 import { errorFields } from './logger';
 
@@ -23,6 +23,13 @@ export interface StoreOptions {
   readonly reconnectMaxMs?: number;
   /** Reconnect when a write meets a read-only member (this region is meant to write). @default false */
   readonly reconnectOnReadOnly?: boolean;
+  /**
+   * The cache runs in cluster mode (REDIS_CLUSTER=true: Amazon MemoryDB, ElastiCache cluster mode,
+   * Azure Managed Redis OSS clustering): `url` is the configuration endpoint and a cluster client
+   * follows the slot map, so writes reach the shard's primary instead of failing with MOVED.
+   * @default false
+   */
+  readonly cluster?: boolean;
   readonly logger: Logger;
 }
 
@@ -70,8 +77,46 @@ export function parseRole(reply: unknown): CacheRole {
 
 const KEY_PREFIX = 'mcp-ha:context:';
 
+/** What the store needs of a connection: a single-node client or a cluster client. */
+interface Connection {
+  connect(): Promise<unknown>;
+  destroy(): void;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  readonly isReady: boolean;
+  readonly isOpen: boolean;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options: { EX: number }): Promise<unknown>;
+  del(key: string): Promise<number>;
+  /** A command without a key (PING, ROLE, INFO): a cluster sends it to one of its nodes. */
+  command(args: string[]): Promise<unknown>;
+}
+
+function connect(options: StoreOptions): Connection {
+  const socket = {
+    connectTimeout: Math.max(options.commandTimeoutMs, 1000),
+    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), options.reconnectMaxMs ?? 1000),
+  };
+  if (options.cluster) {
+    const cluster = createCluster({
+      rootNodes: [{ url: options.url }],
+      // Nodes found through CLUSTER SLOTS are reached with these (TLS like the configuration endpoint).
+      defaults: {
+        password: options.password, username: options.username, disableOfflineQueue: true,
+        socket: { ...socket, ...(options.url.startsWith('rediss:') ? { tls: true as const } : {}) },
+      },
+    });
+    return Object.assign(cluster as unknown as Connection, {
+      command: (args: string[]) => cluster.sendCommand(undefined, true, args),
+    });
+  }
+  const client = createClient({
+    url: options.url, password: options.password, username: options.username, disableOfflineQueue: true, socket,
+  });
+  return Object.assign(client as unknown as Connection, { command: (args: string[]) => client.sendCommand(args) });
+}
+
 export class ContextStore {
-  private readonly client;
+  private readonly client: Connection;
   private readonly options: StoreOptions;
   private wasReady = false;
   private lostAt?: number;
@@ -81,16 +126,9 @@ export class ContextStore {
 
   constructor(options: StoreOptions) {
     this.options = options;
-    this.client = createClient({
-      url: options.url,
-      password: options.password,
-      username: options.username,
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: Math.max(options.commandTimeoutMs, 1000),
-        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), options.reconnectMaxMs ?? 1000),
-      },
-    });
+    this.client = connect(options);
+    // In cluster mode writes always reach a shard primary; ROLE would name whichever node answers.
+    if (options.cluster) this.roleCommand = 'none';
     // node-redis emits 'error' on every failed (re)connect; without a listener it would crash the process.
     this.client.on('error', (err: unknown) => {
       if (this.wasReady) options.logger.warn('redis connection lost', errorFields(err));
@@ -146,7 +184,7 @@ export class ContextStore {
       let role: CacheRole = 'unknown';
       if (this.roleCommand === 'ROLE') {
         try {
-          role = parseRole(await this.withTimeout(this.client.sendCommand(['ROLE']), timeoutMs));
+          role = parseRole(await this.withTimeout(this.client.command(['ROLE']), timeoutMs));
         } catch (err) {
           if (!isUnsupported(err)) throw err;
           this.roleCommand = 'INFO';
@@ -154,13 +192,16 @@ export class ContextStore {
       }
       if (this.roleCommand === 'INFO') {
         try {
-          role = parseRole(await this.withTimeout(this.client.sendCommand(['INFO', 'replication']), timeoutMs));
+          role = parseRole(await this.withTimeout(this.client.command(['INFO', 'replication']), timeoutMs));
         } catch (err) {
           if (!isUnsupported(err)) throw err;
           this.roleCommand = 'none';
         }
       }
-      if (this.roleCommand === 'none') await this.withTimeout(this.client.ping(), timeoutMs);
+      if (this.roleCommand === 'none') {
+        await this.withTimeout(this.client.command(['PING']), timeoutMs);
+        role = this.options.cluster ? (this.lastRole === 'replica' ? 'replica' : 'primary') : 'unknown';
+      }
       this.lastRole = role;
       this.lostAt = undefined;
       return { ok: true, latencyMs: round(performance.now() - started), role };
