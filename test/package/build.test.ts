@@ -11,6 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { builtinModules } from 'module';
 import * as os from 'os';
 import { reachableFiles } from '../../scripts/package-files';
 import { McpProbe } from '../../lib/aws/mcp-probe';
@@ -75,8 +76,16 @@ describe('npm pack (prepack builds and verifies)', () => {
     const reach = reachableFiles(PACKAGE);
     expect(reach.missing).toEqual([]);
     expect(packedFiles.filter((f) => f.startsWith('dist/'))).toEqual(reach.files);
-    // The unbundled handlers require AWS SDK packages the package does not depend on: never shipped.
-    expect(packedFiles.filter((f) => /-handler\/index\.(js|d\.ts)$/.test(f) && !f.includes('mcp-probe-handler'))).toEqual([]);
+    // Nothing shipped outside the prebuilt bundles requires a package users do not install (the unbundled AWS
+    // handlers require AWS SDK clients, so they stay out): only node builtins, the package itself and its peers.
+    const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string>; dependencies?: Record<string, string> };
+    const declared = new Set([...Object.keys(pkg.peerDependencies), ...Object.keys(pkg.dependencies ?? {})]);
+    const undeclared = packedFiles.filter((f) => f.endsWith('.js') && !f.includes('/bundle/')).flatMap((f) =>
+      [...fs.readFileSync(path.join(PACKAGE, f), 'utf8').matchAll(/\brequire\(\s*["']([^."'][^"']*)["']\s*\)/g)]
+        .map((m) => m[1]).filter((spec) => !spec.startsWith('node:') && !builtinModules.includes(spec))
+        .map((spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]))
+        .filter((name) => !declared.has(name)).map((name) => `${f} requires ${name}`));
+    expect(undeclared).toEqual([]);
     expect(packedFiles).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'docs/FAILOVER.md']));
   });
 

@@ -25,7 +25,7 @@ import {
 import { AvailabilityTier, McpAuthorization } from '../../lib/core';
 import { testApp } from '../support/app';
 import {
-  CfnModel, alarmActions, apexCnames, destructiveOnMissingData, dnsRecords, fleets, privateCaTrust, probeTargets, stepScalingCoverage,
+  CfnModel, alarmActions, apexCnames, destructiveOnMissingData, dnsRecords, fleets, httpsHosts, privateCaTrust, probeTargets, stepScalingCoverage,
   unresolvedAlarmRules, writeEndpoints,
 } from '../support/semantic';
 
@@ -197,6 +197,18 @@ describe.each(Object.entries(APPS))('%s', (_name, models) => {
     const { checked, violations } = probeTargets(models, ZONES);
     expect(checked.length).toBeGreaterThan(0);
     expect(violations).toEqual([]);
+  });
+
+  test('(g) every fleet enforces a Host allow-list, and every name the service\'s own functions call is on it where it lands', () => {
+    // Requirement (MCP transport security): servers check Host against the service's names (403 otherwise), so a
+    // probe, watcher or promotion calling a name the fleet behind it does not list would fail as an outage.
+    const allowed = (m: CfnModel) => fleets(m).map((f) => (f.env.MCP_ALLOWED_HOSTS ?? '').split(',').filter(Boolean));
+    for (const m of models) for (const hosts of allowed(m)) expect({ stack: m.name, hosts: hosts.length > 0 }).toEqual({ stack: m.name, hosts: true });
+    const everyAllowed = new Set(models.flatMap((m) => allowed(m).flat()));
+    const called = models.flatMap((m) => m.resources('AWS::Lambda::Function').flatMap(([id]) => httpsHosts(m.functionEnvironment(id))))
+      .filter((h) => h.endsWith(EXAMPLE_ZONE.zoneName));
+    expect(called.length).toBeGreaterThan(0);
+    expect(called.filter((h) => !everyAllowed.has(h))).toEqual([]);
   });
 });
 

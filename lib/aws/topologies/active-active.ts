@@ -25,7 +25,7 @@ import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
 import { addAuthorizationWarnings, probeOAuth, resolveAuthorization } from './authorization';
 import { McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
-import { McpDeployment } from './deployment';
+import { McpDeployment, allowedHostsEnvironment } from './deployment';
 import { writeSummary } from './regional';
 import { assertSameBudget, createVpc, deploymentLogKey, publishAcross, routeCertificateAlarms, validateServiceProps, weeklyHours } from './shared';
 
@@ -125,7 +125,7 @@ export class ActiveActiveMcpService extends Construct {
       tier, tierOverrides: overrides, vpc: this.vpc, server: props.server, capacity: props.capacity,
       certificate: this.certificate, cache: this.cache, instanceType: props.instanceType,
       cacheEnvironment: this.plan.cacheWrite?.environmentFor(stack.region, this.regionHealth.cacheGraceSeconds),
-      serverEnvironment: authorization?.environment(),
+      serverEnvironment: { ...authorization?.environment(), ...allowedHostsEnvironment(props.domain ? [serviceName(props.domain)] : []) },
       waf: props.waf === false ? undefined : (props.waf ?? {}),
     });
     const fleet = this.deployment.fleet;

@@ -31,7 +31,7 @@ import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
 import { addAuthorizationWarnings, probeOAuth, resolveAuthorization } from './authorization';
 import { McpDomain, McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
-import { McpDeployment } from './deployment';
+import { McpDeployment, allowedHostsEnvironment } from './deployment';
 import { chooseCacheWriteModel } from './cache-write';
 import { FailoverScaling, groupMetric, route53StatusMetric } from './failover-scaling';
 import { McpRegion, RegionalService, resolveAccount, writeSummary } from './regional';
@@ -236,7 +236,10 @@ export class ActivePassiveMcpService extends Construct {
     const common = {
       tier, tierOverrides: props.tierOverrides ?? props.overrides, vpc, server: props.server, certificate: this.certificate, cache: this.cache,
       cacheEnvironment: this.plan.cacheWrite?.environmentFor(stack.region, this.regionHealth.cacheGraceSeconds),
-      serverEnvironment: authorization?.environment(),
+      serverEnvironment: {
+        ...authorization?.environment(),
+        ...allowedHostsEnvironment(domain ? [serviceName(domain), deploymentName(domain, 'primary'), deploymentName(domain, 'standby')] : []),
+      },
       instanceType: props.instanceType, waf: props.waf === false ? undefined : (props.waf ?? {}),
     };
     this.primary = new McpDeployment(this, 'Primary', { ...common, capacity: props.capacity, availabilityZones: primaryZones });

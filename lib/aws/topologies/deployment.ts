@@ -93,6 +93,15 @@ export enum McpCacheEnv {
  * pointed at the cache. The topologies build one per deployment and expose it (`deployment`,
  * `deployments`, a region's `deployment`); it can also be used alone to compose another topology.
  */
+/**
+ * The `Host` allow-list a server enforces (MCP transport security: DNS rebinding): the names clients
+ * reach this deployment by. Empty without a domain (the server then logs that the check is off).
+ */
+export function allowedHostsEnvironment(hosts: readonly string[]): Record<string, string> {
+  // The reference server's variable (examples/mcp-server: MCP_ALLOWED_HOSTS, comma-separated host names).
+  return hosts.length > 0 ? { MCP_ALLOWED_HOSTS: [...new Set(hosts)].join(',') } : {};
+}
+
 export class McpDeployment extends Construct {
   /** The Application Load Balancer (HTTPS listener, WAF, health check). */
   public readonly loadBalancer: McpLoadBalancer;

@@ -31,7 +31,7 @@ import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
 import { authorizationOf, probeOAuth } from './authorization';
 import { McpServiceProps, budgetSummary, recordSummary, regionalName, serviceName } from './common';
-import { DeploymentCache, McpDeployment } from './deployment';
+import { DeploymentCache, McpDeployment, allowedHostsEnvironment } from './deployment';
 import { FailoverScaling, TargetTable, ownScheduleTable } from './failover-scaling';
 import { assertSameBudget, createVpc, deploymentLogKey, publishAcross, routeCertificateAlarms, weeklyHours } from './shared';
 
@@ -112,7 +112,10 @@ export class McpRegion extends Construct {
     this.deployment = new McpDeployment(this, 'Deployment', {
       tier, tierOverrides: overrides, vpc: this.vpc, server: service.server, capacity: props.capacity,
       certificate: this.certificate, cache: deploymentCache, cacheEnvironment: props.cacheEnvironment,
-      serverEnvironment: authorizationOf(service)?.environment(),
+      serverEnvironment: {
+        ...authorizationOf(service)?.environment(),
+        ...allowedHostsEnvironment(domain ? [serviceName(domain), regionalName(domain, region)] : []),
+      },
       instanceType: service.instanceType,
       waf: service.waf === false ? undefined : (service.waf ?? {}),
     });
