@@ -89,11 +89,6 @@ export enum McpCacheEnv {
 }
 
 /**
- * One deployment in one region: an `McpLoadBalancer` and the `McpFleet` behind it, the servers
- * pointed at the cache. The topologies build one per deployment and expose it (`deployment`,
- * `deployments`, a region's `deployment`); it can also be used alone to compose another topology.
- */
-/**
  * The `Host` allow-list a server enforces (MCP transport security: DNS rebinding): the names clients
  * reach this deployment by. Empty without a domain (the server then logs that the check is off).
  */
@@ -102,6 +97,11 @@ export function allowedHostsEnvironment(hosts: readonly string[]): Record<string
   return hosts.length > 0 ? { MCP_ALLOWED_HOSTS: [...new Set(hosts)].join(',') } : {};
 }
 
+/**
+ * One deployment in one region: an `McpLoadBalancer` and the `McpFleet` behind it, the servers
+ * pointed at the cache. The topologies build one per deployment and expose it (`deployment`,
+ * `deployments`, a region's `deployment`); it can also be used alone to compose another topology.
+ */
 export class McpDeployment extends Construct {
   /** The Application Load Balancer (HTTPS listener, WAF, health check). */
   public readonly loadBalancer: McpLoadBalancer;
