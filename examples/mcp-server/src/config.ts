@@ -11,6 +11,7 @@ import { CacheWriteEnv, CacheWriteModel, RegionWriteMode, regionHealthPolicy } f
 import { ASSUMPTIONS } from '../../../lib/core/failover-budget';
 import { McpServerEnv } from '../../../lib/core/server-source';
 import { AuthConfig, readAuthConfig } from './auth';
+import { CACHE_AUTH_ENV, CacheAuthConfig, readCacheAuthConfig } from './cache-credentials';
 import { AvailabilityTier, resolveTier } from '../../../lib/core/tiers';
 
 /** The timeout chain as the server sees it (seconds). */
@@ -45,6 +46,12 @@ export interface ServerConfig {
   readonly redisUsername?: string;
   /** REDIS_CLUSTER=true: the cache runs in cluster mode (a cluster client follows the slot map). */
   readonly redisCluster: boolean;
+  /**
+   * How the server authenticates to the cache and which CA it trusts (REDIS_AUTH_MODE,
+   * REDIS_TLS_CA / REDIS_TLS_CA_FILE, GCE_METADATA_HOST; see cache-credentials.ts).
+   * @default - password mode (REDIS_AUTH_TOKEN / REDIS_USERNAME), public roots only
+   */
+  readonly cacheAuth: CacheAuthConfig;
   /** The name this replica reports in `server_info` and in every log line. @default - the host name */
   readonly replicaId: string;
   readonly timeouts: ServerTimeouts;
@@ -112,6 +119,13 @@ export const SERVER_ENV = {
   REDIS_AUTH_TOKEN: 'REDIS_AUTH_TOKEN',
   REDIS_USERNAME: 'REDIS_USERNAME',
   REDIS_CLUSTER: 'REDIS_CLUSTER',
+  /** `password` (default), `auth-string` (Memorystore for Redis) or `gcp-iam` (Memorystore for Valkey IAM). */
+  REDIS_AUTH_MODE: CACHE_AUTH_ENV.MODE,
+  /** PEM of the cache's CA (Memorystore's per-instance CA), trusted besides the public roots. */
+  REDIS_TLS_CA: CACHE_AUTH_ENV.TLS_CA,
+  REDIS_TLS_CA_FILE: CACHE_AUTH_ENV.TLS_CA_FILE,
+  /** host[:port] of the Google metadata server (gcp-iam), as Google's client libraries read it. */
+  METADATA_HOST: CACHE_AUTH_ENV.METADATA_HOST,
   REPLICA_ID: 'REPLICA_ID',
   DEGRADED_LATENCY_MS: 'MCP_DEGRADED_LATENCY_MS',
   REDIS_TIMEOUT_MS: 'MCP_REDIS_TIMEOUT_MS',
@@ -254,6 +268,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     redisPassword: env[SERVER_ENV.REDIS_AUTH_TOKEN] || undefined,
     redisUsername: env[SERVER_ENV.REDIS_USERNAME] || undefined,
     redisCluster: env[SERVER_ENV.REDIS_CLUSTER] === 'true',
+    cacheAuth: readCacheAuthConfig(env, redisUrl, problems),
     replicaId: env[SERVER_ENV.REPLICA_ID] || hostname(),
     timeouts,
     degradedLatencyMs: num(SERVER_ENV.DEGRADED_LATENCY_MS, 250, { min: 1 }),

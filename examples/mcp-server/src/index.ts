@@ -11,3 +11,5 @@ export type { WritePlacement } from './mcp';
 export { ReadOnlyCacheError, isReadOnlyError, parseRole } from './store';
 export type { CacheRole, ProbeResult } from './store';
 export { hostCheck, originCheck } from './transport-security';
+export { CACHE_AUTH_ENV, CacheAuthMode, MetadataTokenSource, readCacheAuthConfig, refreshLeadMs } from './cache-credentials';
+export type { CacheAuthConfig, CredentialsState } from './cache-credentials';

@@ -18,6 +18,7 @@ import { ServerConfig, ServerTimeouts, defaultTimeouts, isLoopbackBind, readConf
 import { LogSink, createLogger, errorFields } from './logger';
 import { mcpServerFactory } from './mcp';
 import { CacheRole, ContextStore } from './store';
+import type { CredentialsState } from './cache-credentials';
 import { bearerAuthStep, toolScopes } from './auth';
 import { hostCheck, originCheck } from './transport-security';
 import { version as PACKAGE_VERSION } from '../../../package.json';
@@ -83,6 +84,12 @@ export interface Readiness {
     /** Seconds the cache has been unreachable (only while it is). */
     readonly unreachableSeconds?: number;
     readonly graceSeconds: number;
+    /**
+     * The cache credentials: `static` (a fixed password or none); with REDIS_AUTH_MODE=gcp-iam the
+     * access token's state: `ok`, `refresh-failing` (the metadata server fails, the current token is
+     * still valid), `unavailable` (no valid token: the cache cannot be reached, an instance fault).
+     */
+    readonly credentials: CredentialsState;
   };
   /** Same as cache.latencyMs (kept for log fields and existing dashboards). */
   readonly redisLatencyMs?: number;
@@ -146,6 +153,9 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     password: config.redisPassword,
     username: config.redisUsername,
     cluster: config.redisCluster,
+    authMode: config.cacheAuth.mode,
+    metadataHost: config.cacheAuth.metadataHost,
+    tlsCa: config.cacheAuth.tlsCa,
     ttlSeconds: config.contextTtlSeconds,
     commandTimeoutMs: config.redisTimeoutMs,
     reconnectMaxMs: config.redisReconnectMaxMs,
@@ -181,23 +191,34 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
   const readiness = async (): Promise<Readiness> => {
     const base = { region: config.region, writeModel: config.writeModel };
     const mode = config.writeMode;
+    const credentials = store.credentials.state;
     if (draining) {
-      return { ...base, httpStatus: 503, status: 'draining', cache: { reachable: store.isReady, role: store.role, canWrite: false, mode, graceSeconds }, reason: 'shutting down' };
+      return { ...base, httpStatus: 503, status: 'draining', cache: { reachable: store.isReady, role: store.role, canWrite: false, mode, graceSeconds, credentials }, reason: 'shutting down' };
     }
     const probe = await store.probe(config.redisTimeoutMs);
+    if (!probe.ok && store.credentials.state === 'unavailable') {
+      // No access token (the metadata server fails): this instance cannot authenticate, whatever
+      // the cache does. An instance fault, not a cache failover: no grace period. Liveness stays 200.
+      const unreachableSeconds = Math.floor((Date.now() - (store.unreachableSinceMs ?? Date.now())) / 100) / 10;
+      return {
+        ...base, httpStatus: 503, status: 'unhealthy',
+        cache: { reachable: false, role: store.role, canWrite: false, mode, unreachableSeconds, graceSeconds, credentials: 'unavailable' },
+        reason: 'cache credentials unavailable: the metadata server gives no access token',
+      };
+    }
     if (!probe.ok) {
       // Instance health vs region health (core's regionHealthPolicy): a cache that is
       // unreachable for less than the grace period (an in-region failover) keeps the
       // instance in service, so the region is not moved; longer, and it is taken out.
       const unreachableMs = Date.now() - (store.unreachableSinceMs ?? Date.now());
       const unreachableSeconds = Math.floor(unreachableMs / 100) / 10;
-      const cache = { reachable: false, role: store.role, canWrite: false, mode, unreachableSeconds, graceSeconds };
+      const cache = { reachable: false, role: store.role, canWrite: false, mode, unreachableSeconds, graceSeconds, credentials: store.credentials.state };
       if (unreachableMs < graceSeconds * 1000) {
         return { ...base, httpStatus: 200, status: 'cache-grace', cache, reason: `cache unreachable for ${unreachableSeconds} s, within the ${graceSeconds} s grace period` };
       }
       return { ...base, httpStatus: 503, status: 'unhealthy', cache, reason: `cache unreachable for ${unreachableSeconds} s (grace ${graceSeconds} s)` };
     }
-    const cache = { reachable: true, latencyMs: probe.latencyMs, role: probe.role, canWrite: probe.role !== 'replica', mode, graceSeconds };
+    const cache = { reachable: true, latencyMs: probe.latencyMs, role: probe.role, canWrite: probe.role !== 'replica', mode, graceSeconds, credentials: store.credentials.state };
     if (probe.latencyMs > config.degradedLatencyMs) {
       return {
         ...base, httpStatus: 429, status: 'degraded', cache, redisLatencyMs: probe.latencyMs,

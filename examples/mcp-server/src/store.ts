@@ -8,6 +8,7 @@
  * backoff capped at one second.
  */
 import { createClient, createCluster } from 'redis';
+import { CacheAuthMode, CredentialsState, MetadataTokenSource, trustedCas } from './cache-credentials';
 import type { Logger } from './logger';
 import { errorFields } from './logger';
 
@@ -30,6 +31,16 @@ export interface StoreOptions {
    * @default false
    */
   readonly cluster?: boolean;
+  /**
+   * How to authenticate (REDIS_AUTH_MODE): `gcp-iam` sends the service account's access token
+   * from the metadata server at `metadataHost` as the password, on every (re)connection, and
+   * re-authenticates open connections when the token is replaced. @default password
+   */
+  readonly authMode?: CacheAuthMode;
+  /** host[:port] of the metadata server (gcp-iam). @default metadata.google.internal */
+  readonly metadataHost?: string;
+  /** PEM CA(s) trusted for rediss:// besides the public roots (Memorystore's per-instance CA). */
+  readonly tlsCa?: string;
   readonly logger: Logger;
 }
 
@@ -91,33 +102,55 @@ interface Connection {
   command(args: string[]): Promise<unknown>;
 }
 
-function connect(options: StoreOptions): Connection {
+/** Sends AUTH on every open connection (a single client, or every node of a cluster). */
+type ReAuth = (password: string) => Promise<void>;
+
+function connect(options: StoreOptions, tokens: MetadataTokenSource | undefined): Connection & { reAuth: ReAuth } {
+  const tlsSocket = options.url.startsWith('rediss:')
+    ? { tls: true as const, ...(options.tlsCa ? { ca: trustedCas(options.tlsCa) } : {}) }
+    : {};
   const socket = {
     connectTimeout: Math.max(options.commandTimeoutMs, 1000),
     reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 5), options.reconnectMaxMs ?? 1000),
+    ...tlsSocket,
   };
+  // gcp-iam: each handshake (first connection and every reconnection) asks for the current token.
+  const credentials = tokens
+    ? { credentialsProvider: { type: 'async-credentials-provider' as const, credentials: async () => ({ password: await tokens.token() }) } }
+    : { password: options.password, username: options.username };
   if (options.cluster) {
     const cluster = createCluster({
       rootNodes: [{ url: options.url }],
       // Nodes found through CLUSTER SLOTS are reached with these (TLS like the configuration endpoint).
-      defaults: {
-        password: options.password, username: options.username, disableOfflineQueue: true,
-        socket: { ...socket, ...(options.url.startsWith('rediss:') ? { tls: true as const } : {}) },
-      },
+      defaults: { ...credentials, disableOfflineQueue: true, socket },
     });
+    const nodes = (): unknown[] => [...cluster.masters, ...cluster.replicas].map((n) => (n as { client?: unknown }).client);
     return Object.assign(cluster as unknown as Connection, {
       command: (args: string[]) => cluster.sendCommand(undefined, true, args),
+      reAuth: async (password: string) => {
+        await Promise.all(nodes().map(async (c) => {
+          const client = c as { isReady?: boolean; sendCommand?: (a: string[]) => Promise<unknown> } | undefined;
+          if (client?.isReady && client.sendCommand) await client.sendCommand(['AUTH', password]);
+        }));
+      },
     });
   }
-  const client = createClient({
-    url: options.url, password: options.password, username: options.username, disableOfflineQueue: true, socket,
+  const client = createClient({ url: options.url, ...credentials, disableOfflineQueue: true, socket });
+  return Object.assign(client as unknown as Connection, {
+    command: (args: string[]) => client.sendCommand(args),
+    reAuth: async (password: string) => {
+      if (client.isReady) await client.sendCommand(['AUTH', password]);
+    },
   });
-  return Object.assign(client as unknown as Connection, { command: (args: string[]) => client.sendCommand(args) });
 }
 
 export class ContextStore {
-  private readonly client: Connection;
+  private readonly client: Connection & { reAuth: ReAuth };
   private readonly options: StoreOptions;
+  /** gcp-iam: the service account's access token (undefined in the other modes). */
+  private readonly tokens?: MetadataTokenSource;
+  /** AUTH commands sent on open connections after a token rotation (tests read it). */
+  public reAuthentications = 0;
   private wasReady = false;
   private lostAt?: number;
   private lastRole: CacheRole = 'unknown';
@@ -126,7 +159,22 @@ export class ContextStore {
 
   constructor(options: StoreOptions) {
     this.options = options;
-    this.client = connect(options);
+    if (options.authMode === CacheAuthMode.GCP_IAM) {
+      this.tokens = new MetadataTokenSource({
+        host: options.metadataHost ?? 'metadata.google.internal',
+        logger: options.logger,
+        onRotate: async (t) => {
+          try {
+            await this.withTimeout(this.client.reAuth(t.token));
+            this.reAuthentications++;
+          } catch (err) {
+            // The connection keeps its old authentication; a reconnect authenticates with the new token.
+            options.logger.warn('cache credentials: re-authentication of the open connection failed', errorFields(err));
+          }
+        },
+      });
+    }
+    this.client = connect(options, this.tokens);
     // In cluster mode writes always reach a shard primary; ROLE would name whichever node answers.
     if (options.cluster) this.roleCommand = 'none';
     // node-redis emits 'error' on every failed (re)connect; without a listener it would crash the process.
@@ -220,7 +268,17 @@ export class ContextStore {
     return this.client.isReady;
   }
 
+  /**
+   * The cache credentials: `static` (a fixed password or none), else the access token's state
+   * (`ok`, `refresh-failing` while the current token is still valid, `unavailable`).
+   */
+  public get credentials(): { readonly state: CredentialsState; readonly error?: string } {
+    if (!this.tokens) return { state: 'static' };
+    return { state: this.tokens.state, ...(this.tokens.error ? { error: this.tokens.error } : {}) };
+  }
+
   public async stop(): Promise<void> {
+    this.tokens?.stop();
     try {
       if (this.client.isOpen) this.client.destroy();
     } catch {

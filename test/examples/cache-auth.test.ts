@@ -1,0 +1,310 @@
+/**
+ * The reference server's cache authentication on Google (REDIS_AUTH_MODE=gcp-iam, what the
+ * Google topologies render for Memorystore for Valkey) against real parts on loopback:
+ *
+ * - a redis-server with TLS only (a private CA made here with openssl, the server certificate
+ *   for 127.0.0.1: what Memorystore's per-instance CA is to a client) whose password is the
+ *   access token a fake metadata server issues (the endpoint, header and answer of
+ *   Compute Engine's metadata server, reached through GCE_METADATA_HOST);
+ * - the token rotates (the password changes on the redis-server and the metadata server
+ *   issues the new one): the server re-authenticates its open connection before the old
+ *   token expires and keeps writing; a reconnection authenticates with the current token;
+ * - the metadata server fails: readiness says so (503, credentials unavailable), liveness
+ *   stays 200; once it answers again the server is ready again.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createClient } from 'redis';
+import { ConfigError, ReferenceServer, createServer, readConfig } from '../../examples/mcp-server/src';
+import { CacheAuthMode, TOKEN_PATH, refreshLeadMs } from '../../examples/mcp-server/src/cache-credentials';
+import {
+  LOOPBACK, Managed, ProcessGroup, freePort, httpStatus, requireBinary, waitFor,
+} from '../../scripts/drill/processes';
+
+jest.setTimeout(60_000);
+
+const group = new ProcessGroup('mcp-cache-auth-');
+const servers: ReferenceServer[] = [];
+const clients: Client[] = [];
+
+/** A stand-in for the Compute Engine metadata server's token endpoint. */
+class FakeMetadata {
+  public token = 'token-1';
+  public expiresIn = 3600;
+  public failing = false;
+  public requests = 0;
+  public refusedForHeader = 0;
+  public host = '';
+  private readonly server = http.createServer((req, res) => {
+    if (req.url !== TOKEN_PATH) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.headers['metadata-flavor'] !== 'Google') {
+      this.refusedForHeader++;
+      res.writeHead(403, { 'metadata-flavor': 'Google' }).end('Missing Metadata-Flavor:Google header.');
+      return;
+    }
+    this.requests++;
+    if (this.failing) {
+      res.writeHead(503, { 'metadata-flavor': 'Google' }).end('unavailable');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'metadata-flavor': 'Google' })
+      .end(JSON.stringify({ access_token: this.token, expires_in: this.expiresIn, token_type: 'Bearer' }));
+  });
+
+  public async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, LOOPBACK, resolve));
+    this.host = `${LOOPBACK}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  public stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+interface Tls { readonly caPem: string; readonly otherCaPem: string; readonly dir: string }
+
+/** A CA and a server certificate for 127.0.0.1 (and an unrelated CA), with the openssl CLI. */
+function makeCertificates(): Tls {
+  const dir = group.dir;
+  const run = (args: string[]): void => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+  };
+  for (const name of ['ca', 'other-ca']) {
+    run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`,
+      '-out', `${name}.pem`, '-days', '1', '-subj', `/CN=${name} (test)`]);
+  }
+  run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=memorystore-test']);
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext']);
+  return { caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'), otherCaPem: readFileSync(join(dir, 'other-ca.pem'), 'utf8'), dir };
+}
+
+interface TlsRedis { readonly port: number; readonly url: string; readonly process: Managed }
+
+async function startTlsRedis(tls: Tls, password: string): Promise<TlsRedis> {
+  const port = await freePort();
+  const proc = group.spawn(`redis-tls-${port}`, requireBinary('redis-server'), [
+    '--port', '0', '--tls-port', String(port), '--bind', LOOPBACK, '--save', '', '--appendonly', 'no', '--dir', tls.dir,
+    '--tls-cert-file', join(tls.dir, 'server.pem'), '--tls-key-file', join(tls.dir, 'server.key'),
+    '--tls-ca-cert-file', join(tls.dir, 'ca.pem'), '--tls-auth-clients', 'no', '--requirepass', password, '--loglevel', 'warning',
+  ]);
+  const url = `rediss://${LOOPBACK}:${port}`;
+  await waitFor(`redis-server (TLS) on ${port}`, async () => {
+    if (proc.hasExited) throw new Error(`redis-server exited; see ${proc.logFile}`);
+    return (await admin({ url, ca: tls.caPem, password }, ['PING'])) === 'PONG';
+  }, 10_000, 100);
+  return { port, url, process: proc };
+}
+
+/** Connections `admin` opened (to tell them from the server's own in the cache's counters). */
+let adminConnections = 0;
+
+/** One command as an administrator (TLS, the current password), on a short-lived connection. */
+async function admin(to: { url: string; ca: string; password: string }, args: string[]): Promise<unknown> {
+  adminConnections++;
+  const c = createClient({ url: to.url, password: to.password, socket: { tls: true, ca: [to.ca], reconnectStrategy: false, connectTimeout: 2000 } });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    return await c.sendCommand(args);
+  } finally {
+    c.destroy();
+  }
+}
+
+function stat(info: string, name: string): number {
+  const m = new RegExp(`${name}:(?:calls=)?(\\d+)`).exec(info);
+  return m ? Number(m[1]) : 0;
+}
+
+async function connectClient(url: string): Promise<Client> {
+  const c = new Client({ name: 'cache-auth-test', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } });
+  await c.connect(new StreamableHTTPClientTransport(new URL(url)));
+  clients.push(c);
+  return c;
+}
+
+async function write(c: Client, value: string): Promise<{ ok: boolean; text: string }> {
+  const r = await c.callTool({ name: 'context_lookup', arguments: { handle: 'iam-test', key: 'k', action: 'set', value } });
+  const text = (r.content as { text?: string }[])[0]?.text ?? '';
+  return { ok: !r.isError, text };
+}
+
+async function read(c: Client): Promise<string> {
+  const r = await c.callTool({ name: 'context_lookup', arguments: { handle: 'iam-test', key: 'k', action: 'get' } });
+  return JSON.stringify(r.structuredContent ?? r.content);
+}
+
+let tls: Tls;
+const metadata = new FakeMetadata();
+
+beforeAll(async () => {
+  requireBinary('redis-server');
+  tls = makeCertificates();
+  await metadata.start();
+});
+
+afterAll(async () => {
+  await Promise.allSettled(clients.map((c) => c.close()));
+  await Promise.allSettled(servers.map((s) => s.close()));
+  await metadata.stop();
+  await group.stopAll();
+});
+
+function startServer(redisUrl: string, ca: string | undefined, extra: Parameters<typeof createServer>[0] = {}): ReferenceServer {
+  const s = createServer({
+    port: 0, host: LOOPBACK, redisUrl, replicaId: 'iam-replica', logSink: () => undefined,
+    cacheAuth: { mode: CacheAuthMode.GCP_IAM, tlsCa: ca, metadataHost: metadata.host },
+    ...extra,
+  });
+  servers.push(s);
+  return s;
+}
+
+describe('configuration (REDIS_AUTH_MODE, REDIS_TLS_CA)', () => {
+  const iam = { REDIS_AUTH_MODE: 'gcp-iam', REDIS_URL: 'rediss://10.0.0.5:6379' };
+
+  test('gcp-iam reads the CA and the metadata host as Google\'s libraries do', () => {
+    const c = readConfig({ ...iam, REDIS_TLS_CA: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----', GCE_METADATA_HOST: '169.254.169.254:8080' });
+    expect(c.cacheAuth).toMatchObject({ mode: 'gcp-iam', metadataHost: '169.254.169.254:8080' });
+    expect(readConfig({ ...iam, REDIS_TLS_CA_FILE: join(tls.dir, 'ca.pem') }).cacheAuth).toMatchObject({ metadataHost: 'metadata.google.internal', tlsCa: tls.caPem });
+    expect(readConfig({}).cacheAuth.mode).toBe('password');
+  });
+
+  test('refuses what cannot connect, every problem at once, naming the variable', () => {
+    const problems = (env: NodeJS.ProcessEnv): string[] => {
+      try {
+        readConfig(env);
+        return [];
+      } catch (e) {
+        return [...(e as ConfigError).problems];
+      }
+    };
+    expect(problems({ REDIS_AUTH_MODE: 'gcp-iam', REDIS_URL: 'redis://10.0.0.5:6379' })).toEqual([
+      'REDIS_AUTH_MODE=gcp-iam needs a rediss:// REDIS_URL (Memorystore IAM authentication requires in-transit encryption)',
+    ]);
+    expect(problems({ ...iam, REDIS_AUTH_TOKEN: 'x' })).toEqual([
+      expect.stringMatching(/^REDIS_AUTH_MODE=gcp-iam needs REDIS_TLS_CA or REDIS_TLS_CA_FILE: the instance's per-instance CA/),
+      'REDIS_AUTH_MODE=gcp-iam: REDIS_AUTH_TOKEN / REDIS_USERNAME must not be set (the password is the service account\'s access token)',
+    ]);
+    expect(problems({ REDIS_AUTH_MODE: 'auth-string', REDIS_URL: 'rediss://10.0.0.5:6378', REDIS_TLS_CA_FILE: '/nonexistent/ca.pem' })).toEqual([
+      expect.stringMatching(/^REDIS_TLS_CA_FILE="\/nonexistent\/ca.pem": cannot be read/),
+      'REDIS_AUTH_MODE=auth-string needs REDIS_AUTH_TOKEN (the instance\'s AUTH string, from Secret Manager)',
+    ]);
+    expect(problems({ REDIS_AUTH_MODE: 'iam' })).toEqual(['REDIS_AUTH_MODE="iam": expected one of password, auth-string, gcp-iam']);
+    expect(problems({ REDIS_TLS_CA: 'not a pem', REDIS_URL: 'rediss://x:1' })).toEqual(['REDIS_TLS_CA: expected PEM certificates (-----BEGIN CERTIFICATE-----)']);
+    expect(problems({ REDIS_TLS_CA: '-----BEGIN CERTIFICATE-----', REDIS_URL: 'redis://x:1' })).toEqual([
+      'REDIS_TLS_CA: set, but REDIS_URL is not rediss:// (the CA would never be used)',
+    ]);
+  });
+
+  test('auth-string: the AUTH string is the password of the default user', () => {
+    const c = readConfig({ REDIS_AUTH_MODE: 'auth-string', REDIS_URL: 'rediss://10.0.0.5:6378', REDIS_AUTH_TOKEN: 'secret-auth-string' });
+    expect(c.cacheAuth.mode).toBe('auth-string');
+    expect(c.redisPassword).toBe('secret-auth-string');
+  });
+
+  test('a token is replaced at half its remaining life, at most 10 minutes before expiry', () => {
+    expect(refreshLeadMs(3600_000)).toBe(600_000);
+    expect(refreshLeadMs(600_000)).toBe(300_000);
+    expect(refreshLeadMs(2000)).toBe(1000);
+    expect(refreshLeadMs(-5)).toBe(0);
+  });
+});
+
+describe('gcp-iam against a TLS redis-server whose password is the metadata server\'s token', () => {
+  test('TLS with the configured CA, AUTH with the token; the token rotates: the open connection is re-authenticated before expiry and writes go on', async () => {
+    metadata.token = 'token-rotation-1';
+    metadata.expiresIn = 3;
+    metadata.failing = false;
+    const redis = await startTlsRedis(tls, metadata.token);
+    const to = { url: redis.url, ca: tls.caPem, password: metadata.token };
+    const server = startServer(redis.url, tls.caPem);
+    const { url } = await server.start();
+    await waitFor('ready on the token', async () => (await server.readiness()).status === 'healthy', 10_000, 50);
+    const r0 = await server.readiness();
+    expect(r0.cache).toMatchObject({ reachable: true, credentials: 'ok' });
+    const client = await connectClient(url);
+    expect(await write(client, 'before-rotation')).toMatchObject({ ok: true });
+    const before = String(await admin(to, ['INFO', 'all']));
+    const adminBefore = adminConnections;
+
+    // The password changes on the cache; the metadata server issues the new token from now on.
+    const next = 'token-rotation-2';
+    await admin(to, ['CONFIG', 'SET', 'requirepass', next]);
+    metadata.token = next;
+    to.password = next;
+    const fetchedAt = Date.now();
+    // The server asks again at half the 3 s life (1.5 s), before the old token expires, and re-AUTHs.
+    await waitFor('re-authentication with the new token', async () => {
+      const info = String(await admin(to, ['INFO', 'all']));
+      // AUTH on an authenticated connection: the server's re-authentication (a connection's first AUTH is not counted here).
+      return stat(info, 'cmdstat_auth') - stat(before, 'cmdstat_auth') >= 1;
+    }, 5000, 100);
+    expect(Date.now() - fetchedAt).toBeLessThan(3000);
+    expect(await write(client, 'after-rotation')).toMatchObject({ ok: true });
+    expect(await read(client)).toContain('after-rotation');
+    const after = String(await admin(to, ['INFO', 'all']));
+    // No AUTH was refused (the server never sent a stale token) and the server did not reconnect:
+    // every connection the cache received since the first snapshot was one of this test's own.
+    expect(stat(after, 'errorstat_WRONGPASS')).toBe(stat(before, 'errorstat_WRONGPASS'));
+    expect(stat(after, 'total_connections_received') - stat(before, 'total_connections_received')).toBe(adminConnections - adminBefore);
+
+    // A reconnection (the cache drops every normal client) authenticates with the current token.
+    metadata.expiresIn = 3600;
+    await admin(to, ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
+    await waitFor('writes after the reconnection', async () => (await write(client, 'after-reconnect')).ok, 10_000, 100);
+    expect(stat(String(await admin(to, ['INFO', 'all'])), 'errorstat_WRONGPASS')).toBe(stat(before, 'errorstat_WRONGPASS'));
+    expect((await server.readiness()).httpStatus).toBe(200);
+    await server.close();
+  });
+
+  test('without the instance CA the TLS handshake fails: the server never reaches the cache (public roots do not sign it)', async () => {
+    metadata.token = 'token-ca';
+    metadata.expiresIn = 3600;
+    const redis = await startTlsRedis(tls, metadata.token);
+    const server = startServer(redis.url, tls.otherCaPem, { cacheGraceSeconds: 0 });
+    await server.start();
+    const requestsBefore = metadata.requests;
+    await new Promise((r) => setTimeout(r, 1000));
+    const r = await server.readiness();
+    expect(r.httpStatus).toBe(503);
+    expect(r.cache.reachable).toBe(false);
+    expect(metadata.requests - requestsBefore).toBe(0); // TLS failed before any AUTH was due
+    await server.close();
+  });
+
+  test('the metadata server fails: readiness 503 naming the credentials, liveness 200; it answers again: ready', async () => {
+    metadata.token = 'token-outage';
+    metadata.expiresIn = 3600;
+    metadata.failing = true;
+    const redis = await startTlsRedis(tls, metadata.token);
+    const server = startServer(redis.url, tls.caPem);
+    const { port } = await server.start();
+    const base = `http://${LOOPBACK}:${port}`;
+    await waitFor('the metadata server asked', () => metadata.requests > 0, 5000, 50);
+    const res = await fetch(`${base}/health/ready`);
+    const body = await res.json() as { status: string; reason: string; cache: { credentials: string } };
+    expect(res.status).toBe(503);
+    expect(body).toMatchObject({ status: 'unhealthy', reason: 'cache credentials unavailable: the metadata server gives no access token', cache: { credentials: 'unavailable' } });
+    // Nothing secret in the answer: no token, no metadata address.
+    expect(JSON.stringify(body)).not.toMatch(/token-outage|127\.0\.0\.1|metadata\.google/);
+    expect(await httpStatus(`${base}/health/live`)).toBe(200);
+    expect(metadata.refusedForHeader).toBe(0);
+
+    metadata.failing = false;
+    await waitFor('ready once the metadata server answers', async () => (await httpStatus(`${base}/health/ready`)) === 200, 10_000, 100);
+    const client = await connectClient(`${base}/mcp`);
+    expect(await write(client, 'after-metadata-outage')).toMatchObject({ ok: true });
+    await server.close();
+  });
+});
