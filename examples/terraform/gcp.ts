@@ -9,7 +9,7 @@ import { App, GcsBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AvailabilityTier, McpServerSource, ScalingSchedule } from '../../lib/core';
 import {
-  ActiveActiveMcpService, ActivePassiveMcpService, McpCertificate, McpDomain, MultiRegionMcpService,
+  ActiveActiveMcpService, ActivePassiveMcpService, McpAuthorization, McpCertificate, McpDomain, MultiRegionMcpService,
 } from '../../lib/gcp';
 
 /** The reference project (replace with yours, or set GOOGLE_CLOUD_PROJECT). */
@@ -18,6 +18,13 @@ const server = McpServerSource.container('us-docker.pkg.dev/mcp-ha-reference/mcp
 const domain: McpDomain = { managedZone: 'example-com', zoneName: 'example.com', recordName: 'mcp' };
 const certificate = McpCertificate.vault({ vaultAddress: 'https://vault.example.com:8200', role: 'mcp-server', pkiMount: 'pki' });
 const schedule = ScalingSchedule.guidePreset('America/New_York');
+/**
+ * Who may call: an OIDC provider that issues JWT access tokens for the service's URL (RFC 8707). The reference
+ * uses a Keycloak realm (docs/GCP.md, Authorization: the audience mapper, the scopes, the client's flow); any
+ * provider with a resource or audience setting works. Google Identity Platform is refused: its tokens' `aud`
+ * is the project ID. Set MCP_OIDC_ISSUER to your issuer, exactly as its discovery document spells it.
+ */
+const authorization = McpAuthorization.oauth({ issuer: process.env.MCP_OIDC_ISSUER ?? 'https://auth.example.com/realms/mcp' });
 
 function stack(app: Construct, id: string, region: string): TerraformStack {
   const s = new TerraformStack(app, id);
@@ -32,13 +39,13 @@ export function addGcpStacks(app: App): Record<string, TerraformStack> {
   const aa = stack(app, 'gcp-active-active', 'us-east1');
   new ActiveActiveMcpService(aa, 'Mcp', {
     tier: AvailabilityTier.MISSION_CRITICAL, region: 'us-east1', server, capacity: { baseline: 6 }, schedule,
-    certificate, domain, project: GCP_PROJECT,
+    certificate, domain, project: GCP_PROJECT, authorization,
   });
 
   const ap = stack(app, 'gcp-active-passive', 'us-east1');
   new ActivePassiveMcpService(ap, 'Mcp', {
     tier: AvailabilityTier.BUSINESS_CRITICAL, primaryRegion: 'us-east1', standbyRegion: 'us-central1',
-    server, capacity: { baseline: 4 }, schedule, certificate, domain, project: GCP_PROJECT,
+    server, capacity: { baseline: 4 }, schedule, certificate, domain, project: GCP_PROJECT, authorization,
     // Cloud DNS checks every 30 s at the fastest: one failed check (not the tier's two) keeps the 60 s target
     // (30 s detection + 5 s timeout + 5 s aggregation + 15 s TTL = 55 s).
     overrides: { dnsHealthCheck: { failureThreshold: 1 } },
@@ -47,7 +54,7 @@ export function addGcpStacks(app: App): Record<string, TerraformStack> {
   const mr = stack(app, 'gcp-multi-region', 'us-east1');
   new MultiRegionMcpService(mr, 'Mcp', {
     tier: AvailabilityTier.MISSION_CRITICAL, regions: ['us-east1', 'europe-west1'], server, capacity: { baseline: 6 },
-    schedule, certificate, domain, project: GCP_PROJECT,
+    schedule, certificate, domain, project: GCP_PROJECT, authorization,
   });
   return { aa, ap, mr };
 }

@@ -10,6 +10,8 @@
  * `addWarnings`, the summary writers, region checks) stay in their modules.
  */
 export { ProbeMechanism, PROBE_LIMITS } from '../core/cloud-limits';
+export { McpAuthorization } from '../core/authorization';
+export { GOOGLE_ID_TOKEN_DOC, IDENTITY_PLATFORM_TOKEN_DOC } from './authorization';
 export { GCP_REGION_ZONES, zonesOf } from './validation';
 export { GOOGLE_HEALTH_CHECK_RANGES, MEMORYSTORE_PORTS, McpNetwork } from './network';
 export type { ExistingNetwork, McpNetworkProps, McpRegionNetwork } from './network';

@@ -10,6 +10,11 @@
  * the alert's alignment period and duration. Cloud DNS routing policies cannot
  * follow an alert (they follow health checks only), so on Google an MCP-level
  * failure alerts; it does not move traffic.
+ *
+ * With authorization on (the servers check OAuth tokens) the check sends no token
+ * and passes only on the servers' 401 challenge: an uptime check cannot run the
+ * client-credentials grant and a token pasted into its headers would expire. It then
+ * proves the load balancer, a server and its token check answer on the MCP path.
  */
 import { DataGoogleClientConfig } from '@cdktf/provider-google/lib/data-google-client-config';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
@@ -50,6 +55,12 @@ export interface McpProbeProps {
   readonly displayName?: string;
   /** @default - the provider's project */
   readonly project?: string;
+  /**
+   * The servers check OAuth tokens: the check sends no token and passes only on the 401
+   * challenge (uptime checks cannot obtain a token; a static bearer header would expire).
+   * @default false (the check expects a 2xx whose body carries "protocolVersion")
+   */
+  readonly expectsChallenge?: boolean;
 }
 
 export class McpProbe extends Construct {
@@ -60,6 +71,8 @@ export class McpProbe extends Construct {
   public readonly alertAlignmentSeconds: number;
   public readonly alertDurationSeconds: number;
   public readonly validateSsl: boolean;
+  /** True when the check expects the 401 challenge (authorization on) instead of an `initialize` result. */
+  public readonly expectsChallenge: boolean;
 
   constructor(scope: Construct, id: string, props: McpProbeProps) {
     super(scope, id);
@@ -71,6 +84,7 @@ export class McpProbe extends Construct {
     v.throwIfInvalid();
     this.periodSeconds = period;
     this.validateSsl = props.validateSsl ?? true;
+    this.expectsChallenge = props.expectsChallenge ?? false;
     this.alertAlignmentSeconds = period;
     this.alertDurationSeconds = period;
     const name = props.displayName ?? `MCP ${props.host}`;
@@ -92,9 +106,13 @@ export class McpProbe extends Construct {
         body: Buffer.from(MCP_INITIALIZE_BODY).toString('base64'),
         headers: { Accept: 'application/json, text/event-stream', ...(props.headers ?? {}) },
         maskHeaders: props.headers !== undefined,
-        acceptedResponseStatusCodes: [{ statusClass: 'STATUS_CLASS_2XX' }],
+        // With authorization on: only the servers' 401 passes (the load balancer and Cloud Armor never answer 401;
+        // an outage is a 502, 503 or a timeout). Uptime checks validate the status and the body, not response
+        // headers (https://cloud.google.com/monitoring/uptime-checks/response-validation): the WWW-Authenticate
+        // challenge itself is not asserted here.
+        acceptedResponseStatusCodes: this.expectsChallenge ? [{ statusValue: 401 }] : [{ statusClass: 'STATUS_CLASS_2XX' }],
       },
-      contentMatchers: [{ content: '"protocolVersion"', matcher: 'CONTAINS_STRING' }],
+      contentMatchers: this.expectsChallenge ? undefined : [{ content: '"protocolVersion"', matcher: 'CONTAINS_STRING' }],
       checkerType: 'STATIC_IP_CHECKERS',
     });
 
@@ -130,11 +148,20 @@ export class McpProbe extends Construct {
     });
   }
 
+  /** What the check proves, in the words the budget and the summary print. */
+  public get checks(): string {
+    return this.expectsChallenge
+      ? 'it POSTs an MCP initialize without a token and expects the 401 challenge: an uptime check cannot obtain an OAuth token '
+        + '(no client-credentials grant; a static bearer header would expire), so it proves the load balancer, a server and its token '
+        + 'check answer on the MCP path, not that a tool call succeeds'
+      : 'it POSTs an MCP initialize and expects a 2xx whose body carries "protocolVersion"';
+  }
+
   /** The MCP-level detection terms (reported beside the serving budget, not part of it). */
   public budgetTerms(): BudgetTerm[] {
     return [
       { name: 'mcp-uptime-period', seconds: this.periodSeconds, source: TermSource.RENDERED,
-        detail: `the uptime check runs every ${this.periodSeconds} s from each checker region (Google's fastest period is 60 s, ${UPTIME_CHECK_DOC})` },
+        detail: `the uptime check runs every ${this.periodSeconds} s from each checker region (Google's fastest period is 60 s, ${UPTIME_CHECK_DOC}); ${this.checks}` },
       { name: 'mcp-alert-duration', seconds: this.alertAlignmentSeconds + this.alertDurationSeconds, source: TermSource.RENDERED,
         detail: `the alert aligns ${this.alertAlignmentSeconds} s periods and needs the failure to last ${this.alertDurationSeconds} s` },
       { name: 'mcp-alert-evaluation', seconds: ALERT_EVALUATION_ASSUMED_SECONDS, source: TermSource.ASSUMED,

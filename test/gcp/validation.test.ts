@@ -2,6 +2,7 @@
  * Google-specific bad inputs, refused at synth with the construct path, the prop,
  * the value and what is allowed (one table; the per-construct files test more).
  */
+import { McpAuthorization } from '../../lib/core/authorization';
 import { ScalingSchedule, Weekday } from '../../lib/core/schedule';
 import { AvailabilityTier } from '../../lib/core/tiers';
 import { CachePersistence, CacheService, McpCache } from '../../lib/gcp/cache';
@@ -16,6 +17,7 @@ import { MultiRegionMcpService } from '../../lib/gcp/topologies/multi-region';
 import { Construct } from 'constructs';
 import { CERT, errorOf, server } from './support';
 
+const auth = McpAuthorization.oauth({ issuer: 'https://auth.example.com/realms/mcp' });
 const net = (s: Construct, regions = ['us-east1']) => new McpNetwork(s, 'N', { regions, serverPort: 8080 });
 const domain = { managedZone: 'example-com', zoneName: 'example.com', recordName: 'mcp' };
 const cert = McpCertificate.existing({ global: [CERT], 'us-east1': [CERT], 'us-central1': [CERT] });
@@ -74,16 +76,16 @@ const CASES: [string, (s: Construct) => void, RegExp][] = [
   ['an uptime check period Google does not offer', (s) => new McpProbe(s, 'P', { host: 'mcp.example.com', server, periodSeconds: 30 }),
     /^test\/P: 1 invalid setting\n {2}- periodSeconds: got 30; allowed: one of 60, 300, 600, 900/],
   ['active-passive behind the global load balancer', (s) => new ActivePassiveMcpService(s, 'A', {
-    primaryRegion: 'us-east1', standbyRegion: 'us-central1', server, capacity: { baseline: 3 }, certificate: cert, domain,
+    primaryRegion: 'us-east1', standbyRegion: 'us-central1', server, capacity: { baseline: 3 }, certificate: cert, domain, authorization: auth,
     routing: { mechanism: 'anycast' } as never,
   }), /^test\/A: 1 invalid setting\n {2}- routing: got "anycast"; allowed: TrafficRouting\.dns\(\): Google's global load balancer/],
   ['active-passive whose DNS budget Google cannot keep', (s) => new ActivePassiveMcpService(s, 'A', {
-    primaryRegion: 'us-east1', standbyRegion: 'us-central1', server, capacity: { baseline: 3 }, certificate: cert, domain,
+    primaryRegion: 'us-east1', standbyRegion: 'us-central1', server, capacity: { baseline: 3 }, certificate: cert, domain, authorization: auth,
   }), /^test\/A: 1 invalid setting\n {2}- routing: got "dns"; allowed: a configuration whose active-passive failover budget is at most the business-critical target of 60 s; now 85 s/],
-  ['a multi-region service in one region', (s) => new MultiRegionMcpService(s, 'M', { regions: ['us-east1'], server, capacity: { baseline: 3 }, certificate: cert }),
+  ['a multi-region service in one region', (s) => new MultiRegionMcpService(s, 'M', { regions: ['us-east1'], server, capacity: { baseline: 3 }, certificate: cert, authorization: auth, domain }),
     /^test\/M: 1 invalid setting\n {2}- regions: got \["us-east1"\]; allowed: at least two regions/],
   ['a certificate missing for a region', (s) => new ActivePassiveMcpService(s, 'A', {
-    primaryRegion: 'us-east1', standbyRegion: 'europe-west1', server, capacity: { baseline: 3 }, certificate: McpCertificate.existing({ 'us-east1': [CERT] }), domain,
+    primaryRegion: 'us-east1', standbyRegion: 'europe-west1', server, capacity: { baseline: 3 }, certificate: McpCertificate.existing({ 'us-east1': [CERT] }), domain, authorization: auth,
     overrides: { dnsHealthCheck: { failureThreshold: 1 } },
   }), /^test\/A: 1 invalid setting\n {2}- certificate\.europe-west1: got undefined; allowed: at least one SSL certificate self link for the load balancer in europe-west1/],
 ];

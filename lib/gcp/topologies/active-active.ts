@@ -7,10 +7,12 @@
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { ResolvedAuthorization } from '../../core/authorization';
 import { CacheWriteModel, CacheWritePlan, RegionHealthPolicy } from '../../core/cache-write-model';
 import { Cloud, FailoverBudget, Topology } from '../../core/failover-budget';
 import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
+import { addAuthorizationWarnings, checksTokens, resolveGoogleAuthorization } from '../authorization';
 import { McpCache } from '../cache';
 import { McpFleet } from '../fleet';
 import { LoadBalancerScope, McpLoadBalancer } from '../load-balancer';
@@ -43,6 +45,8 @@ export class ActiveActiveMcpService extends Construct {
   public readonly record?: DnsRecordSet;
   public readonly probe?: McpProbe;
   public readonly monitoring: McpMonitoring;
+  /** The authorization as resolved against the service (its `MCP_AUTH_*` environment is on every server). */
+  public readonly authorization?: ResolvedAuthorization;
 
   constructor(scope: Construct, id: string, props: ActiveActiveMcpServiceProps) {
     super(scope, id);
@@ -54,7 +58,11 @@ export class ActiveActiveMcpService extends Construct {
     v.check(!props.certificate.needsDomain || props.domain !== undefined, 'domain', props.domain,
       'a domain: the certificate is issued for the service\'s name');
     props.certificate.validate(['global'], v);
+    this.authorization = resolveGoogleAuthorization(v, {
+      authorization: props.authorization, serviceName: props.domain ? serviceName(props.domain) : undefined, mcpPath: props.server.mcpPath,
+    });
     v.throwIfInvalid();
+    addAuthorizationWarnings(this, this.authorization);
     this.plan = planService({
       cloud: Cloud.GCP, topology: Topology.ACTIVE_ACTIVE, tier,
       overrides: { ...props.overrides, routing: RoutingMechanism.ANYCAST },
@@ -88,7 +96,11 @@ export class ActiveActiveMcpService extends Construct {
     this.fleet = regionFleet(this, 'Fleet', {
       props, plan: this.plan, network: this.network, region, loadBalancer: this.loadBalancer,
       capacity: props.capacity, schedule: props.schedule, zones: props.zones, prefix,
-      environment: cacheEnvironment(this.cache, this.cacheWrite, region, this.regionHealth),
+      environment: {
+        ...cacheEnvironment(this.cache, this.cacheWrite, region, this.regionHealth),
+        // MCP authorization (core's model): issuer, audience, scopes, JWKS limits; none for the explicit opt-out.
+        ...this.authorization?.environment(),
+      },
     });
     this.cache?.grantClient(this.fleet.serviceAccountEmail);
 
@@ -98,6 +110,7 @@ export class ActiveActiveMcpService extends Construct {
       if (props.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
           host: serviceName(props.domain), server: props.server, validateSsl: !props.certificate.privateCa, project: props.project,
+          expectsChallenge: checksTokens(this.authorization),
         });
       }
     }
@@ -113,6 +126,7 @@ export class ActiveActiveMcpService extends Construct {
       ...budgetSummary(this.budget),
       weeklyInstanceHours: this.fleet.scaling.weeklyFloorInstanceHours,
       flatPeakInstanceHours: this.fleet.scaling.weeklyCeilingInstanceHours,
+      authorization: this.authorization?.summary,
     }, { ...writeSummary(this.cacheWrite), ...probeSummary(this.probe) });
   }
 }

@@ -22,10 +22,12 @@
  */
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { ResolvedAuthorization } from '../../core/authorization';
 import { CacheWriteModel, CacheWritePlan, RegionHealthPolicy } from '../../core/cache-write-model';
 import { Cloud, DnsRecordKind, FailoverBudget, Topology } from '../../core/failover-budget';
 import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds } from '../../core/tiers';
+import { addAuthorizationWarnings, checksTokens, resolveGoogleAuthorization } from '../authorization';
 import { McpCache } from '../cache';
 import { McpCachePromotion } from '../cache-promotion';
 import { McpDnsFailover } from '../dns-failover';
@@ -77,6 +79,8 @@ export class ActivePassiveMcpService extends Construct {
   public readonly probe?: McpProbe;
   public readonly cachePromotion?: McpCachePromotion;
   public readonly monitoring: McpMonitoring;
+  /** The authorization as resolved against the service (its `MCP_AUTH_*` environment is on every server). */
+  public readonly authorization?: ResolvedAuthorization;
 
   constructor(scope: Construct, id: string, props: ActivePassiveMcpServiceProps) {
     super(scope, id);
@@ -92,7 +96,11 @@ export class ActivePassiveMcpService extends Construct {
     const standbyPercent = props.standbyCapacityPercent ?? 50;
     v.integerInRange('standbyCapacityPercent', standbyPercent, { min: 1, max: 100 });
     props.certificate.validate([props.primaryRegion, props.standbyRegion], v);
+    this.authorization = resolveGoogleAuthorization(v, {
+      authorization: props.authorization, serviceName: props.domain ? serviceName(props.domain) : undefined, mcpPath: props.server.mcpPath,
+    });
     v.throwIfInvalid();
+    addAuthorizationWarnings(this, this.authorization);
     this.plan = planService({
       cloud: Cloud.GCP, topology: Topology.ACTIVE_PASSIVE, tier,
       overrides: { ...props.overrides, routing: RoutingMechanism.DNS },
@@ -148,7 +156,11 @@ export class ActivePassiveMcpService extends Construct {
         // The standby keeps the primary's maximum: its autoscaler can take the whole load after a failover.
         capacity: standby ? { ...capacity, max: primaryFleet.scaling.maxReplicas } : capacity,
         schedule: props.schedule, prefix,
-        environment: cacheEnvironment(this.caches[region], this.cacheWrite, region, this.regionHealth),
+        environment: {
+          ...cacheEnvironment(this.caches[region], this.cacheWrite, region, this.regionHealth),
+          // MCP authorization (core's model): issuer, audience, scopes, JWKS limits; none for the explicit opt-out.
+          ...this.authorization?.environment(),
+        },
       });
       this.caches[props.primaryRegion]?.grantClient(this.fleets[region].serviceAccountEmail);
       if (standby) this.caches[region]?.grantClient(this.fleets[region].serviceAccountEmail);
@@ -183,6 +195,7 @@ export class ActivePassiveMcpService extends Construct {
     if (props.mcpProbe ?? true) {
       this.probe = new McpProbe(this, 'Probe', {
         host: serviceName(props.domain), server: props.server, validateSsl: !props.certificate.privateCa, project: props.project,
+          expectsChallenge: checksTokens(this.authorization),
       });
     }
     if (this.cachePromotion && this.cacheWrite?.recoveryTerms[0].seconds !== this.cachePromotion.triggerSeconds) {
@@ -209,6 +222,7 @@ export class ActivePassiveMcpService extends Construct {
       ...budgetSummary(this.budget),
       weeklyInstanceHours: primaryScaling.weeklyFloorInstanceHours + standbyScaling.weeklyFloorInstanceHours,
       flatPeakInstanceHours: 2 * primaryScaling.weeklyCeilingInstanceHours,
+      authorization: this.authorization?.summary,
     }, { ...writeSummary(this.cacheWrite), ...probeSummary(this.probe) });
   }
 }

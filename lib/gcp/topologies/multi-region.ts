@@ -21,10 +21,12 @@
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { ResolvedAuthorization } from '../../core/authorization';
 import { CacheWriteModel, CacheWritePlan, RegionHealthPolicy } from '../../core/cache-write-model';
 import { Cloud, FailoverBudget, Topology } from '../../core/failover-budget';
 import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds } from '../../core/tiers';
+import { addAuthorizationWarnings, checksTokens, resolveGoogleAuthorization } from '../authorization';
 import { McpCache } from '../cache';
 import { McpFleet } from '../fleet';
 import { LoadBalancerScope, McpLoadBalancer } from '../load-balancer';
@@ -56,6 +58,8 @@ export class MultiRegionMcpService extends Construct {
   public readonly record?: DnsRecordSet;
   public readonly probe?: McpProbe;
   public readonly monitoring: McpMonitoring;
+  /** The authorization as resolved against the service (its `MCP_AUTH_*` environment is on every server). */
+  public readonly authorization?: ResolvedAuthorization;
 
   constructor(scope: Construct, id: string, props: MultiRegionMcpServiceProps) {
     super(scope, id);
@@ -69,7 +73,11 @@ export class MultiRegionMcpService extends Construct {
     v.check(!props.certificate.needsDomain || props.domain !== undefined, 'domain', props.domain,
       'a domain: the certificate is issued for the service\'s name');
     props.certificate.validate(['global'], v);
+    this.authorization = resolveGoogleAuthorization(v, {
+      authorization: props.authorization, serviceName: props.domain ? serviceName(props.domain) : undefined, mcpPath: props.server.mcpPath,
+    });
     v.throwIfInvalid();
+    addAuthorizationWarnings(this, this.authorization);
     this.plan = planService({
       cloud: Cloud.GCP, topology: Topology.MULTI_REGION, tier,
       overrides: { ...props.overrides, routing: RoutingMechanism.ANYCAST },
@@ -123,7 +131,11 @@ export class MultiRegionMcpService extends Construct {
         props, plan: this.plan, network: this.network, region, loadBalancer: this.loadBalancer,
         capacity: { baseline: regionBaseline, max: Math.max(regionMax, profile.minCapacity) },
         schedule: props.schedule, prefix,
-        environment: cacheEnvironment(this.caches[region], this.cacheWrite, region, this.regionHealth),
+        environment: {
+          ...cacheEnvironment(this.caches[region], this.cacheWrite, region, this.regionHealth),
+          // MCP authorization (core's model): issuer, audience, scopes, JWKS limits; none for the explicit opt-out.
+          ...this.authorization?.environment(),
+        },
       });
       this.caches[region]?.grantClient(this.fleets[region].serviceAccountEmail);
     }
@@ -134,6 +146,7 @@ export class MultiRegionMcpService extends Construct {
       if (props.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
           host: serviceName(props.domain), server: props.server, validateSsl: !props.certificate.privateCa, project: props.project,
+          expectsChallenge: checksTokens(this.authorization),
         });
       }
     }
@@ -151,6 +164,7 @@ export class MultiRegionMcpService extends Construct {
       ...budgetSummary(this.budget),
       weeklyInstanceHours: sum((s) => s.weeklyFloorInstanceHours),
       flatPeakInstanceHours: sum((s) => s.weeklyCeilingInstanceHours),
+      authorization: this.authorization?.summary,
     }, { ...writeSummary(this.cacheWrite), ...probeSummary(this.probe) });
   }
 }

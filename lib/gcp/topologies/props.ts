@@ -7,6 +7,7 @@
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { McpAuthorization } from '../../core/authorization';
 import { CacheWritePlan } from '../../core/cache-write-model';
 import { Cloud, FailoverBudget, computeFailoverBudget, DnsRouting } from '../../core/failover-budget';
 import { ServicePlan } from '../../core/plan';
@@ -107,6 +108,16 @@ export interface McpServiceProps {
   readonly network?: ExistingNetwork;
   /** Prefix of every resource name (lowercase, at most 20 characters). @default 'mcp' */
   readonly namePrefix?: string;
+  /**
+   * Who may call the service (MCP authorization: the servers are OAuth 2.1 resource servers
+   * and get core's `MCP_AUTH_*` environment). Every Google topology is internet-facing (an
+   * external Application Load Balancer), so synthesis is refused without it; opt out visibly
+   * with `McpAuthorization.allowUnauthenticated(reason)` (a synth warning, and the summary says
+   * `unauthenticated (opt-out)`). Google's own issuers (Identity Platform, accounts.google.com)
+   * are refused: their tokens never carry the service's URL in `aud` (docs/GCP.md, Authorization).
+   * @default - none: synthesis fails until one is given
+   */
+  readonly authorization?: McpAuthorization;
 }
 
 /** The fully qualified service name (without the trailing dot). */
@@ -151,7 +162,10 @@ export function budgetSummary(budget: FailoverBudget): Pick<StackSummary, 'budge
 /** The MCP-level detection (uptime check + alert), stated beside the serving budget: it alerts, it does not move traffic. */
 export function probeSummary(probe: McpProbe | undefined): Record<string, unknown> {
   if (!probe) return {};
-  return { mcpProbeDetectionSeconds: probe.budgetTerms().reduce((n, t) => n + t.seconds, 0) };
+  return {
+    mcpProbeDetectionSeconds: probe.budgetTerms().reduce((n, t) => n + t.seconds, 0),
+    mcpProbeExpects: probe.expectsChallenge ? '401 challenge (no token: uptime checks cannot obtain one)' : 'initialize result',
+  };
 }
 
 export function writeSummary(cacheWrite: CacheWritePlan | undefined): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { ASSUMPTIONS, Cloud } from '../../../lib/core/failover-budget';
+import { McpAuthorization } from '../../../lib/core/authorization';
 import { ScalingSchedule } from '../../../lib/core/schedule';
 import { AvailabilityTier } from '../../../lib/core/tiers';
 import { McpCertificate } from '../../../lib/gcp/certificate';
@@ -7,10 +8,12 @@ import { TrafficRouting } from '../../../lib/gcp/topologies/props';
 import { envOf, errorOf, only, resourcesOf, server, summaryOf, synthJson, templatesByRegion, testStack } from '../support';
 
 const domain = { managedZone: 'example-com', zoneName: 'example.com', recordName: 'mcp' };
+const ISSUER = 'https://auth.example.com/realms/mcp';
 const base: ActiveActiveMcpServiceProps = {
   tier: AvailabilityTier.MISSION_CRITICAL, region: 'us-east1', server, capacity: { baseline: 6 },
   schedule: ScalingSchedule.guidePreset('America/New_York'),
   certificate: McpCertificate.vault({ vaultAddress: 'https://vault.example.com:8200', role: 'mcp' }), domain,
+  authorization: McpAuthorization.oauth({ issuer: ISSUER }),
 };
 // GIVEN a mission-critical active-active service with a schedule, a cache and a Vault certificate (built once)
 const { stack } = testStack();
@@ -55,6 +58,31 @@ describe('ActiveActiveMcpService (Google Cloud)', () => {
     expect(summary.mcpProbeDetectionSeconds).toBeGreaterThanOrEqual(60 + 60 + 60);
   });
 
+  test('authorization: every server gets core\'s MCP_AUTH_* environment, with the audience derived from the domain and MCP path', () => {
+    const { script } = templatesByRegion(t)['us-east1'];
+    // RFC 8707: the token must be issued for https://<recordName>.<zoneName><mcpPath>.
+    const audience = `https://mcp.example.com${server.mcpPath}`;
+    expect(envOf(script, 'MCP_AUTH_ISSUER')).toBe(ISSUER);
+    expect(envOf(script, 'MCP_AUTH_AUDIENCE')).toBe(audience);
+    // RFC 9728 section 3.1: the well-known path inserted before the resource's path.
+    expect(envOf(script, 'MCP_RESOURCE_METADATA_URL')).toBe(`https://mcp.example.com/.well-known/oauth-protected-resource${server.mcpPath}`);
+    expect(envOf(script, 'MCP_AUTH_ALGORITHMS')).not.toMatch(/none|HS/);
+    // Every variable core renders reaches the server, with core's value.
+    for (const [name, value] of Object.entries(svc.authorization!.environment())) expect([name, envOf(script, name)]).toEqual([name, value]);
+    expect(summary.authorization).toBe('auth.example.com');
+  });
+
+  test('the MCP uptime check cannot obtain a token: with authorization on it passes only on the servers\' 401 challenge', () => {
+    const check = only(t, 'google_monitoring_uptime_check_config');
+    expect(check.http_check.accepted_response_status_codes).toEqual([{ status_value: 401 }]);
+    expect(check.http_check.headers.Authorization).toBeUndefined();
+    // A 2xx (a server that stopped checking tokens) or a 502/503 (no healthy server) fails the check.
+    expect(check.http_check.accepted_response_status_codes.some((c: { status_class?: string }) => c.status_class)).toBe(false);
+    expect(check.content_matchers).toBeUndefined();
+    expect(summary.mcpProbeExpects).toMatch(/^401 challenge/);
+    expect(svc.probe!.budgetTerms()[0].detail).toMatch(/without a token and expects the 401 challenge/);
+  });
+
   test('instance-hours in the summary are what the autoscaler will run', () => {
     expect(summary.weeklyInstanceHours).toBe(svc.fleet.scaling.weeklyFloorInstanceHours);
     expect([summary.minInstances, summary.maxInstances]).toEqual([
@@ -65,7 +93,9 @@ describe('ActiveActiveMcpService (Google Cloud)', () => {
 
   test('bad inputs: DNS routing for one region, an unknown region, a Vault certificate without a domain', () => {
     const msg = errorOf((s) => new ActiveActiveMcpService(s, 'A', { ...base, region: 'us-centrall1', routing: TrafficRouting.dns(), domain: undefined }));
-    expect(msg).toMatch(/^test\/A: 3 invalid settings/);
+    expect(msg).toMatch(/^test\/A: 4 invalid settings/);
+    // Without a domain the audience cannot be derived: the token's audience would name nothing.
+    expect(msg).toMatch(/authorization\.audience: got undefined; allowed: a resource URL \(https:\/\/<service name><mcpPath>\)/);
     expect(msg).toMatch(/region: got "us-centrall1"; allowed: a Compute Engine region/);
     expect(msg).toMatch(/routing: got "dns"; allowed: TrafficRouting\.globalLoadBalancer\(\)/);
     expect(msg).toMatch(/domain: got undefined; allowed: a domain: the certificate is issued for the service's name/);

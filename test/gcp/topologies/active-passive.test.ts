@@ -1,4 +1,5 @@
 import { ASSUMPTIONS } from '../../../lib/core/failover-budget';
+import { McpAuthorization } from '../../../lib/core/authorization';
 import { ScalingSchedule } from '../../../lib/core/schedule';
 import { AvailabilityTier } from '../../../lib/core/tiers';
 import { McpCertificate } from '../../../lib/gcp/certificate';
@@ -7,11 +8,13 @@ import { TrafficRouting } from '../../../lib/gcp/topologies/props';
 import { envOf, errorOf, only, resourcesOf, server, summaryOf, synthJson, templatesByRegion, testStack } from '../support';
 
 const domain = { managedZone: 'example-com', zoneName: 'example.com', recordName: 'mcp' };
+const ISSUER = 'https://auth.example.com/realms/mcp';
 const base: ActivePassiveMcpServiceProps = {
   tier: AvailabilityTier.BUSINESS_CRITICAL, primaryRegion: 'us-east1', standbyRegion: 'us-central1', server,
   capacity: { baseline: 4 }, schedule: ScalingSchedule.guidePreset('America/New_York'),
   certificate: McpCertificate.vault({ vaultAddress: 'https://vault.example.com:8200', role: 'mcp' }), domain,
   overrides: { dnsHealthCheck: { failureThreshold: 1 } },
+  authorization: McpAuthorization.oauth({ issuer: ISSUER }),
 };
 // GIVEN a business-critical active-passive service across two regions (built once)
 const { stack } = testStack();

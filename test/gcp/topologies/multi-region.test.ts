@@ -1,3 +1,4 @@
+import { McpAuthorization } from '../../../lib/core/authorization';
 import { ScalingSchedule } from '../../../lib/core/schedule';
 import { AvailabilityTier } from '../../../lib/core/tiers';
 import { McpCertificate } from '../../../lib/gcp/certificate';
@@ -6,10 +7,13 @@ import { TrafficRouting } from '../../../lib/gcp/topologies/props';
 import { envOf, errorOf, only, resourcesOf, server, summaryOf, synthJson, templatesByRegion, testStack } from '../support';
 
 const regions = ['us-east1', 'europe-west1', 'asia-southeast1'];
+const domain = { managedZone: 'example-com', zoneName: 'example.com', recordName: 'mcp' };
+const ISSUER = 'https://auth.example.com/realms/mcp';
 const base: MultiRegionMcpServiceProps = {
   tier: AvailabilityTier.MISSION_CRITICAL, regions, server, capacity: { baseline: 9 },
   schedule: ScalingSchedule.guidePreset('America/New_York'),
   certificate: McpCertificate.existing({ global: ['projects/p/global/sslCertificates/mcp'] }),
+  authorization: McpAuthorization.oauth({ issuer: ISSUER }), domain,
 };
 // GIVEN a mission-critical service in three regions behind the global load balancer (built once)
 const { stack } = testStack();
