@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import { Client, ClientCredentialsProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { SignJWT } from 'jose';
 import {
-  AuthConfig, REDACTED_TOKEN, REQUIRED_SCOPES_META, readAuthConfig,
+  AuthConfig, JwtAccessTokenVerifier, REDACTED_TOKEN, REQUIRED_SCOPES_META, readAuthConfig, tokenScopes,
 } from '../../examples/mcp-server/src/auth';
 import { ConfigError, ReferenceServer, createServer, readConfig } from '../../examples/mcp-server/src';
 import { McpAuthEnv, McpAuthorization } from '../../lib/core/authorization';
@@ -27,6 +27,9 @@ const READ = 'mcp:read';
 const WRITE = 'mcp:write';
 const FULL: TestClient = { clientId: 'mcp-agent', clientSecret: 'agent-secret-for-loopback-tests-only-0001', scope: `${READ} ${WRITE}` };
 const READER: TestClient = { clientId: 'mcp-reader', clientSecret: 'reader-secret-for-loopback-tests-only-001', scope: READ };
+/** Entra ID app-only style: permissions in `roles`, no scope requested (so no `scope` claim). */
+const APP_ONLY: TestClient = { clientId: 'mcp-daemon', clientSecret: 'daemon-secret-for-loopback-tests-only-001', scope: READ, roles: [READ, WRITE] };
+const APP_ONLY_READER: TestClient = { clientId: 'mcp-daemon-ro', clientSecret: 'daemon-ro-secret-for-loopback-tests-only-1', scope: READ, roles: [READ] };
 const SHORT: TestClient = { clientId: 'mcp-short', clientSecret: 'short-secret-for-loopback-tests-only-0001', scope: READ, accessTokenTtlSeconds: 1 };
 
 const group = new ProcessGroup('oauth-test-');
@@ -78,7 +81,7 @@ beforeAll(async () => {
   resource = `http://127.0.0.1:${port}/mcp`;
   metadataUrl = `http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`;
   const key = newSigningKey();
-  const options = { resource, scopes: [READ, WRITE], clients: [FULL, READER, SHORT], keys: [key] };
+  const options = { resource, scopes: [READ, WRITE], clients: [FULL, READER, SHORT, APP_ONLY, APP_ONLY_READER], keys: [key] };
   [redis, idp, otherIdp] = await Promise.all([
     startRedis(group),
     startOidcProvider(options),
@@ -267,6 +270,40 @@ describe('refusals, each with its exact status and WWW-Authenticate', () => {
     expect(read.wwwAuthenticate).toBeUndefined();
   });
 
+  test('an app-only token (Entra ID client credentials: permissions in `roles`, no scope claim) reads and writes with the roles it carries', async () => {
+    const daemon = await token(APP_ONLY);
+    expect(claims(daemon).roles).toEqual([READ, WRITE]);
+    expect(claims(daemon).scope).toBeUndefined();
+    const write = await post({ authorization: `Bearer ${daemon}`, 'mcp-method': 'tools/call', 'mcp-name': 'context_lookup' }, callTool({ handle: 'daemon', key: 'k', action: 'set', value: 'v' }));
+    expect(write.status).toBe(200);
+    expect(write.body).not.toMatch(/isError"\s*:\s*true/);
+    // A role the token lacks is a scope it lacks: 403 naming the write scope.
+    const readerDaemon = await token(APP_ONLY_READER);
+    const refused = await post({ authorization: `Bearer ${readerDaemon}`, 'mcp-method': 'tools/call', 'mcp-name': 'context_lookup' }, callTool({ handle: 'daemon', key: 'k', action: 'set', value: 'v' }));
+    expect(refused.status).toBe(403);
+    expect(refused.wwwAuthenticate).toBe(`Bearer error="insufficient_scope", error_description="Insufficient scope", scope="${WRITE}", resource_metadata="${metadataUrl}"`);
+    const read = await post({ authorization: `Bearer ${readerDaemon}`, 'mcp-method': 'tools/call', 'mcp-name': 'context_lookup' }, callTool({ handle: 'daemon', key: 'k' }));
+    expect(read.status).toBe(200);
+  });
+
+  test('MCP_AUTH_SCOPE_CLAIMS chooses the claims: without `roles` the app-only token has no scope; bad names are refused', async () => {
+    const problems: string[] = [];
+    const base = { [McpAuthEnv.ISSUER]: idp.issuer, [McpAuthEnv.AUDIENCE]: resource };
+    const only = readAuthConfig({ ...base, MCP_AUTH_SCOPE_CLAIMS: 'scope, scp' }, problems) as AuthConfig;
+    expect(problems).toEqual([]);
+    expect(only.scopeClaims).toEqual(['scope', 'scp']);
+    expect((readAuthConfig(base, problems) as AuthConfig).scopeClaims).toEqual(['scope', 'scp', 'roles']);
+    const daemon = await token(APP_ONLY);
+    expect((await new JwtAccessTokenVerifier(only).verifyAccessToken(daemon)).scopes).toEqual([]);
+    expect((await new JwtAccessTokenVerifier({ ...only, scopeClaims: ['roles'] }).verifyAccessToken(daemon)).scopes).toEqual([READ, WRITE]);
+    readAuthConfig({ ...base, MCP_AUTH_SCOPE_CLAIMS: 'aud,bad claim' }, problems);
+    expect(problems).toEqual([
+      'MCP_AUTH_SCOPE_CLAIMS: "aud" is a registered claim, not a permission claim',
+      'MCP_AUTH_SCOPE_CLAIMS: "bad claim" is not a claim name',
+    ]);
+    expect(tokenScopes({ scope: 'a b', scp: ['b', 'c'], roles: ['d', 7] })).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   test('a foreign Origin: 403 before authentication, even with a valid token (DNS rebinding)', async () => {
     const valid = await token(FULL);
     const r = await post({ authorization: `Bearer ${valid}`, origin: 'https://evil.example' });
@@ -330,6 +367,7 @@ describe('configuration', () => {
       jwksCooldownSeconds: 30,
       clockSkewSeconds: 30,
       algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+      scopeClaims: ['scope', 'scp', 'roles'],
     });
     expect(readConfig({}).auth).toBeUndefined();
   });

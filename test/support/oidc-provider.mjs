@@ -47,6 +47,12 @@ function build(keys) {
         },
       },
     },
+    // A client registered with `roles` gets them as a top-level `roles` claim in its access tokens
+    // (what Microsoft Entra ID does for app-only tokens of the client-credentials grant).
+    extraTokenClaims: async (_ctx, token) => {
+      const c = settings.clients.find((x) => x.clientId === token.clientId);
+      return c?.roles ? { roles: c.roles } : undefined;
+    },
     // Keeps the test output clean: oidc-provider warns about cookie keys that client credentials never use.
     cookies: { keys: ['loopback-test-only-cookie-key'] },
   });

@@ -21,6 +21,8 @@ export interface TestClient {
   readonly scope: string;
   /** @default 300 */
   readonly accessTokenTtlSeconds?: number;
+  /** Put in every access token as a top-level `roles` claim (Microsoft Entra ID app-only tokens). @default - none */
+  readonly roles?: readonly string[];
 }
 
 export interface OidcProviderOptions {

@@ -54,6 +54,11 @@ export interface AuthConfig {
   readonly jwksCooldownSeconds: number;
   readonly clockSkewSeconds: number;
   readonly algorithms: readonly string[];
+  /**
+   * Token claims the scopes are read from (`MCP_AUTH_SCOPE_CLAIMS`, comma-separated).
+   * @default scope, scp, roles (RFC 9068, Entra ID delegated, Entra ID app-only)
+   */
+  readonly scopeClaims?: readonly string[];
 }
 
 /** What the tools get instead of the token: nothing to forward. */
@@ -125,6 +130,17 @@ export function readAuthConfig(env: NodeJS.ProcessEnv, problems: string[]): Auth
       problems.push(`${McpAuthEnv.ALGORITHMS}: ${JSON.stringify(alg)} is not accepted (asymmetric only: ${ASYMMETRIC_JWS_ALGORITHMS.join(', ')}; never "none" or HS*)`);
     }
   }
+  const scopeClaimsRaw = env[SCOPE_CLAIMS_ENV];
+  const scopeClaims = scopeClaimsRaw === undefined || scopeClaimsRaw.trim() === ''
+    ? [...DEFAULT_SCOPE_CLAIMS]
+    : scopeClaimsRaw.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  for (const c of scopeClaims) {
+    if (!/^[A-Za-z_][A-Za-z0-9_:.-]*$/.test(c)) problems.push(`${SCOPE_CLAIMS_ENV}: ${JSON.stringify(c)} is not a claim name`);
+    if (['aud', 'iss', 'sub', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'azp'].includes(c)) {
+      problems.push(`${SCOPE_CLAIMS_ENV}: ${JSON.stringify(c)} is a registered claim, not a permission claim`);
+    }
+  }
+  if (scopeClaimsRaw !== undefined && scopeClaimsRaw.trim() !== '' && scopeClaims.length === 0) problems.push(`${SCOPE_CLAIMS_ENV}: names no claim`);
   const maxAge = seconds(McpAuthEnv.JWKS_CACHE_MAX_AGE_SECONDS, AUTHORIZATION_DEFAULTS.jwksCacheMaxAgeSeconds, 1, 86_400);
   const cooldown = seconds(McpAuthEnv.JWKS_COOLDOWN_SECONDS, AUTHORIZATION_DEFAULTS.jwksCooldownSeconds, 0, 3_600);
   return {
@@ -137,6 +153,7 @@ export function readAuthConfig(env: NodeJS.ProcessEnv, problems: string[]): Auth
     jwksCooldownSeconds: Math.min(cooldown, maxAge),
     clockSkewSeconds: seconds(McpAuthEnv.CLOCK_SKEW_SECONDS, AUTHORIZATION_DEFAULTS.clockSkewSeconds, 0, 300),
     algorithms,
+    scopeClaims,
   };
 }
 
@@ -217,12 +234,29 @@ function describeJoseError(err: unknown): OAuthError {
   return new OAuthError(OAuthErrorCode.ServerError, 'Token verification failed');
 }
 
-/** Scopes of an access token: RFC 9068 `scope` (space-separated), or `scp` (a string or a list, as Entra ID and Okta write it). */
-export function tokenScopes(payload: JWTPayload): string[] {
-  const raw = payload.scope ?? payload.scp;
-  if (typeof raw === 'string') return raw.split(' ').filter((s) => s !== '');
-  if (Array.isArray(raw)) return raw.filter((s): s is string => typeof s === 'string');
-  return [];
+/** Variable naming the token claims scopes are read from (comma-separated). */
+export const SCOPE_CLAIMS_ENV = 'MCP_AUTH_SCOPE_CLAIMS';
+
+/**
+ * Claims the scopes of a token are read from, by default: RFC 9068 `scope`; `scp` (Microsoft
+ * Entra ID delegated tokens, Okta); `roles` (Microsoft Entra ID app-only tokens: with the
+ * client-credentials grant the application permissions (app roles) arrive in `roles` and there is
+ * no `scp`: https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference).
+ */
+export const DEFAULT_SCOPE_CLAIMS: readonly string[] = ['scope', 'scp', 'roles'];
+
+/**
+ * Scopes of an access token: the union of the `claims` (space-separated strings, as RFC 9068
+ * `scope` is written, or lists of strings, as `scp` / `roles` may be).
+ */
+export function tokenScopes(payload: JWTPayload, claims: readonly string[] = DEFAULT_SCOPE_CLAIMS): string[] {
+  const out = new Set<string>();
+  for (const claim of claims) {
+    const raw = payload[claim];
+    if (typeof raw === 'string') raw.split(' ').filter((s) => s !== '').forEach((s) => out.add(s));
+    else if (Array.isArray(raw)) raw.filter((s): s is string => typeof s === 'string' && s !== '').forEach((s) => out.add(s));
+  }
+  return [...out];
 }
 
 /**
@@ -278,7 +312,7 @@ export class JwtAccessTokenVerifier implements OAuthTokenVerifier {
     return {
       token: REDACTED_TOKEN,
       clientId,
-      scopes: tokenScopes(payload),
+      scopes: tokenScopes(payload, this.config.scopeClaims),
       expiresAt: payload.exp,
       // The audience this token was checked against: the SDK compares it with the expected resource once more.
       resource: new URL(this.config.audience),
