@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { AvailabilityTier, McpServerSource, ScalingSchedule } from '../../lib/core';
 import {
   AzureActiveActiveMcpService, AzureActivePassiveMcpService, AzureMultiRegionMcpService, McpAuthorization, McpCertificate, McpDomain,
-  TrafficRouting, entraIdTokenIssuer,
+  TrafficRouting,
 } from '../../lib/azure';
 
 /** The state storage account (replace with yours, or set these variables). */
@@ -32,7 +32,7 @@ const certificate = McpCertificate.vault({ vaultAddress: 'https://vault.example.
  * mcp.write. Set your tenant id in MCP_ENTRA_TENANT_ID.
  */
 const authorization = McpAuthorization.oauth({
-  issuer: entraIdTokenIssuer(process.env.MCP_ENTRA_TENANT_ID ?? '00000000-0000-0000-0000-000000000000'),
+  issuer: McpAuthorization.entraIdIssuer(process.env.MCP_ENTRA_TENANT_ID ?? '00000000-0000-0000-0000-000000000000'),
   readScopes: ['mcp.read'],
   writeScopes: ['mcp.write'],
 });

@@ -19,6 +19,7 @@ import { CdnFrontdoorRoute } from '@cdktf/provider-azurerm/lib/cdn-frontdoor-rou
 import { Construct } from 'constructs';
 import { FrontDoorSettings } from './budget';
 
+/** One regional gateway behind Front Door. */
 export interface FrontDoorOrigin {
   /** Origin name (the region): the failover signal's dimension value. */
   readonly name: string;
@@ -26,25 +27,41 @@ export interface FrontDoorOrigin {
   readonly hostName: string;
   /** Priority (active-passive: 1 primary, 2 standby). @default 1 */
   readonly priority?: number;
-  /** @default 1000 */
+  /**
+   * Share of traffic among origins of the same priority (1-1000).
+   * @default 1000
+   */
   readonly weight?: number;
 }
 
+/** Props of `McpFrontDoor`. */
 export interface McpFrontDoorProps {
+  /** The resource group of the global resources. */
   readonly resourceGroupName: string;
   /** Profile and endpoint name (the endpoint's host is `<name>-<hash>.z01.azurefd.net`). */
   readonly name: string;
+  /** The probe and response timeout as planned (`AzureServicePlan.frontDoor`). */
   readonly settings: FrontDoorSettings;
+  /** The region-health (readiness) path the origin group probes. */
   readonly healthPath: string;
+  /** The regional gateways. */
   readonly origins: FrontDoorOrigin[];
-  /** @default 'Standard_AzureFrontDoor' */
+  /**
+   * The Front Door SKU.
+   * @default 'Standard_AzureFrontDoor'
+   */
   readonly skuName?: 'Standard_AzureFrontDoor' | 'Premium_AzureFrontDoor';
 }
 
+/** Azure Front Door Standard/Premium in front of the regional gateways (the anycast routing). */
 export class McpFrontDoor extends Construct {
+  /** The Front Door profile (its resource GUID is the `X-Azure-FDID` the gateways' WAF requires). */
   public readonly profile: CdnFrontdoorProfile;
+  /** The endpoint clients (or the service's CNAME) reach. */
   public readonly endpoint: CdnFrontdoorEndpoint;
+  /** The origin group: probe and load-balancing settings. */
   public readonly originGroup: CdnFrontdoorOriginGroup;
+  /** One origin per region. */
   public readonly origins: CdnFrontdoorOrigin[];
   /** The endpoint's host name. */
   public readonly hostName: string;

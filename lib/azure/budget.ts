@@ -43,13 +43,23 @@ export interface FrontDoorSettings {
 
 /** Options to override the Front Door settings derived from the tier. */
 export interface FrontDoorOptions {
-  /** @default - the tier's load-balancer probe interval */
+  /**
+   * Seconds between probes from each edge location (5-255).
+   * @default - the tier's load-balancer probe interval
+   */
   readonly probeIntervalSeconds?: number;
-  /** @default 4 (Front Door's default) */
+  /**
+   * Probes considered per decision (`sample_size`).
+   * @default 4 (Front Door's default)
+   */
   readonly sampleSize?: number;
-  /** @default - sampleSize - healthCheck.unhealthyThreshold + 1 (the tier's failures-to-unhealthy) */
+  /**
+   * Successes among them for a healthy origin (`successful_samples_required`).
+   * @default - sampleSize - healthCheck.unhealthyThreshold + 1 (the tier's failures-to-unhealthy)
+   */
   readonly successfulSamplesRequired?: number;
   /**
+   * Seconds Front Door waits for an origin's response (`response_timeout_seconds`, 16-240).
    * @default - the timeout chain's idleTimeoutSeconds, capped at 240 s: at least the origin read
    * timeout, so Front Door never cuts a response the origin is still producing (Front Door's own
    * default, 120 s, is below the default 150 s origin read timeout)
@@ -59,39 +69,64 @@ export interface FrontDoorOptions {
 
 /** Traffic Manager monitor as rendered. */
 export interface TrafficManagerSettings {
+  /** Seconds between probes (10 or 30). */
   readonly intervalSeconds: number;
+  /** Seconds a probe waits (5-9 with a 10 s interval, 5-10 with 30 s). */
   readonly timeoutSeconds: number;
   /** Failures tolerated before the next one marks the endpoint degraded (failureThreshold - 1). */
   readonly toleratedFailures: number;
+  /** Seconds clients cache the profile's DNS answer. */
   readonly ttlSeconds: number;
 }
 
+/** What `planAzureService` plans from. */
 export interface AzurePlanInput {
+  /** The topology. */
   readonly topology: Topology;
+  /** The availability tier. */
   readonly tier: AvailabilityTier;
+  /** Changes to the tier's defaults. @default - none */
   readonly overrides?: TierOverrides;
   /** The regions that serve, in order (active-passive: primary first). */
   readonly regions: readonly string[];
   /** Routing chosen by the user. @default - the tier's */
   readonly routing?: RoutingMechanism;
+  /** Front Door settings (anycast routing). @default - derived from the tier */
   readonly frontDoor?: FrontDoorOptions;
   /** @default - no cache */
   readonly cache?: boolean;
+  /** The construct path errors name. @default - none */
   readonly constructPath?: string;
+  /** Which values are unresolved tokens. @default - core's looksUnresolved */
   readonly isUnresolved?: (value: unknown) => boolean;
 }
 
 /** Everything an Azure topology renders its numbers from. */
 export interface AzureServicePlan extends ServicePlan {
-  readonly regions: readonly string[];
+  /** The regions that serve, in order (active-passive: primary first). */
+  readonly regions: string[];
+  /**
+   * The Traffic Manager monitor as rendered.
+   * @default - none: the routing is not Traffic Manager
+   */
   readonly trafficManager?: TrafficManagerSettings;
+  /**
+   * The Front Door probe and response timeout as rendered.
+   * @default - none: the routing is not Front Door
+   */
   readonly frontDoor?: FrontDoorSettings;
-  /** How each region writes to the cache (absent without a cache). */
+  /**
+   * How each region writes to the cache.
+   * @default - none: no cache
+   */
   readonly writePlan?: CacheWritePlan;
-  /** How long readiness tolerates an unreachable cache (absent without a cache). */
+  /**
+   * How long readiness tolerates an unreachable cache.
+   * @default - none: no cache
+   */
   readonly regionHealth?: RegionHealthPolicy;
   /** MCP-level probe terms, stated beside the budget (not the path a crashed instance takes). */
-  readonly mcpProbeTerms: readonly BudgetTerm[];
+  readonly mcpProbeTerms: BudgetTerm[];
 }
 
 /** Azure Managed Redis replication between regions: no documented bound. */
@@ -304,7 +339,7 @@ export function planAzureService(input: AzurePlanInput, extra?: (v: Validator, p
     profile: { ...profile, enforceBudget: enforce },
     budget,
     warnings,
-    regions: input.regions,
+    regions: [...input.regions],
     trafficManager,
     frontDoor,
     writePlan,

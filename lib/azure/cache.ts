@@ -35,7 +35,10 @@ import { validatorFor } from './validation';
 
 /** Cache options the topologies take (the tier decides the rest). */
 export interface McpServiceCacheOptions {
-  /** @default 'Balanced_B3' (the smallest SKU active geo-replication accepts) */
+  /**
+   * The Managed Redis SKU.
+   * @default 'Balanced_B3' (the smallest SKU active geo-replication accepts)
+   */
   readonly skuName?: string;
   /**
    * High availability (replica shards on other nodes, zone-redundant where the region has zones).
@@ -46,14 +49,19 @@ export interface McpServiceCacheOptions {
   readonly persistenceFrequency?: '1h' | '6h' | '12h';
 }
 
+/** Props of `McpCache`: one region's Azure Managed Redis behind a private endpoint. */
 export interface McpCacheProps extends McpServiceCacheOptions {
+  /** The resource group the resources are created in. */
   readonly resourceGroupName: string;
+  /** The region (with availability zones). */
   readonly location: string;
   /** Globally unique cache name (3-63 letters, digits and hyphens). */
   readonly name: string;
+  /** The availability tier (mission- and business-critical require high availability). */
   readonly tier: AvailabilityTier;
   /** Subnet of the private endpoint. */
   readonly subnetId: string;
+  /** The virtual network the private DNS zone is linked to. */
   readonly virtualNetworkId: string;
   /** Where the access key is stored for the servers. */
   readonly keyVaultId: string;
@@ -61,13 +69,17 @@ export interface McpCacheProps extends McpServiceCacheOptions {
   readonly geoReplicationGroupName?: string;
 }
 
+/** One region's Azure Managed Redis: TLS only, private endpoint, access key in Key Vault. */
 export class McpCache extends Construct {
+  /** The Managed Redis resource. */
   public readonly redis: ManagedRedis;
+  /** Its private endpoint in the data subnet. */
   public readonly privateEndpoint: PrivateEndpoint;
   /** The Key Vault secret holding the access key (versionless id for the servers). */
   public readonly accessKeySecret: KeyVaultSecret;
   /** `rediss://<host>:10000` */
   public readonly url: string;
+  /** The cache's host name. */
   public readonly hostname: string;
 
   constructor(scope: Construct, id: string, props: McpCacheProps) {
@@ -137,6 +149,7 @@ export function validateCacheOptions(v: Validator, o: McpServiceCacheOptions, ct
   }
 }
 
+/** Props of `McpCacheGeoReplication`. */
 export interface McpCacheGeoReplicationProps {
   /** The members, first one carrying the link resource. All joined the same group at creation. */
   readonly caches: McpCache[];
@@ -144,6 +157,7 @@ export interface McpCacheGeoReplicationProps {
 
 /** Links the regional caches of one geo-replication group. */
 export class McpCacheGeoReplication extends Construct {
+  /** The geo-replication link resource. */
   public readonly link: ManagedRedisGeoReplication;
   constructor(scope: Construct, id: string, props: McpCacheGeoReplicationProps) {
     super(scope, id);

@@ -24,16 +24,45 @@ import { Validator } from '../core/errors';
 
 /** The Vault PKI options on Azure (Terraform's Vault provider authenticates from its environment, e.g. VAULT_TOKEN). */
 export interface VaultCertificateSourceOptions {
+  /** The Vault server's address (`https://vault.example.com:8200`). */
   readonly vaultAddress: string;
+  /** The PKI role that issues the certificate (it must allow the service and regional names). */
   readonly role: string;
-  /** @default - the service's domain name */
+  /**
+   * The certificate's common name.
+   * @default - the service's domain name
+   */
   readonly commonName?: string;
+  /**
+   * Extra names the certificate covers, besides the service name and each region's regional name (always added).
+   * @default - only the service and regional names
+   */
   readonly subjectAlternativeNames?: string[];
-  /** @default 'pki' */
+  /**
+   * The PKI secrets engine's mount path.
+   * @default 'pki'
+   */
   readonly pkiMount?: string;
+  /**
+   * The certificate's lifetime in whole days.
+   * @default 45 - the rotation interval plus 15 days (core's DEFAULT_CERTIFICATE_TTL_DAYS)
+   */
   readonly ttlDays?: number;
+  /**
+   * Days between rotations: the first apply after this many days renews the certificate.
+   * @default 30 - the guide
+   */
   readonly rotationDays?: number;
+  /**
+   * Days before expiry when Key Vault e-mails the certificate contacts (the alarm e-mails).
+   * @default 7 - the guide
+   */
   readonly warningDays?: number;
+  /**
+   * The longest TTL the Vault role allows (its `max_ttl`), in days, when you know it;
+   * a longer `ttlDays` is refused at synth time instead of being capped by Vault.
+   * @default - not checked
+   */
   readonly maxTtlDays?: number;
   /**
    * True when the issuing CA chains to a public root. Front Door validates
@@ -48,10 +77,23 @@ export interface VaultCertificateSourceOptions {
 export interface BoundCertificate {
   /** Versionless secret id the gateway reads. */
   readonly keyVaultSecretId: string;
-  /** The policy, for Vault-issued certificates. */
+  /**
+   * The resolved policy (names, TTL, rotation), for Vault-issued certificates.
+   * @default - none: an existing Key Vault secret
+   */
   readonly policy?: VaultCertificatePolicy;
 }
 
+/** Options of `McpCertificate.fromKeyVaultSecretIds`. */
+export interface KeyVaultSecretOptions {
+  /**
+   * True when the certificates chain to a public root (Front Door routing needs it).
+   * @default true
+   */
+  readonly publiclyTrusted?: boolean;
+}
+
+/** Where and for which names a certificate is bound (the topology's region). */
 export interface CertificateBindContext {
   readonly region: string;
   readonly keyVaultId: string;
@@ -64,7 +106,7 @@ export interface CertificateBindContext {
 /** Where the HTTPS listeners' certificates come from. */
 export abstract class McpCertificate {
   /** Existing certificates, one versionless Key Vault secret id per region (the vault must grant the gateway identity). */
-  public static fromKeyVaultSecretIds(secretIds: Record<string, string>, options: { publiclyTrusted?: boolean } = {}): McpCertificate {
+  public static fromKeyVaultSecretIds(secretIds: Record<string, string>, options: KeyVaultSecretOptions = {}): McpCertificate {
     return new ExistingSecrets(secretIds, options.publiclyTrusted ?? true);
   }
 
@@ -76,22 +118,29 @@ export abstract class McpCertificate {
   /** True when the certificate chains to a public root (Front Door needs it). */
   public abstract readonly publiclyTrusted: boolean;
 
-  /** Records problems for these regions and names (missing regions, invalid Vault options). */
-  public abstract validate(v: Validator, regions: readonly string[], domainNames: string[]): void;
+  /**
+   * Records problems for these regions and names (missing regions, invalid Vault options).
+   * @internal the topologies validate before they build
+   */
+  public abstract _validate(v: Validator, regions: string[], domainNames: string[]): void;
 
-  public abstract bind(scope: Construct, context: CertificateBindContext): BoundCertificate;
+  /**
+   * Creates what the certificate needs in one region and returns what the gateway reads.
+   * @internal the topologies bind the certificate in each region
+   */
+  public abstract _bind(scope: Construct, context: CertificateBindContext): BoundCertificate;
 }
 
 class ExistingSecrets extends McpCertificate {
   constructor(private readonly ids: Record<string, string>, public readonly publiclyTrusted: boolean) { super(); }
-  public validate(v: Validator, regions: readonly string[]): void {
+  public _validate(v: Validator, regions: string[]): void {
     for (const r of regions) {
       v.check(typeof this.ids[r] === 'string' && /^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]+\/?$/.test(this.ids[r]),
         `certificate.secretIds.${r}`, this.ids[r],
         'a versionless Key Vault secret id (https://<vault>.vault.azure.net/secrets/<name>) for every region: the gateway then follows renewals');
     }
   }
-  public bind(_scope: Construct, context: CertificateBindContext): BoundCertificate {
+  public _bind(_scope: Construct, context: CertificateBindContext): BoundCertificate {
     return { keyVaultSecretId: this.ids[context.region] };
   }
 }
@@ -102,7 +151,7 @@ class VaultSource extends McpCertificate {
     super();
     this.publiclyTrusted = options.publiclyTrusted ?? false;
   }
-  public validate(v: Validator, _regions: readonly string[], domainNames: string[]): void {
+  public _validate(v: Validator, _regions: string[], domainNames: string[]): void {
     this.policy(domainNames, v.nested('certificate'));
   }
   private policy(domainNames: string[], v: Validator): VaultCertificatePolicy {
@@ -111,7 +160,7 @@ class VaultSource extends McpCertificate {
     const sans = [...new Set([...(this.options.subjectAlternativeNames ?? []), ...(commonName === first ? rest : domainNames)])];
     return resolveVaultCertificatePolicy({ ...this.options, commonName, subjectAlternativeNames: sans }, v);
   }
-  public bind(scope: Construct, context: CertificateBindContext): BoundCertificate {
+  public _bind(scope: Construct, context: CertificateBindContext): BoundCertificate {
     const v = new Validator({ constructPath: scope.node.path, propPrefix: 'certificate' });
     const policy = this.policy(context.domainNames, v);
     v.throwIfInvalid();
@@ -120,15 +169,24 @@ class VaultSource extends McpCertificate {
   }
 }
 
+/** Props of `VaultIssuedCertificate`. */
 export interface VaultIssuedCertificateProps {
+  /** The resolved Vault policy (core's `resolveVaultCertificatePolicy`): names, TTL, rotation, warning. */
   readonly policy: VaultCertificatePolicy;
+  /** The Key Vault the certificate is imported into. */
   readonly keyVaultId: string;
+  /**
+   * Resources the import waits for (the deployer's role on the Key Vault).
+   * @default - none
+   */
   readonly dependsOn?: ITerraformDependable[];
 }
 
 /** A Vault PKI certificate imported into Key Vault. */
 export class VaultIssuedCertificate extends Construct {
+  /** The certificate as Vault issued it (its private key is in Terraform state only). */
   public readonly issued: PkiSecretBackendCert;
+  /** The Key Vault certificate (its versionless secret id is what the gateway reads). */
   public readonly certificate: KeyVaultCertificate;
 
   constructor(scope: Construct, id: string, props: VaultIssuedCertificateProps) {

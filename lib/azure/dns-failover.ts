@@ -18,27 +18,38 @@ export interface TrafficManagerTarget {
   readonly name: string;
   /** The gateway's public IP (it must carry a DNS label). */
   readonly publicIpId: string;
-  /** Priority routing: 1 is served first. */
+  /**
+   * Priority routing: 1 is served first.
+   * @default - none: only priority routing reads it (the topologies number the regions in order)
+   */
   readonly priority?: number;
   /** Weighted routing. @default 1 */
   readonly weight?: number;
 }
 
+/** Props of `McpTrafficManager`. */
 export interface McpTrafficManagerProps {
+  /** The resource group of the global resources. */
   readonly resourceGroupName: string;
   /** The profile's DNS label (`<label>.trafficmanager.net`), globally unique. */
   readonly relativeName: string;
+  /** Priority (active-passive), Performance or Weighted (multi-region). */
   readonly routingMethod: 'Priority' | 'Performance' | 'Weighted';
+  /** The monitor and TTL as planned (`AzureServicePlan.trafficManager`). */
   readonly settings: TrafficManagerSettings;
   /** The region-health path (the server's readiness path). */
   readonly healthPath: string;
   /** Host header of the probes (the service name the certificate covers). */
   readonly hostHeader: string;
+  /** The regional gateways, two or more. */
   readonly targets: TrafficManagerTarget[];
 }
 
+/** Azure Traffic Manager in front of the regional gateways (the DNS routing). */
 export class McpTrafficManager extends Construct {
+  /** The Traffic Manager profile. */
   public readonly profile: TrafficManagerProfile;
+  /** One endpoint per region. */
   public readonly endpoints: TrafficManagerAzureEndpoint[];
   /** `<label>.trafficmanager.net` */
   public readonly fqdn: string;

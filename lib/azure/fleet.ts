@@ -29,8 +29,11 @@ export interface FleetCapacity {
 
 /** Capacity as rendered. */
 export interface ResolvedFleetCapacity {
+  /** The capacity the service needs on a normal day. */
   readonly baseline: number;
+  /** Instances that always run. */
   readonly min: number;
+  /** Instances scaling may reach. */
   readonly max: number;
 }
 
@@ -40,14 +43,27 @@ export function resolveFleetCapacity(capacity: FleetCapacity, profile: TierProfi
   return { baseline: capacity.baseline, min, max: capacity.max ?? Math.max(2 * capacity.baseline, min) };
 }
 
+/** Props of `McpFleet`: one region's scale set. */
 export interface McpFleetProps {
+  /** The resource group the resources are created in. */
   readonly resourceGroupName: string;
+  /** The region (with availability zones). */
   readonly location: string;
+  /** The application subnet (outbound internet for packages and images). */
   readonly subnetId: string;
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /**
+   * The availability tier: its minimum capacity, probe path and timeouts.
+   * @default AvailabilityTier.BUSINESS_CRITICAL
+   */
   readonly tier?: AvailabilityTier;
+  /**
+   * Changes to the tier's defaults.
+   * @default - the tier's values unchanged
+   */
   readonly tierOverrides?: TierOverrides;
+  /** The MCP server every instance runs (delivered as a cloud-init script). */
   readonly server: McpServerSource;
+  /** Instances: baseline, min and max. */
   readonly capacity: FleetCapacity;
   /** The gateway backend pool the instances join. */
   readonly backendPoolId: string;
@@ -57,11 +73,20 @@ export interface McpFleetProps {
   readonly identityClientId: string;
   /** OpenSSH public key of the admin user (password authentication is off; no port opens for SSH). */
   readonly sshPublicKey: string;
-  /** @default 'Standard_D2s_v5' */
+  /**
+   * The instances' VM size.
+   * @default 'Standard_D2s_v5'
+   */
   readonly vmSize?: string;
-  /** Plain environment for the server (no secrets: custom data is readable by anyone who can read the scale set). */
+  /**
+   * Plain environment for the server (no secrets: custom data is readable by anyone who can read the scale set).
+   * @default - only what the server source and the tier's timeouts set
+   */
   readonly environment?: Record<string, string>;
-  /** Secrets read at boot from Key Vault with the identity: variable name -> versionless secret URI. */
+  /**
+   * Secrets read at boot from Key Vault with the identity: variable name -> versionless secret URI.
+   * @default - none
+   */
   readonly secretEnvironment?: Record<string, string>;
   /**
    * Strict zone balance. Either way the scale set spreads instances evenly across zones 1-3;
@@ -77,9 +102,13 @@ export interface McpFleetProps {
   readonly repairGraceMinutes?: number;
 }
 
+/** One region's MCP servers: a Linux scale set across zones 1-3 with automatic repairs and rolling upgrades. */
 export class McpFleet extends Construct {
+  /** The scale set. */
   public readonly scaleSet: LinuxVirtualMachineScaleSet;
+  /** The capacity as rendered (min at least the tier's minCapacity). */
   public readonly capacity: ResolvedFleetCapacity;
+  /** The resolved tier profile. */
   public readonly profile: TierProfile;
   /** The boot script (bash), as rendered before base64 encoding (tokens included). */
   public readonly startScript: string;

@@ -35,16 +35,41 @@ export interface GatewayCertificate {
   readonly identityId: string;
 }
 
+/** Application Gateway instance bounds. */
+export interface GatewayCapacity {
+  /**
+   * Instances that always run (0-125).
+   * @default - the tier's minZones (one instance per zone)
+   */
+  readonly min?: number;
+  /**
+   * Instances autoscaling may reach (2-125).
+   * @default 10 (at least min)
+   */
+  readonly max?: number;
+}
+
+/** Props of `McpLoadBalancer`: one region's Application Gateway v2. */
 export interface McpLoadBalancerProps {
+  /** The resource group the resources are created in. */
   readonly resourceGroupName: string;
+  /** The region (with availability zones). */
   readonly location: string;
   /** A subnet dedicated to the gateway. */
   readonly subnetId: string;
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /**
+   * The availability tier: its probe, timeouts and minimum zones.
+   * @default AvailabilityTier.BUSINESS_CRITICAL
+   */
   readonly tier?: AvailabilityTier;
+  /**
+   * Changes to the tier's defaults.
+   * @default - the tier's values unchanged
+   */
   readonly tierOverrides?: TierOverrides;
   /** The server behind the gateway: its port and health paths. */
   readonly server: McpServerSource;
+  /** The TLS certificate of the HTTPS listener. */
   readonly certificate: GatewayCertificate;
   /** `false`: Standard_v2 without a WAF. @default - WAF_v2 with OWASP 3.2 and a rate-limit rule */
   readonly waf?: McpWafOptions | false;
@@ -57,8 +82,11 @@ export interface McpLoadBalancerProps {
   readonly httpRedirect?: boolean;
   /** DNS label of the public IP (`<label>.<region>.cloudapp.azure.com`, Traffic Manager needs one). */
   readonly domainNameLabel: string;
-  /** Gateway instances. @default - min: the tier's minZones, max: 10 */
-  readonly capacity?: { readonly min?: number; readonly max?: number };
+  /**
+   * Gateway instances.
+   * @default - min: the tier's minZones, max: 10
+   */
+  readonly capacity?: GatewayCapacity;
   /** Host header of the probe. @default '127.0.0.1' */
   readonly probeHost?: string;
 }
@@ -83,10 +111,15 @@ export const GATEWAY_NAMES = {
   frontendIp: 'public',
 } as const;
 
+/** One region's Application Gateway v2 across zones 1-3: HTTPS listener, readiness probe, WAF. */
 export class McpLoadBalancer extends Construct {
+  /** The Application Gateway. */
   public readonly gateway: ApplicationGateway;
+  /** Its zone-redundant public IP (with the DNS label Traffic Manager targets). */
   public readonly publicIp: PublicIp;
+  /** The WAF policy (absent with `waf: false`). */
   public readonly wafPolicy?: WebApplicationFirewallPolicy;
+  /** The resolved tier profile. */
   public readonly profile: TierProfile;
   /** Id of the backend pool the scale set's NICs join. */
   public readonly backendPoolId: string;

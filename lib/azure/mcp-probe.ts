@@ -25,17 +25,24 @@ import { AZURE_MCP_PROBE, azureMcpProbeTerms } from './budget';
 import { AZURE_FACTS } from './facts';
 import { validatorFor } from './validation';
 
+/** Props of `McpProbe`: an Application Insights standard test posting an MCP `initialize`, and its alert. */
 export interface McpProbeProps {
+  /** The resource group the resources are created in. */
   readonly resourceGroupName: string;
+  /** The region of the Application Insights component. */
   readonly location: string;
   /** The Log Analytics workspace Application Insights writes to. */
   readonly workspaceId: string;
   /** `https://mcp.example.com/mcp` */
   readonly url: string;
+  /** The action group the availability alert notifies. */
   readonly actionGroupId: string;
   /** True when the service's certificate chains to a public root (turns the SSL check on). */
   readonly publiclyTrusted: boolean;
-  /** @default 300 */
+  /**
+   * Seconds between test runs from each location (Application Insights accepts 300, 600 or 900).
+   * @default 300
+   */
   readonly frequencySeconds?: number;
   /**
    * The servers check OAuth tokens: expect the 401 challenge (no token is sent) instead of a 200.
@@ -46,8 +53,11 @@ export interface McpProbeProps {
   readonly locations?: string[];
 }
 
+/** The MCP-level availability test: an Application Insights standard test and its alert. */
 export class McpProbe extends Construct {
+  /** The standard web test. */
   public readonly test: ApplicationInsightsStandardWebTest;
+  /** The availability alert. */
   public readonly alert: MonitorMetricAlert;
   /** The probe's detection terms, from the rendered test frequency and alert frequency / window. */
   public readonly detectionTerms: BudgetTerm[];

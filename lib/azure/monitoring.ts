@@ -22,28 +22,55 @@ import { validatorFor } from './validation';
 
 /** Where alerts go: an existing action group, or a new one mailing these addresses. */
 export interface McpAlarmTopic {
-  /** An existing action group's id. */
+  /**
+   * An existing action group's id (its receivers get every alert).
+   * @default - a new action group
+   */
   readonly actionGroupId?: string;
-  /** Addresses of a new action group. */
+  /**
+   * Addresses of a new action group (also the Key Vaults' certificate contacts).
+   * @default - no receiver: alerts fire and show in the portal, nobody is notified
+   */
   readonly emails?: string[];
 }
 
 /** The resources of one region to watch. */
 export interface MonitoredRegion {
+  /** The region (alert names carry it). */
   readonly region: string;
+  /** The region's Application Gateway (unhealthy hosts, 5xx, response time; access logs for the health score). */
   readonly gatewayId: string;
+  /** The region's scale set (CPU). */
   readonly scaleSetId: string;
+  /**
+   * The region's Managed Redis (its metrics go to the workspace).
+   * @default - no cache to watch
+   */
   readonly cacheId?: string;
 }
 
+/** Props of `McpMonitoring`: the workspace, the alerts and the composite health score of a service. */
 export interface McpMonitoringProps {
+  /** The resource group the resources are created in. */
   readonly resourceGroupName: string;
+  /** The region of the workspace and the action group. */
   readonly location: string;
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /**
+   * The availability tier: its alarm thresholds.
+   * @default AvailabilityTier.BUSINESS_CRITICAL
+   */
   readonly tier?: AvailabilityTier;
+  /**
+   * Changes to the tier's defaults.
+   * @default - the tier's values unchanged
+   */
   readonly tierOverrides?: TierOverrides;
+  /** The regions to watch. */
   readonly regions: MonitoredRegion[];
-  /** @default - a new action group without receivers (add them, or pass one) */
+  /**
+   * Where alerts go: an existing action group, or e-mail addresses for a new one.
+   * @default - a new action group without receivers: alerts fire and show in the portal, nobody is notified
+   */
   readonly alarmTopic?: McpAlarmTopic;
   /** True when the MCP probe writes availability results to the workspace (the staleness component). @default false */
   readonly mcpProbe?: boolean;
@@ -87,12 +114,17 @@ export function alertWindow(minutes: number): string {
   return (allowed.find(([m]) => m >= minutes) ?? allowed[allowed.length - 1])[1];
 }
 
+/** The service's Log Analytics workspace, its metric alerts and the composite health-score alert. */
 export class McpMonitoring extends Construct {
+  /** The Log Analytics workspace every diagnostic setting writes to. */
   public readonly workspace: LogAnalyticsWorkspace;
   /** The composite health score alert (log search over the workspace). */
   public readonly healthScoreAlert?: MonitorScheduledQueryRulesAlertV2;
+  /** The action group every alert notifies. */
   public readonly actionGroupId: string;
+  /** The metric alerts. */
   public readonly alerts: MonitorMetricAlert[] = [];
+  /** The resolved tier profile the thresholds come from. */
   public readonly profile: TierProfile;
 
   constructor(scope: Construct, id: string, props: McpMonitoringProps) {

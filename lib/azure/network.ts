@@ -32,8 +32,21 @@ export interface ExistingNetwork {
   readonly dataSubnetId: string;
 }
 
+/** The address prefixes of a created network's three subnets. */
+export interface SubnetPrefixes {
+  /** The gateway subnet (a /24). */
+  readonly gateway: string;
+  /** The application subnet (a /22). */
+  readonly application: string;
+  /** The data subnet, private endpoints (a /24). */
+  readonly data: string;
+}
+
+/** Props of `McpNetwork`: one region's virtual network, subnets and NSGs. */
 export interface McpNetworkProps {
+  /** The resource group the resources are created in. */
   readonly resourceGroupName: string;
+  /** The region (with availability zones). */
   readonly location: string;
   /** Port the MCP server listens on: the only port the gateway subnet may reach. */
   readonly serverPort: number;
@@ -43,7 +56,10 @@ export interface McpNetworkProps {
    * @default '10.20.0.0/16'
    */
   readonly addressSpace?: string;
-  /** Open port 80 on the gateway (HTTP -> HTTPS redirect). @default false */
+  /**
+   * Open port 80 on the gateway (HTTP -> HTTPS redirect).
+   * @default false
+   */
   readonly httpRedirect?: boolean;
   /**
    * Who may reach the gateway on 443/80: `Internet`, or a service tag such as
@@ -51,18 +67,25 @@ export interface McpNetworkProps {
    * @default 'Internet'
    */
   readonly ingressSource?: string;
-  /** Use these subnets instead of creating a network (no NSG is created or changed). @default - a new network */
+  /**
+   * Use these subnets instead of creating a network (no NSG is created or changed).
+   * @default - a new network
+   */
   readonly existing?: ExistingNetwork;
 }
 
 /** One regional network. */
 export class McpNetwork extends Construct {
+  /** The virtual network. */
   public readonly virtualNetworkId: string;
+  /** The gateway's dedicated subnet. */
   public readonly gatewaySubnetId: string;
+  /** The scale set's subnet. */
   public readonly applicationSubnetId: string;
+  /** The private endpoints' subnet. */
   public readonly dataSubnetId: string;
   /** Address prefixes of the three subnets (undefined for an existing network). */
-  public readonly prefixes?: { readonly gateway: string; readonly application: string; readonly data: string };
+  public readonly prefixes?: SubnetPrefixes;
   /** The NSGs, when the network is created here. */
   public readonly securityGroups: NetworkSecurityGroup[] = [];
 

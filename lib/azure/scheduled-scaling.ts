@@ -31,6 +31,7 @@ import { Validator } from '../core/errors';
 import { ScalingSchedule, WEEKDAYS, Weekday, WindowKind } from '../core/schedule';
 import { AvailabilityTier, TierOverrides, resolveTier } from '../core/tiers';
 import { AZURE_FACTS } from './facts';
+import { ResolvedFleetCapacity } from './fleet';
 import { validatorFor, windowsTimeZoneForAzure } from './validation';
 
 const AZURE_DAY: Readonly<Record<Weekday, string>> = {
@@ -42,31 +43,71 @@ const AZURE_DAY: Readonly<Record<Weekday, string>> = {
 export interface FailoverSignal {
   /** The resource emitting the metric (a Traffic Manager profile, a Front Door profile). */
   readonly metricResourceId: string;
+  /** The metric's name (`ProbeAgentCurrentEndpointStateByProfileResourceId`, `OriginHealthPercentage`). */
   readonly metricName: string;
+  /** The metric's namespace (`Microsoft.Network/trafficManagerProfiles`, `Microsoft.Cdn/profiles`). */
   readonly metricNamespace: string;
-  /** Dimension selecting the lost deployment's endpoint or origin. */
-  readonly dimension: { readonly name: string; readonly values: string[] };
-  /** Below this the deployment counts as down (Traffic Manager endpoint state: 1 up, 0 down). */
+  /** The dimension selecting the lost deployment's endpoint or origin (`EndpointName`, `Origin`). */
+  readonly dimensionName: string;
+  /** The dimension's values naming the lost deployment. */
+  readonly dimensionValues: string[];
+  /** Below this the deployment counts as down (Traffic Manager endpoint state: 1 up, 0 down; Front Door: percent). */
   readonly downBelow: number;
-  /** Instances to run when the signal fires, from this window's own minimum. */
-  readonly capacityFor: (windowName: string, ownMinimum: number) => number;
+  /**
+   * Instances to run when the signal fires, by window name (the schedule's window names, `default` without a
+   * schedule); a profile never goes below its own minimum.
+   * @default - no window-specific capacity
+   */
+  readonly capacityByWindow?: Record<string, number>;
+  /**
+   * The regions sharing the load: when the signal fires, a survivor runs `ceil(own minimum x regionCount /
+   * (regionCount - 1))` instances (it absorbs the lost region's share).
+   * @default - no share to absorb: only `capacityByWindow` raises the capacity
+   */
+  readonly regionCount?: number;
 }
 
+/** The instances a failover signal sets in a profile whose own minimum is `own`. */
+export function failoverCapacityOf(s: FailoverSignal, windowName: string, own: number): number {
+  const byWindow = s.capacityByWindow?.[windowName] ?? own;
+  const absorbed = s.regionCount !== undefined && s.regionCount > 1 ? Math.ceil((own * s.regionCount) / (s.regionCount - 1)) : own;
+  return Math.max(own, byWindow, absorbed);
+}
+
+/** Props of `McpScheduledScaling`: the autoscale setting of one scale set. */
 export interface McpScheduledScalingProps {
+  /** The resource group of the autoscale setting. */
   readonly resourceGroupName: string;
+  /** The region of the autoscale setting (the scale set's). */
   readonly location: string;
   /** The scale set. */
   readonly targetResourceId: string;
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /**
+   * The availability tier: its CPU target drives the scale-out and scale-in rules.
+   * @default AvailabilityTier.BUSINESS_CRITICAL
+   */
   readonly tier?: AvailabilityTier;
+  /**
+   * Changes to the tier's defaults (the CPU target among them).
+   * @default - the tier's values unchanged
+   */
   readonly tierOverrides?: TierOverrides;
   /** Baseline, min and max of the fleet (capacity.min is the floor of every window). */
-  readonly capacity: { readonly baseline: number; readonly min: number; readonly max: number };
-  /** @default - one profile at capacity.min..capacity.max */
+  readonly capacity: ResolvedFleetCapacity;
+  /**
+   * The scaling schedule, one recurring profile per weekly transition and a fixed-date profile per holiday and year.
+   * @default - one default profile at capacity.min..capacity.max
+   */
   readonly schedule?: ScalingSchedule;
-  /** Years the schedule's holidays are rendered for (fixed-date profiles carry a year). Required with holidays. */
+  /**
+   * Years the schedule's holidays are rendered for (fixed-date profiles carry a year).
+   * @default - none: a schedule with holidays is refused (give the years), one without needs none
+   */
   readonly holidayYears?: number[];
-  /** Signals that another deployment was lost (standby and survivor scale-up). @default - none */
+  /**
+   * Signals that another deployment was lost (standby and survivor scale-up), each with its reverse rule.
+   * @default - none: only the schedule and the CPU rules scale
+   */
   readonly failoverSignals?: FailoverSignal[];
   /**
    * A warm standby: every profile keeps `capacity.min` (the tier's floor) as its
@@ -78,23 +119,54 @@ export interface McpScheduledScalingProps {
 
 /** One rendered profile, as data (what the tests and the docs read). */
 export interface AutoscaleProfilePlan {
+  /** The profile's name (the schedule transition's, `<holiday>-<year>` for a fixed-date profile, `default`). */
   readonly name: string;
+  /** Recurring (a weekly transition), fixed-date (a holiday in one year) or the default profile. */
   readonly kind: 'recurring' | 'fixed-date' | 'default';
+  /** The schedule window whose capacity the profile holds. */
   readonly windowName: string;
+  /** The profile's minimum instances. */
   readonly minimum: number;
+  /** The profile's maximum instances (at least the failover capacity). */
   readonly maximum: number;
+  /**
+   * The days a recurring profile starts on (`Monday`...).
+   * @default - not a recurring profile
+   */
   readonly days?: string[];
+  /**
+   * The hour a recurring profile starts at, in the setting's time zone.
+   * @default - not a recurring profile
+   */
   readonly hour?: number;
+  /**
+   * The minute a recurring profile starts at.
+   * @default - not a recurring profile
+   */
   readonly minute?: number;
+  /**
+   * A fixed-date profile's start (local wall time, read in the setting's time zone).
+   * @default - not a fixed-date profile
+   */
   readonly start?: string;
+  /**
+   * A fixed-date profile's end: the next weekly transition after the holiday's 00:00.
+   * @default - not a fixed-date profile
+   */
   readonly end?: string;
-  /** Capacity each failover signal sets in this profile. */
+  /**
+   * Capacity the first failover signal sets in this profile.
+   * @default - no failover signal
+   */
   readonly failoverCapacity?: number;
 }
 
+/** The autoscale setting of a scale set: schedule profiles, CPU rules and failover scale-up with its reverse. */
 export class McpScheduledScaling extends Construct {
+  /** The autoscale setting. */
   public readonly setting: MonitorAutoscaleSetting;
-  public readonly profiles: readonly AutoscaleProfilePlan[];
+  /** The profiles as rendered (capacities, times, failover capacity). */
+  public readonly profiles: AutoscaleProfilePlan[];
   /** The Windows time zone rendered (undefined without a schedule). */
   public readonly timeZone?: string;
   /** The schedule the profiles come from. */
@@ -129,9 +201,9 @@ export class McpScheduledScaling extends Construct {
           // a window with no data points does not trigger (missing data never scales up).
           operator: 'LessThan', threshold: s.downBelow, statistic: 'Max', timeAggregation: 'Maximum',
           timeGrain: 'PT1M', timeWindow: 'PT5M',
-          dimensions: [{ name: s.dimension.name, operator: 'Equals', values: s.dimension.values }],
+          dimensions: [{ name: s.dimensionName, operator: 'Equals', values: s.dimensionValues }],
         },
-        scaleAction: { direction: 'Increase', type: 'ExactCount', value: s.capacityFor(p.windowName, p.minimum), cooldown: 'PT5M' },
+        scaleAction: { direction: 'Increase', type: 'ExactCount', value: failoverCapacityOf(s, p.windowName, p.minimum), cooldown: 'PT5M' },
       })),
       ...signals.map((s): MonitorAutoscaleSettingProfileRule => ({
         metricTrigger: {
@@ -140,12 +212,12 @@ export class McpScheduledScaling extends Construct {
           // With no data points the rule is not met, and Azure scales in only when every scale-in rule is met.
           operator: 'GreaterThanOrEqual', threshold: s.downBelow, statistic: 'Min', timeAggregation: 'Minimum',
           timeGrain: 'PT1M', timeWindow: 'PT5M',
-          dimensions: [{ name: s.dimension.name, operator: 'Equals', values: s.dimension.values }],
+          dimensions: [{ name: s.dimensionName, operator: 'Equals', values: s.dimensionValues }],
         },
         scaleAction: { direction: 'Decrease', type: 'ExactCount', value: p.minimum, cooldown: 'PT10M' },
       })),
     ];
-    const failoverMaxOf = (p: AutoscaleProfilePlan) => Math.max(0, ...signals.map((s) => s.capacityFor(p.windowName, p.minimum)));
+    const failoverMaxOf = (p: AutoscaleProfilePlan) => Math.max(0, ...signals.map((s) => failoverCapacityOf(s, p.windowName, p.minimum)));
     const cap = AZURE_FACTS.autoscaleCapacity;
     plans.forEach((p) => v.check(Math.max(p.maximum, failoverMaxOf(p)) <= cap.max, `profiles.${p.name}.maximum`, Math.max(p.maximum, failoverMaxOf(p)),
       `at most ${cap.max} instances in an autoscale profile (azurerm schema): lower capacity.max or the schedule's peak`));
@@ -160,7 +232,7 @@ export class McpScheduledScaling extends Construct {
         fixedDate: p.kind === 'fixed-date' ? { timezone: timeZone, start: p.start!, end: p.end! } : undefined,
       };
     });
-    this.profiles = plans.map((p, i) => ({ ...p, maximum: rendered[i].capacity.maximum, failoverCapacity: props.failoverSignals?.[0]?.capacityFor(p.windowName, p.minimum) }));
+    this.profiles = plans.map((p, i) => ({ ...p, maximum: rendered[i].capacity.maximum, failoverCapacity: props.failoverSignals?.[0] ? failoverCapacityOf(props.failoverSignals[0], p.windowName, p.minimum) : undefined }));
     this.setting = new MonitorAutoscaleSetting(this, 'Setting', {
       resourceGroupName: props.resourceGroupName,
       location: props.location,

@@ -25,7 +25,7 @@
  * RFC 8414 section 3.3 (issuer must match) https://www.rfc-editor.org/rfc/rfc8414#section-3.3 ;
  * RFC 6749 section 3.3 (scope-token grammar) https://www.rfc-editor.org/rfc/rfc6749#section-3.3 .
  */
-import { Validator, looksUnresolved } from './errors';
+import { McpHaValidationError, Validator, looksUnresolved } from './errors';
 
 /** Names of the environment variables the library sets on the server for authorization. */
 export enum McpAuthEnv {
@@ -84,11 +84,13 @@ export interface OAuthAuthorizationOptions {
    * The authorization server's issuer identifier, exactly as its metadata's `issuer`
    * (and every token's `iss`) spells it: https, no query, no fragment, not the
    * `/.well-known/...` document URL. Trailing slashes matter: Auth0 issuers end with
-   * one, Amazon Cognito, Microsoft Entra ID and Google issuers do not.
+   * one, and so do Microsoft Entra ID v1.0 issuers; Amazon Cognito and Google issuers do not.
    *
    * Examples: `https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123`
-   * (`McpAuthorization.cognitoIssuer`), `https://login.microsoftonline.com/<tenant-id>/v2.0`,
-   * `https://accounts.google.com`.
+   * (`McpAuthorization.cognitoIssuer`), `https://sts.windows.net/<tenant-id>/`
+   * (`McpAuthorization.entraIdIssuer`), `https://accounts.google.com`.
+   * Microsoft Entra ID's v2.0 issuer (`https://login.microsoftonline.com/<tenant-id>/v2.0`) is
+   * refused: its tokens' `aud` is the API's client id, never the service's resource URL.
    */
   readonly issuer: string;
   /**
@@ -249,12 +251,28 @@ export class McpAuthorization {
   }
 
   /**
-   * The v2.0 issuer of a Microsoft Entra ID tenant:
-   * `https://login.microsoftonline.com/<tenantId>/v2.0` (no trailing slash).
-   * https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens
+   * The issuer of a Microsoft Entra ID tenant's **v1.0** access tokens:
+   * `https://sts.windows.net/<tenantId>/` (trailing slash included: it is the tokens' `iss`
+   * and the v1.0 metadata's `issuer`).
+   *
+   * Only v1.0 access tokens can pass the audience rule: "In v2.0 tokens, this value is always
+   * the client ID of the API. In v1.0 tokens, it can be the client ID or the resource URI used
+   * in the request" (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
+   * So the API's app registration keeps `accessTokenAcceptedVersion` at null or 1 and sets its
+   * Application ID URI to the audience (`https://<service name><mcpPath>`; its host must be a
+   * verified domain of the tenant). The v2.0 issuer (`https://login.microsoftonline.com/<tenantId>/v2.0`)
+   * is refused at synth time. docs/AZURE.md walks through the app registration.
+   * @param tenantId the directory (tenant) id, a GUID (a domain name such as `contoso.onmicrosoft.com` is refused:
+   * the tokens' `iss` carries the GUID)
    */
   public static entraIdIssuer(tenantId: string): string {
-    return `https://login.microsoftonline.com/${tenantId}/v2.0`;
+    if (typeof tenantId !== 'string' || !ENTRA_TENANT_ID.test(tenantId)) {
+      throw new McpHaValidationError([{
+        prop: 'tenantId', value: tenantId,
+        allowed: 'the directory (tenant) id, a GUID such as 11111111-2222-3333-4444-555555555555 (the tokens\' iss carries the GUID, not a domain name)',
+      }], 'McpAuthorization.entraIdIssuer');
+    }
+    return `https://sts.windows.net/${tenantId.toLowerCase()}/`;
   }
 
   private constructor(
@@ -332,10 +350,17 @@ export function protectedResourceMetadataUrl(resource: string): string {
   return `${url.origin}/.well-known/oauth-protected-resource${path === '/' ? '' : path}`;
 }
 
+/** A Microsoft Entra ID directory (tenant) id. */
+const ENTRA_TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Where Entra ID's access-token `aud` rules are documented. */
+const ENTRA_ACCESS_TOKEN_CLAIMS_URL = 'https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference';
+
 /** Issuers whose exact spelling is known: [host pattern, path pattern (the whole path), example]. */
 const KNOWN_ISSUERS: readonly (readonly [RegExp, RegExp, string])[] = [
   [/^cognito-idp\.[a-z0-9-]+\.amazonaws\.com$/, /^\/[a-z0-9-]+_[A-Za-z0-9]+$/, 'https://cognito-idp.<region>.amazonaws.com/<userPoolId>, no trailing slash'],
-  [/^login\.microsoftonline\.com$/, /^\/[A-Za-z0-9.-]+\/v2\.0$/, 'https://login.microsoftonline.com/<tenantId>/v2.0, no trailing slash'],
+  [/^sts\.windows\.net$/, /^\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/$/,
+    'https://sts.windows.net/<tenantId>/ (McpAuthorization.entraIdIssuer(tenantId)): the tenant GUID in lowercase, with the trailing slash'],
   [/^accounts\.google\.com$/, /^$/, 'https://accounts.google.com, no trailing slash'],
   [/^securetoken\.google\.com$/, /^\/[a-z0-9-]+$/, 'https://securetoken.google.com/<projectId>, no trailing slash'],
 ];
@@ -360,6 +385,15 @@ function checkIssuer(v: Validator, issuer: string): void {
     'the issuer itself, not its metadata document URL (drop "/.well-known/...")');
   v.check(url.username === '' && url.password === '', 'issuer', issuer, 'an issuer without credentials in the URL');
   const path = url.pathname === '/' && !issuer.endsWith('/') ? '' : url.pathname;
+  if (url.hostname === 'login.microsoftonline.com') {
+    // v2.0 tokens' `aud` is the API's client id; v1.0 tokens (whichever endpoint issued them) carry the sts.windows.net issuer.
+    const tenant = path.split('/')[1] || '<tenantId>';
+    v.add('issuer', issuer,
+      `the issuer of Entra ID v1.0 access tokens, https://sts.windows.net/${tenant}/ (McpAuthorization.entraIdIssuer(tenantId)): `
+      + 'v2.0 access tokens carry the API\'s client id in "aud", never the service\'s resource URL that the servers check, so every '
+      + `call would be refused (${ENTRA_ACCESS_TOKEN_CLAIMS_URL}); keep the app registration's accessTokenAcceptedVersion at 1 `
+      + '(or null) and its Application ID URI equal to the audience');
+  }
   for (const [host, shape, example] of KNOWN_ISSUERS) {
     if (!host.test(url.hostname)) continue;
     v.check(shape.test(path), 'issuer', issuer,

@@ -10,7 +10,6 @@ import { AnnotationMetadataEntryType } from 'cdktf';
 import { AzureActiveActiveMcpService } from '../../lib/azure/topologies/active-active';
 import { AzureActivePassiveMcpService } from '../../lib/azure/topologies/active-passive';
 import { AzureMultiRegionMcpService } from '../../lib/azure/topologies/multi-region';
-import { entraIdTokenIssuer } from '../../lib/azure/authorization';
 import { McpAuthorization, McpAuthEnv } from '../../lib/core/authorization';
 import { McpHaValidationError } from '../../lib/core/errors';
 import { SERVER, SSH_KEY, TENANT, VAULT_CERT, only, stack, synth } from './support';
@@ -32,7 +31,7 @@ function refused(build: () => unknown): string {
 }
 
 const aa = (extra: Record<string, unknown>) => refused(() => new AzureActiveActiveMcpService(stack(), 'Svc', { ...base, region: 'westeurope', ...extra }));
-const oauth = (o: Partial<Parameters<typeof McpAuthorization.oauth>[0]>) => McpAuthorization.oauth({ issuer: entraIdTokenIssuer(TENANT), ...o });
+const oauth = (o: Partial<Parameters<typeof McpAuthorization.oauth>[0]>) => McpAuthorization.oauth({ issuer: McpAuthorization.entraIdIssuer(TENANT), ...o });
 
 describe('refusals', () => {
   test.each([
@@ -57,14 +56,15 @@ describe('refusals', () => {
   });
 
   test('the Entra ID v2.0 issuer (its access tokens carry a client id in aud, never the service URL)', () => {
-    const m = aa({ authorization: McpAuthorization.oauth({ issuer: McpAuthorization.entraIdIssuer(TENANT) }) });
+    const m = aa({ authorization: McpAuthorization.oauth({ issuer: `https://login.microsoftonline.com/${TENANT}/v2.0` }) });
     expect(m).toContain(`- authorization.issuer: got "https://login.microsoftonline.com/${TENANT}/v2.0"; allowed: the issuer of Entra ID v1.0 access tokens, https://sts.windows.net/${TENANT}/`);
     expect(m).toContain('accessTokenAcceptedVersion at 1');
   });
 
-  test('entraIdTokenIssuer takes a tenant id only', () => {
-    expect(entraIdTokenIssuer(TENANT)).toBe(`https://sts.windows.net/${TENANT}/`);
-    expect(() => entraIdTokenIssuer('contoso.onmicrosoft.com')).toThrow(/got "contoso.onmicrosoft.com"; allowed: the directory \(tenant\) id, a GUID/);
+  test('McpAuthorization.entraIdIssuer gives the v1.0 issuer, whose tokens the topologies accept, from a tenant id only', () => {
+    expect(McpAuthorization.entraIdIssuer(TENANT)).toBe(`https://sts.windows.net/${TENANT}/`);
+    expect(() => McpAuthorization.entraIdIssuer('contoso.onmicrosoft.com'))
+      .toThrow(/tenantId: got "contoso.onmicrosoft.com"; allowed: the directory \(tenant\) id, a GUID/);
   });
 
   test('more regions than an autoscale profile has rules for (2 CPU + 2 per other region <= 10)', () => {

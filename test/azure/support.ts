@@ -3,7 +3,6 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { McpServerSource } from '../../lib/core/server-source';
 import { McpCertificate } from '../../lib/azure/certificate';
-import { entraIdTokenIssuer } from '../../lib/azure/authorization';
 import { McpAuthorization } from '../../lib/core/authorization';
 
 export const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnlyNotARealOne0000000000 test';
@@ -49,4 +48,4 @@ export const TENANT = '11111111-2222-3333-4444-555555555555';
 export const ISSUER = `https://sts.windows.net/${TENANT}/`;
 
 /** Microsoft Entra ID as the reference stacks configure it (v1.0 tokens, Entra scope names). */
-export const AUTH = McpAuthorization.oauth({ issuer: entraIdTokenIssuer(TENANT), readScopes: ['mcp.read'], writeScopes: ['mcp.write'] });
+export const AUTH = McpAuthorization.oauth({ issuer: McpAuthorization.entraIdIssuer(TENANT), readScopes: ['mcp.read'], writeScopes: ['mcp.write'] });

@@ -122,12 +122,12 @@ describe('Azure bad inputs', () => {
   });
 
   test('a healthy threshold the Application Gateway cannot render', () => {
-    expect(aa({ overrides: { healthCheck: { healthyThreshold: 3 } } }))
+    expect(aa({ tierOverrides: { healthCheck: { healthyThreshold: 3 } } }))
       .toContain('- healthCheck.healthyThreshold: got 3; allowed: no value (or 1): Application Gateway has no healthy threshold');
   });
 
   test('a Traffic Manager timeout of 10 s with a 10 s interval', () => {
-    expect(mr({ overrides: { dnsHealthCheck: { timeoutSeconds: 10 } } })).toContain('- dnsHealthCheck.timeoutSeconds: got 10; allowed: less than requestIntervalSeconds (10) (Traffic Manager endpoint monitoring');
+    expect(mr({ tierOverrides: { dnsHealthCheck: { timeoutSeconds: 10 } } })).toContain('- dnsHealthCheck.timeoutSeconds: got 10; allowed: less than requestIntervalSeconds (10) (Traffic Manager endpoint monitoring');
   });
 
   test('Front Door routing for a one-region active-active service', () => {

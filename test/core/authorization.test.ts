@@ -6,6 +6,7 @@ import { McpHaValidationError, Validator } from '../../lib/core/errors';
 
 const SERVICE = { serviceName: 'mcp.example.com', mcpPath: '/mcp', internetFacing: true };
 const COGNITO = McpAuthorization.cognitoIssuer('us-east-1', 'us-east-1_AbCdEf123');
+const ENTRA_TENANT = '11111111-2222-3333-4444-555555555555';
 
 /** Resolves and throws like a construct would, at path App/Stack/Mcp. */
 function resolve(auth: McpAuthorization | undefined, context: Partial<typeof SERVICE> & { serviceName?: string } = {}): ResolvedAuthorization | undefined {
@@ -86,7 +87,12 @@ describe('McpAuthorization.oauth', () => {
     ['Cognito with a trailing slash', { issuer: `${COGNITO}/` },
       /authorization\.issuer: got "https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_AbCdEf123\/"; allowed: exactly the issuer in the provider's metadata, https:\/\/cognito-idp\.<region>\.amazonaws\.com\/<userPoolId>, no trailing slash \(RFC 8414 section 3\.3/],
     ['Cognito pool of another region', { issuer: McpAuthorization.cognitoIssuer('eu-west-1', 'us-east-1_AbCdEf123') }, /allowed: a user pool ID of the issuer's region \(eu-west-1_\.\.\.\)/],
-    ['Entra ID with a trailing slash', { issuer: `${McpAuthorization.entraIdIssuer('contoso.onmicrosoft.com')}/` }, /allowed: exactly the issuer in the provider's metadata, https:\/\/login\.microsoftonline\.com\/<tenantId>\/v2\.0, no trailing slash/],
+    ['Entra ID v1.0 without its trailing slash', { issuer: McpAuthorization.entraIdIssuer(ENTRA_TENANT).slice(0, -1) },
+      /got "https:\/\/sts\.windows\.net\/11111111-2222-3333-4444-555555555555"; allowed: exactly the issuer in the provider's metadata, https:\/\/sts\.windows\.net\/<tenantId>\/ \(McpAuthorization\.entraIdIssuer\(tenantId\)\)/],
+    ['Entra ID v2.0 (its tokens carry the client id in aud)', { issuer: `https://login.microsoftonline.com/${ENTRA_TENANT}/v2.0` },
+      /got "https:\/\/login\.microsoftonline\.com\/11111111-2222-3333-4444-555555555555\/v2\.0"; allowed: the issuer of Entra ID v1\.0 access tokens, https:\/\/sts\.windows\.net\/11111111-2222-3333-4444-555555555555\/ \(McpAuthorization\.entraIdIssuer\(tenantId\)\): v2\.0 access tokens carry the API's client id in "aud"/],
+    ['Entra ID v1.0 endpoint instead of its issuer', { issuer: `https://login.microsoftonline.com/${ENTRA_TENANT}/` },
+      /allowed: the issuer of Entra ID v1\.0 access tokens, https:\/\/sts\.windows\.net\/11111111-2222-3333-4444-555555555555\//],
     ['Google with a trailing slash', { issuer: 'https://accounts.google.com/' }, /got "https:\/\/accounts\.google\.com\/"; allowed: exactly the issuer in the provider's metadata, https:\/\/accounts\.google\.com, no trailing slash/],
     ['audience of another service', { issuer: COGNITO, audience: 'https://other.example.com/mcp' },
       /authorization\.audience: got "https:\/\/other\.example\.com\/mcp"; allowed: the service's resource URL, https:\/\/mcp\.example\.com\/mcp or https:\/\/mcp\.example\.com \(RFC 8707/],
@@ -118,6 +124,23 @@ describe('McpAuthorization.oauth', () => {
     const r = resolve(McpAuthorization.oauth({ issuer: COGNITO, audience: 'https://internal.example.net/mcp' }), { serviceName: undefined })!;
     expect(r.audience).toBe('https://internal.example.net/mcp');
   });
+
+  test('Entra ID: entraIdIssuer gives the v1.0 issuer, the one whose tokens can carry the service URL in aud, and it resolves', () => {
+    // v1.0 access tokens: iss https://sts.windows.net/<tenant>/, aud the Application ID URI requested (the resource URL);
+    // v2.0 tokens always carry the client id in aud (access-token-claims-reference), which the audience rule refuses.
+    const issuer = McpAuthorization.entraIdIssuer(ENTRA_TENANT.toUpperCase());
+    expect(issuer).toBe(`https://sts.windows.net/${ENTRA_TENANT}/`);
+    const r = resolve(McpAuthorization.oauth({ issuer }))!;
+    expect(r.environment()[McpAuthEnv.ISSUER]).toBe(issuer);
+    expect(r.environment()[McpAuthEnv.AUDIENCE]).toBe('https://mcp.example.com/mcp');
+  });
+
+  test.each([['a domain name', 'contoso.onmicrosoft.com'], ['empty', ''], ['a GUID with a path', `${ENTRA_TENANT}/v2.0`]])(
+    'Entra ID: entraIdIssuer refuses %s instead of a tenant GUID', (_name, tenant) => {
+      expect(() => McpAuthorization.entraIdIssuer(tenant)).toThrow(McpHaValidationError);
+      expect(() => McpAuthorization.entraIdIssuer(tenant))
+        .toThrow(`McpAuthorization.entraIdIssuer: 1 invalid setting\n  - tenantId: got ${JSON.stringify(tenant)}; allowed: the directory (tenant) id, a GUID`);
+    });
 
   test('skips unresolved tokens', () => {
     const r = resolve(McpAuthorization.oauth({ issuer: '${Token[TOKEN.12]}', audience: '${Token[TOKEN.13]}' }))!;

@@ -11,7 +11,7 @@
  * the moment it serves, nothing is promoted.
  */
 import { Construct } from 'constructs';
-import { Topology } from '../../core/failover-budget';
+import { FailoverBudget, Topology } from '../../core/failover-budget';
 import { McpCacheGeoReplication } from '../cache';
 import { McpFrontDoor } from '../anycast';
 import { McpTrafficManager } from '../dns-failover';
@@ -21,19 +21,31 @@ import { AzureMcpServiceProps, AzureTopologyPlan } from './props';
 import { McpRegion } from './regional';
 import { clientConfig, createMonitoring, createRecords, createRouting, globalResourceGroup, planTopology, summarize } from './shared';
 
+/** Props of `AzureActivePassiveMcpService`. */
 export interface AzureActivePassiveMcpServiceProps extends AzureMcpServiceProps {
+  /** The region that serves (with availability zones). */
   readonly primaryRegion: string;
+  /** The warm standby's region (with availability zones), another than the primary's. */
   readonly standbyRegion: string;
 }
 
+/** Active-passive across two regions: a serving primary and a warm standby that takes over and scales up. */
 export class AzureActivePassiveMcpService extends Construct {
+  /** The plan the stack renders (profile, budget, routing settings, cache write plan, authorization). */
   public readonly plan: AzureTopologyPlan;
+  /** The serving region's deployment. */
   public readonly primary: McpRegion;
+  /** The warm standby's deployment (at the tier's floor until the primary is lost). */
   public readonly standby: McpRegion;
+  /** The Traffic Manager profile (DNS routing). */
   public readonly trafficManager?: McpTrafficManager;
+  /** The Front Door profile (anycast routing). */
   public readonly frontDoor?: McpFrontDoor;
+  /** The link joining the two caches into one active geo-replication group. */
   public readonly geoReplication?: McpCacheGeoReplication;
+  /** The alerts and the health-score query. */
   public readonly monitoring: McpMonitoring;
+  /** The MCP availability test (absent with `mcpProbe: false`). */
   public readonly probe?: McpProbe;
 
   constructor(scope: Construct, id: string, props: AzureActivePassiveMcpServiceProps) {
@@ -57,14 +69,15 @@ export class AzureActivePassiveMcpService extends Construct {
     const routing = createRouting(this, this.plan, props, [this.primary, this.standby], rg, 'Priority');
     this.trafficManager = routing.trafficManager;
     this.frontDoor = routing.frontDoor;
-    const primaryScaling = this.primary.addScaling();
+    const primaryScaling = this.primary._addScaling();
     const primaryMin = new Map(primaryScaling.profiles.map((p) => [p.windowName, p.minimum]));
     const signal = routing.signalFor(props.primaryRegion);
-    this.standby.addScaling(signal ? [{ ...signal, capacityFor: (w, own) => Math.max(own, primaryMin.get(w) ?? own) }] : [], true);
+    this.standby._addScaling(signal ? [{ ...signal, capacityByWindow: Object.fromEntries(primaryMin) }] : [], true);
     createRecords(this, props, [this.primary, this.standby], routing.target);
     ({ monitoring: this.monitoring, probe: this.probe } = createMonitoring(this, this.plan, props, [this.primary, this.standby], rg));
     summarize(this, this.plan, [this.primary, this.standby]);
   }
 
-  public get budget() { return this.plan.budget; }
+  /** The failover budget (`plan.budget`). */
+  public get budget(): FailoverBudget { return this.plan.budget; }
 }

@@ -12,7 +12,7 @@
  * cache, two regions (see cache.ts).
  */
 import { Construct } from 'constructs';
-import { Topology } from '../../core/failover-budget';
+import { FailoverBudget, Topology } from '../../core/failover-budget';
 import { McpCacheGeoReplication } from '../cache';
 import { McpFrontDoor } from '../anycast';
 import { McpTrafficManager } from '../dns-failover';
@@ -22,18 +22,27 @@ import { AzureMcpServiceProps, AzureTopologyPlan } from './props';
 import { McpRegion } from './regional';
 import { clientConfig, createMonitoring, createRecords, createRouting, globalResourceGroup, planTopology, summarize } from './shared';
 
+/** Props of `AzureMultiRegionMcpService`. */
 export interface AzureMultiRegionMcpServiceProps extends AzureMcpServiceProps {
-  /** Two or more regions with availability zones. */
+  /** Two or more regions with availability zones; every one serves. */
   readonly regions: string[];
 }
 
+/** Multi-region active-active: every region serves, and the survivors absorb a lost region's share. */
 export class AzureMultiRegionMcpService extends Construct {
+  /** The plan the stack renders (profile, budget, routing settings, cache write plan, authorization). */
   public readonly plan: AzureTopologyPlan;
+  /** One deployment per region, in the order given. */
   public readonly deployments: McpRegion[];
+  /** The Traffic Manager profile (DNS routing). */
   public readonly trafficManager?: McpTrafficManager;
+  /** The Front Door profile (anycast routing). */
   public readonly frontDoor?: McpFrontDoor;
+  /** The link joining the regions' caches into one active geo-replication group. */
   public readonly geoReplication?: McpCacheGeoReplication;
+  /** The alerts and the health-score query. */
   public readonly monitoring: McpMonitoring;
+  /** The MCP availability test (absent with `mcpProbe: false`). */
   public readonly probe?: McpProbe;
 
   constructor(scope: Construct, id: string, props: AzureMultiRegionMcpServiceProps) {
@@ -52,13 +61,14 @@ export class AzureMultiRegionMcpService extends Construct {
     const n = regions.length;
     for (const d of this.deployments) {
       const signals = regions.filter((r) => r !== d.region).map((lost) => routing.signalFor(lost)).filter((s) => s !== undefined)
-        .map((s) => ({ ...s, capacityFor: (_w: string, own: number) => Math.ceil((own * n) / (n - 1)) }));
-      d.addScaling(signals);
+        .map((s) => ({ ...s, regionCount: n }));
+      d._addScaling(signals);
     }
     createRecords(this, props, this.deployments, routing.target);
     ({ monitoring: this.monitoring, probe: this.probe } = createMonitoring(this, this.plan, props, this.deployments, rg));
     summarize(this, this.plan, this.deployments);
   }
 
-  public get budget() { return this.plan.budget; }
+  /** The failover budget (`plan.budget`). */
+  public get budget(): FailoverBudget { return this.plan.budget; }
 }

@@ -5,6 +5,7 @@
  * come from the Traffic Manager / Front Door profile built after the regions).
  */
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { KeyVaultCertificateContacts } from '@cdktf/provider-azurerm/lib/key-vault-certificate-contacts';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
@@ -31,29 +32,45 @@ export enum McpCacheEnv {
 /** Host names the reference server accepts (examples/mcp-server: `MCP_ALLOWED_HOSTS`). */
 export const ALLOWED_HOSTS_ENV = 'MCP_ALLOWED_HOSTS';
 
+/** Props of `McpRegion`: one region of a topology (the topologies create it; its fields expose what it built). */
 export interface McpRegionProps {
+  /** The region (with availability zones). */
   readonly region: string;
+  /** The topology's plan (tier profile, routing, cache write plan, authorization). */
   readonly plan: AzureTopologyPlan;
+  /** The service's props (the region's capacity may differ: a warm standby's min is the tier's floor). */
   readonly service: AzureMcpServiceProps;
+  /** The identity `cdktf deploy` runs as (it gets write access to the region's Key Vault). */
   readonly client: DataAzurermClientConfig;
-  /** The geo-replication group (multi-writer), when the cache spans regions. */
+  /**
+   * The geo-replication group (multi-writer), when the cache spans regions.
+   * @default - the cache is not geo-replicated
+   */
   readonly geoReplicationGroupName?: string;
 }
 
 /** One region of a topology, with everything it created. */
 export class McpRegion extends Construct {
+  /** The region. */
   public readonly region: string;
+  /** The region's resource group (`<namePrefix>-mcp-<region>`). */
   public readonly resourceGroup: ResourceGroup;
+  /** The virtual network and its subnets (created, or yours). */
   public readonly network: McpNetwork;
-  public readonly keyVault: RegionalKeyVault;
+  /** The region's Key Vault (certificate, cache access key), reachable through its private endpoint. */
+  public readonly keyVault: KeyVault;
+  /** The gateway's certificate: the versionless Key Vault secret id, and the Vault policy when Vault issues it. */
   public readonly certificate: BoundCertificate;
+  /** The Application Gateway. */
   public readonly loadBalancer: McpLoadBalancer;
+  /** The region's Managed Redis (absent with `cache: false`). */
   public readonly cache?: McpCache;
+  /** The scale set. */
   public readonly fleet: McpFleet;
-  public scaling?: McpScheduledScaling;
   /** `mcp-<region>.<zone>`: the name the gateway's certificate covers besides the service name. */
   public readonly regionalName: string;
   private readonly props: McpRegionProps;
+  private scalingSetting?: McpScheduledScaling;
 
   constructor(scope: Construct, id: string, props: McpRegionProps) {
     super(scope, id);
@@ -61,7 +78,7 @@ export class McpRegion extends Construct {
     const { region, plan, service } = props;
     this.region = region;
     const tier = plan.profile.tier;
-    const overrides = service.overrides;
+    const overrides = service.tierOverrides;
     const suffix = regionSuffix(region);
     this.regionalName = regionalName(service.domain, region);
     this.resourceGroup = new ResourceGroup(this, 'ResourceGroup', { name: `${service.namePrefix}-mcp-${region}`, location: region });
@@ -74,35 +91,36 @@ export class McpRegion extends Construct {
     });
     const gatewayIdentity = new UserAssignedIdentity(this, 'GatewayIdentity', { ...common, name: 'mcp-gateway' });
     const fleetIdentity = new UserAssignedIdentity(this, 'FleetIdentity', { ...common, name: 'mcp-servers' });
-    this.keyVault = new RegionalKeyVault(this, 'KeyVault', {
+    const keyVault = new RegionalKeyVault(this, 'KeyVault', {
       ...common, name: `${service.namePrefix}-kv-${suffix}`, subnetId: this.network.dataSubnetId,
       virtualNetworkId: this.network.virtualNetworkId, deployerIpRanges: service.deployerIpRanges ?? [],
       readers: [gatewayIdentity.principalId, fleetIdentity.principalId], client: props.client,
     });
+    this.keyVault = keyVault.vault;
     // The certificate policy's 7-day lifetime action e-mails the vault's contacts: the alarm addresses.
     const emails = service.alarmTopic?.emails ?? [];
     if (emails.length > 0) {
       new KeyVaultCertificateContacts(this, 'CertificateContacts', {
-        keyVaultId: this.keyVault.vault.id, contact: emails.map((email) => ({ email })), dependsOn: this.keyVault.writerAccess,
+        keyVaultId: keyVault.vault.id, contact: emails.map((email) => ({ email })), dependsOn: keyVault.writerAccess,
       });
     }
-    this.certificate = service.certificate.bind(this, {
-      region, keyVaultId: this.keyVault.vault.id, domainNames: [serviceName(service.domain), this.regionalName],
-      dependsOn: this.keyVault.writerAccess,
+    this.certificate = service.certificate._bind(this, {
+      region, keyVaultId: keyVault.vault.id, domainNames: [serviceName(service.domain), this.regionalName],
+      dependsOn: keyVault.writerAccess,
     });
     this.loadBalancer = new McpLoadBalancer(this, 'LoadBalancer', {
       ...common, subnetId: this.network.gatewaySubnetId, tier, tierOverrides: overrides, server: service.server,
       certificate: { keyVaultSecretId: this.certificate.keyVaultSecretId, identityId: gatewayIdentity.id },
       waf: service.waf, httpRedirect: service.httpRedirect, domainNameLabel: `${service.namePrefix}-mcp-${suffix}`,
     });
-    this.loadBalancer.gateway.dependsOn = this.keyVault.readerAccess.map(dependable);
+    this.loadBalancer.gateway.dependsOn = keyVault.readerAccess.map(dependable);
     if (service.cache !== false && plan.writePlan) {
       this.cache = new McpCache(this, 'Cache', {
         ...(service.cache ?? {}), ...common, name: `${service.namePrefix}-mcp-${suffix}`, tier,
-        subnetId: this.network.dataSubnetId, virtualNetworkId: this.network.virtualNetworkId, keyVaultId: this.keyVault.vault.id,
+        subnetId: this.network.dataSubnetId, virtualNetworkId: this.network.virtualNetworkId, keyVaultId: keyVault.vault.id,
         geoReplicationGroupName: props.geoReplicationGroupName,
       });
-      this.cache.accessKeySecret.dependsOn = this.keyVault.writerAccess.map(dependable);
+      this.cache.accessKeySecret.dependsOn = keyVault.writerAccess.map(dependable);
     }
     const writeEnv = plan.writePlan && plan.regionHealth
       ? plan.writePlan.environmentFor(region, plan.regionHealth.cacheGraceSeconds) : {};
@@ -124,15 +142,23 @@ export class McpRegion extends Construct {
     });
   }
 
-  /** Adds the autoscale setting (schedule, CPU rules, failover signals). */
-  public addScaling(signals: FailoverSignal[] = [], warmStandby = false): McpScheduledScaling {
+  /** The autoscale setting (schedule, CPU rules, failover signals); the topology adds it once routing exists. */
+  public get scaling(): McpScheduledScaling | undefined {
+    return this.scalingSetting;
+  }
+
+  /**
+   * Adds the autoscale setting (schedule, CPU rules, failover signals).
+   * @internal the topology calls it once the routing that emits the signals exists
+   */
+  public _addScaling(signals: FailoverSignal[] = [], warmStandby = false): McpScheduledScaling {
     const { plan, service } = this.props;
-    this.scaling = new McpScheduledScaling(this, 'Scaling', {
+    this.scalingSetting = new McpScheduledScaling(this, 'Scaling', {
       resourceGroupName: this.resourceGroup.name, location: this.region, targetResourceId: this.fleet.scaleSet.id,
-      tier: plan.profile.tier, tierOverrides: service.overrides, capacity: this.fleet.capacity,
+      tier: plan.profile.tier, tierOverrides: service.tierOverrides, capacity: this.fleet.capacity,
       schedule: service.schedule, holidayYears: service.holidayYears, failoverSignals: signals, warmStandby,
     });
-    return this.scaling;
+    return this.scalingSetting;
   }
 }
 

@@ -9,7 +9,6 @@ import { Validator } from '../../core/errors';
 import { Topology } from '../../core/failover-budget';
 import { StackSummary } from '../../core/summary';
 import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
-import { checkEntraAuthorization } from '../authorization';
 import { AZURE_FACTS, AZURE_ZONES } from '../facts';
 import { AZURE_MCP_PROBE, AzureServicePlan, azureMcpProbeTerms, planAzureService } from '../budget';
 import { validateCacheOptions } from '../cache';
@@ -32,8 +31,8 @@ export function planTopology(scope: Construct, topology: Topology, regions: read
   const tier = props.tier ?? AvailabilityTier.BUSINESS_CRITICAL;
   let authorization: ResolvedAuthorization | undefined;
   const plan = planAzureService({
-    topology, tier, overrides: props.overrides, regions,
-    routing: props.routing?.mechanism, frontDoor: props.routing?.frontDoor,
+    topology, tier, overrides: props.tierOverrides, regions,
+    routing: props.routing?.mechanism, frontDoor: props.routing?.frontDoorOptions,
     cache: props.cache !== false,
     constructPath: scope.node.path,
     isUnresolved: (x) => Token.isUnresolved(x),
@@ -45,7 +44,6 @@ export function planTopology(scope: Construct, topology: Topology, regions: read
       mcpPath: props.server.mcpPath,
       internetFacing: true,
     });
-    checkEntraAuthorization(v, authorization);
     // Each survivor's profiles carry 2 CPU rules and 2 rules per other region (scale-up, reverse): at most 10 rules.
     const rulesLimit = AZURE_FACTS.autoscaleMaxRulesPerProfile;
     const maxRegions = (rulesLimit.value - 2) / 2 + 1;
@@ -57,7 +55,7 @@ export function planTopology(scope: Construct, topology: Topology, regions: read
     if (props.cache !== false) {
       validateCacheOptions(v, props.cache ?? {}, { tier, geoReplicated: distinct.length > 1, members: distinct.length });
     }
-    props.certificate.validate(v, distinct, [serviceName(props.domain)]);
+    props.certificate._validate(v, distinct, [serviceName(props.domain)]);
     // The schedule's Azure rules (time zone list, holiday years, 20 profiles), reported at the topology's path.
     if (v.valid) planProfiles({ ...props, resourceGroupName: '', location: '', targetResourceId: '', capacity: resolveFleetCapacity(props.capacity, plan.profile) }, v);
     if (plan.routing === RoutingMechanism.ANYCAST && topology !== Topology.ACTIVE_ACTIVE) {
@@ -94,7 +92,7 @@ export interface RoutingResult {
   /** The name clients' DNS points at (Traffic Manager or Front Door host). */
   readonly target?: string;
   /** For region `r`: the signal that says `r` was lost. */
-  readonly signalFor: (region: string) => Omit<FailoverSignal, 'capacityFor'> | undefined;
+  readonly signalFor: (region: string) => FailoverSignal | undefined;
 }
 
 /** Traffic Manager or Front Door in front of the regions. */
@@ -111,14 +109,14 @@ export function createRouting(scope: Construct, plan: AzureServicePlan, props: A
       trafficManager: tm, target: tm.fqdn,
       signalFor: (region) => ({
         metricResourceId: tm.profile.id, metricNamespace: 'Microsoft.Network/trafficManagerProfiles',
-        metricName: 'ProbeAgentCurrentEndpointStateByProfileResourceId', dimension: { name: 'EndpointName', values: [region] }, downBelow: 1,
+        metricName: 'ProbeAgentCurrentEndpointStateByProfileResourceId', dimensionName: 'EndpointName', dimensionValues: [region], downBelow: 1,
       }),
     };
   }
   if (plan.routing === RoutingMechanism.ANYCAST && plan.frontDoor) {
     const fd = new McpFrontDoor(scope, 'FrontDoor', {
       resourceGroupName: rg.name, name: `${props.namePrefix}-mcp`, settings: plan.frontDoor, healthPath: health,
-      skuName: props.routing?.frontDoor?.skuName,
+      skuName: props.routing?.frontDoorOptions?.skuName,
       origins: regions.map((r, i) => ({ name: r.region, hostName: r.regionalName, priority: method === 'Priority' ? i + 1 : 1 })),
     });
     for (const r of regions) r.loadBalancer.restrictToFrontDoor(fd.profile.resourceGuid);
@@ -126,7 +124,7 @@ export function createRouting(scope: Construct, plan: AzureServicePlan, props: A
       frontDoor: fd, target: fd.hostName,
       signalFor: (region) => ({
         metricResourceId: fd.profile.id, metricNamespace: 'Microsoft.Cdn/profiles', metricName: 'OriginHealthPercentage',
-        dimension: { name: 'Origin', values: [regions.find((r) => r.region === region)!.regionalName] }, downBelow: 50,
+        dimensionName: 'Origin', dimensionValues: [regions.find((r) => r.region === region)!.regionalName], downBelow: 50,
       }),
     };
   }
@@ -147,7 +145,7 @@ export function createRecords(scope: Construct, props: AzureMcpServiceProps, reg
 /** Monitoring and the MCP probe of a topology. */
 export function createMonitoring(scope: Construct, plan: AzureTopologyPlan, props: AzureMcpServiceProps, regions: McpRegion[], rg: ResourceGroup): { monitoring: McpMonitoring; probe?: McpProbe } {
   const monitoring = new McpMonitoring(scope, 'Monitoring', {
-    resourceGroupName: rg.name, location: rg.location, tier: plan.profile.tier, tierOverrides: props.overrides, alarmTopic: props.alarmTopic, mcpProbe: props.mcpProbe !== false,
+    resourceGroupName: rg.name, location: rg.location, tier: plan.profile.tier, tierOverrides: props.tierOverrides, alarmTopic: props.alarmTopic, mcpProbe: props.mcpProbe !== false,
     regions: regions.map((r) => ({ region: r.region, gatewayId: r.loadBalancer.gateway.id, scaleSetId: r.fleet.scaleSet.id, cacheId: r.cache?.redis.id })),
   });
   const probe = props.mcpProbe === false ? undefined : new McpProbe(scope, 'Probe', {
