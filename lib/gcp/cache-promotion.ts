@@ -35,10 +35,12 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { BudgetTerm } from '../core/failover-budget';
 import { PromotionConfig } from '../core/promotion';
 import { McpCache } from './cache';
 import { GcpPromotionEnv } from './cache-promotion-handler';
 import { resourceName } from './private/names';
+import { WRITER_CHECK_PERIOD_SECONDS, switchoverTerms } from './private/switchover';
 import { validatorFor } from './validation';
 
 /** Permissions of the switchover and nothing else (custom role). */
@@ -103,6 +105,17 @@ export class McpCachePromotion extends Construct {
   public readonly config: PromotionConfig;
   /** The trigger alert's duration as rendered (the promotion-trigger term). */
   public readonly triggerSeconds: number;
+  /** The writer-region uptime check's period as rendered (the first failure comes up to one period after the loss). */
+  public readonly checkPeriodSeconds: number = WRITER_CHECK_PERIOD_SECONDS;
+
+  /**
+   * Seconds from the writer region's loss to a writable secondary, from what this construct renders:
+   * the trigger check's period, the trigger alert's duration, the alert's evaluation (assumed), the
+   * switchover (assumed). The write recovery the topologies print.
+   */
+  public recoveryTerms(): BudgetTerm[] {
+    return switchoverTerms(this.triggerSeconds, this.checkPeriodSeconds);
+  }
 
   constructor(scope: Construct, id: string, props: McpCachePromotionProps) {
     super(scope, id);
@@ -143,7 +156,7 @@ export class McpCachePromotion extends Construct {
     const url = new URL(props.primaryHealthUrl);
     this.triggerCheck = new MonitoringUptimeCheckConfig(this, 'WriterRegionCheck', {
       displayName: `${props.namePrefix} writer region ${props.caches[0].region} readiness`,
-      period: '60s',
+      period: `${this.checkPeriodSeconds}s`,
       timeout: '10s',
       monitoredResource: { type: 'uptime_url', labels: { host: url.hostname, project_id: props.project } },
       httpCheck: { path: url.pathname, port: 443, useSsl: true, validateSsl: false, acceptedResponseStatusCodes: [{ statusClass: 'STATUS_CLASS_2XX' }] },
@@ -159,7 +172,7 @@ export class McpCachePromotion extends Construct {
           comparison: 'COMPARISON_GT',
           thresholdValue: 1,
           duration: `${props.triggerSeconds}s`,
-          aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_NEXT_OLDER', crossSeriesReducer: 'REDUCE_COUNT_FALSE', groupByFields: ['resource.label.*'] }],
+          aggregations: [{ alignmentPeriod: `${this.checkPeriodSeconds}s`, perSeriesAligner: 'ALIGN_NEXT_OLDER', crossSeriesReducer: 'REDUCE_COUNT_FALSE', groupByFields: ['resource.label.*'] }],
           // Missing data is not an outage: a checker that stops reporting promotes nothing.
           evaluationMissingData: 'EVALUATION_MISSING_DATA_INACTIVE',
         },

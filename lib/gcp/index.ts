@@ -16,7 +16,7 @@ export { GCP_REGION_ZONES, zonesOf } from './validation';
 export { GOOGLE_HEALTH_CHECK_RANGES, MEMORYSTORE_PORTS, McpNetwork } from './network';
 export type { ExistingNetwork, McpNetworkProps, McpRegionNetwork } from './network';
 export { CLOUD_ARMOR_INTERVALS, LoadBalancerScope, McpLoadBalancer, SslPolicyProfile } from './load-balancer';
-export type { McpBackendOptions, McpLoadBalancerProps, McpOutlierDetectionOptions, McpWafOptions } from './load-balancer';
+export type { McpBackendOptions, McpHostBackendOptions, McpLoadBalancerProps, McpOutlierDetectionOptions, McpWafOptions } from './load-balancer';
 export { AUTOHEALING_CHECK, McpFleet, SERVER_ROLES } from './fleet';
 export type { FleetCapacity, McpFleetProps } from './fleet';
 export { GCP_MIN_SCHEDULE_SECONDS, planGoogleScaling, renderedFloorHours } from './scheduled-scaling';

@@ -123,6 +123,16 @@ export interface McpLoadBalancerProps {
   readonly namePrefix?: string;
 }
 
+/** A host name served by its own backend service (one region's group only). */
+export interface McpHostBackendOptions {
+  /** The host name (`mcp-us-east1.example.com`): the URL map sends its requests to this backend service only. */
+  readonly host: string;
+  /** Self link or id of the instance group that alone serves the host. */
+  readonly instanceGroup: string;
+  /** Suffix of the backend service's name and construct id (e.g. the region). */
+  readonly id: string;
+}
+
 /** One backend: a regional managed instance group. */
 export interface McpBackendOptions {
   /** Self link or id of the instance group (`instance_group` of the MIG manager). */
@@ -153,7 +163,12 @@ export class McpLoadBalancer extends Construct {
   public readonly drainSeconds: number;
   public readonly namePrefix: string;
   public readonly server: McpServerSource;
+  /** The URL map of the HTTPS proxy. */
+  public readonly urlMap: ComputeUrlMap | ComputeRegionUrlMap;
+  /** Backend services that serve one host name each (`addHostBackend`), by host. */
+  public readonly hostBackends: Record<string, ComputeBackendService> = {};
   private readonly backends: McpBackendOptions[] = [];
+  private readonly backendServiceConfig: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: McpLoadBalancerProps) {
     super(scope, id);
@@ -275,6 +290,7 @@ export class McpLoadBalancer extends Construct {
       logConfig: { enable: true, sampleRate: 1 },
       securityPolicy: this.securityPolicy?.id,
     };
+    this.backendServiceConfig = bsCommon;
     this.backendService = regional
       ? new ComputeRegionBackendService(this, 'Backend', { ...bsCommon, region: props.region })
       : new ComputeBackendService(this, 'Backend', { ...bsCommon, localityLbPolicy: 'ROUND_ROBIN' });
@@ -289,6 +305,7 @@ export class McpLoadBalancer extends Construct {
       const urlMap = new ComputeRegionUrlMap(this, 'UrlMap', {
         name: name('urls'), region: props.region, defaultService: this.backendService.id,
       });
+      this.urlMap = urlMap;
       this.httpsProxy = new ComputeRegionTargetHttpsProxy(this, 'HttpsProxy', {
         name: name('https'), region: props.region, urlMap: urlMap.id,
         sslCertificates: props.sslCertificates, sslPolicy: this.sslPolicy.id,
@@ -318,6 +335,7 @@ export class McpLoadBalancer extends Construct {
       }
     } else {
       const urlMap = new ComputeUrlMap(this, 'UrlMap', { name: name('urls'), defaultService: this.backendService.id });
+      this.urlMap = urlMap;
       this.httpsProxy = new ComputeTargetHttpsProxy(this, 'HttpsProxy', {
         name: name('https'), urlMap: urlMap.id, sslCertificates: props.sslCertificates, sslPolicy: this.sslPolicy.id,
       });
@@ -355,6 +373,37 @@ export class McpLoadBalancer extends Construct {
       capacityScaler: b.capacityScaler ?? 1,
     }));
     this.backendService.putBackend(rendered);
+  }
+
+  /**
+   * Serves `host` from its own backend service holding only `instanceGroup` (global scope): a URL-map
+   * host rule sends that name's requests there and nowhere else, so a region has a name of its own
+   * behind the global load balancer (the cache promotion re-checks and probes regions by it). The
+   * backend service is the main one's twin: the same health check, Cloud Armor policy, timeout,
+   * draining and outlier detection. The group stays a backend of the main service too; both use
+   * UTILIZATION balancing (backend services sharing an instance group need compatible balancing
+   * modes: https://cloud.google.com/load-balancing/docs/backend-service#restrictions_and_guidance).
+   */
+  public addHostBackend(options: McpHostBackendOptions): ComputeBackendService {
+    const v = validatorFor(this);
+    v.check(this.scope === LoadBalancerScope.GLOBAL, 'scope', this.scope, 'global: host backends route names behind the global load balancer');
+    v.check(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(options.host) && options.host.includes('.'), 'host', options.host, 'a lowercase DNS name');
+    v.check(this.hostBackends[options.host] === undefined, 'host', options.host, 'a host not already routed');
+    v.throwIfInvalid();
+    const backend = new ComputeBackendService(this, `Backend-${options.id}`, {
+      ...this.backendServiceConfig,
+      name: resourceName(this.namePrefix, `backend-${options.id}`),
+      description: `MCP servers reached as ${options.host} only`,
+      localityLbPolicy: 'ROUND_ROBIN',
+      backend: [{ group: options.instanceGroup, balancingMode: 'UTILIZATION', maxUtilization: 0.8, capacityScaler: 1 }],
+    });
+    this.hostBackends[options.host] = backend;
+    const hosts = Object.keys(this.hostBackends);
+    const matcher = (i: number) => `host-${i}`;
+    const urlMap = this.urlMap as ComputeUrlMap;
+    urlMap.putHostRule(hosts.map((host, i) => ({ hosts: [host], pathMatcher: matcher(i) })));
+    urlMap.putPathMatcher(hosts.map((host, i) => ({ name: matcher(i), defaultService: this.hostBackends[host].id })));
+    return backend;
   }
 
   /** Backends added so far. */

@@ -198,8 +198,8 @@ export class ActivePassiveMcpService extends Construct {
           expectsChallenge: checksTokens(this.authorization),
       });
     }
-    if (this.cachePromotion && this.cacheWrite?.recoveryTerms[0].seconds !== this.cachePromotion.triggerSeconds) {
-      throw new Error('internal error: the write recovery must count the rendered promotion trigger');
+    if (this.cachePromotion && JSON.stringify(this.cacheWrite?.recoveryTerms) !== JSON.stringify(this.cachePromotion.recoveryTerms())) {
+      throw new Error('internal error: the write recovery must be the rendered promotion\'s (trigger check period, alert duration, evaluation, switchover)');
     }
     this.monitoring = new McpMonitoring(this, 'Monitoring', {
       loadBalancers: regions.map((r) => this.loadBalancers[r]),

@@ -14,6 +14,15 @@
  * and, in a secondary region, refuses writes clearly (core write model:
  * read-only-unless-promoted) until that member is switched over.
  *
+ * Switchover, automated (McpCachePromotion) when the service has a domain: each region
+ * gets a name of its own, `<recordName>-<region>.<zone>`, an A record to the global
+ * address that a URL-map host rule sends to a backend service holding only that
+ * region's group (same health check, Cloud Armor policy and timeouts as the main one),
+ * and a name on the certificate. The promotion's uptime check watches the writer
+ * region's name; when its readiness has failed from more than one checker region for
+ * the extended-outage step, a Cloud Run function re-checks that name, probes the
+ * other regions' names, and switches the healthiest secondary over (or fails loudly).
+ *
  * Survivors absorb a lost region: each region's maximum is the service's maximum
  * times N / (N - 1), so the N - 1 survivors together reach the whole maximum; their
  * autoscalers follow the load-balancing utilization the spilled traffic raises.
@@ -28,6 +37,7 @@ import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds } from '../../core/tiers';
 import { addAuthorizationWarnings, checksTokens, resolveGoogleAuthorization } from '../authorization';
 import { McpCache } from '../cache';
+import { McpCachePromotion } from '../cache-promotion';
 import { McpFleet } from '../fleet';
 import { LoadBalancerScope, McpLoadBalancer } from '../load-balancer';
 import { McpMonitoring } from '../monitoring';
@@ -35,15 +45,21 @@ import { McpNetwork } from '../network';
 import { McpProbe } from '../mcp-probe';
 import { planGoogleScaling } from '../scheduled-scaling';
 import { addWarnings, checkRegion, validatorFor } from '../validation';
-import { switchoverTerms } from './active-passive';
 import {
-  McpServiceProps, addressRecord, budgetSummary, probeSummary, recordSummary, renderedBudget, resolvePrefix, serviceName, writeSummary,
+  McpServiceProps, addressRecord, budgetSummary, probeSummary, recordSummary, regionalName, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
 export interface MultiRegionMcpServiceProps extends McpServiceProps {
   /** Regions, the first holding the cache's writer. At least 2. */
   readonly regions: string[];
+  /**
+   * Switch the cache over automatically after the extended-outage step (McpCachePromotion, watching
+   * each region through its own name `<recordName>-<region>.<zone>`: needs `domain`). `false`: the
+   * secondary regions stay read-only until you switch over by hand (docs/GCP.md).
+   * @default true when the service has a domain and a Valkey cache
+   */
+  readonly cachePromotion?: boolean;
 }
 
 export class MultiRegionMcpService extends Construct {
@@ -56,6 +72,9 @@ export class MultiRegionMcpService extends Construct {
   public readonly cacheWrite?: CacheWritePlan;
   public readonly regionHealth: RegionHealthPolicy;
   public readonly record?: DnsRecordSet;
+  /** Each region's own name (`<recordName>-<region>.<zone>`, served only by that region), by region. */
+  public readonly regionRecords: Record<string, DnsRecordSet> = {};
+  public readonly cachePromotion?: McpCachePromotion;
   public readonly probe?: McpProbe;
   public readonly monitoring: McpMonitoring;
   /** The authorization as resolved against the service (its `MCP_AUTH_*` environment is on every server). */
@@ -73,6 +92,9 @@ export class MultiRegionMcpService extends Construct {
     v.check(!props.certificate.needsDomain || props.domain !== undefined, 'domain', props.domain,
       'a domain: the certificate is issued for the service\'s name');
     props.certificate.validate(['global'], v);
+    v.check(props.cachePromotion !== true || props.domain !== undefined, 'cachePromotion', props.cachePromotion,
+      'false without a domain: the promotion watches and probes each region through its own name (<recordName>-<region>.<zone>)');
+    v.check(props.cachePromotion !== true || props.cache !== false, 'cachePromotion', props.cachePromotion, 'false without a cache');
     this.authorization = resolveGoogleAuthorization(v, {
       authorization: props.authorization, serviceName: props.domain ? serviceName(props.domain) : undefined, mcpPath: props.server.mcpPath,
     });
@@ -93,7 +115,9 @@ export class MultiRegionMcpService extends Construct {
     this.network = new McpNetwork(this, 'Network', {
       regions, serverPort: props.server.port, existing: props.network, namePrefix: prefix,
     });
-    const domainNames = props.domain ? [serviceName(props.domain)] : [];
+    // Each region's own name (behind the same global address) is on the certificate too.
+    const regionNames = props.domain ? Object.fromEntries(regions.map((r) => [r, regionalName(props.domain!, r)])) : {};
+    const domainNames = props.domain ? [serviceName(props.domain), ...Object.values(regionNames)] : [];
     this.loadBalancer = new McpLoadBalancer(this, 'LoadBalancer', {
       network: this.network, server: props.server, scope: LoadBalancerScope.GLOBAL,
       sslCertificates: props.certificate.bind(this, { location: 'global', domainNames }),
@@ -111,8 +135,28 @@ export class MultiRegionMcpService extends Construct {
           primary, project: props.project, namePrefix: `${prefix}-cache`,
         });
       });
+      const automated = primary.valkey !== undefined && props.domain !== undefined && (props.cachePromotion ?? true);
+      if (primary.valkey !== undefined && props.domain === undefined && props.cachePromotion === undefined) {
+        addWarnings(this, [`cachePromotion: without a domain the regions have no names of their own to watch, so the cache switchover is not automated: the secondary regions (${regions.slice(1).join(', ')}) stay read-only after the loss of ${writer} until you switch over by hand (docs/GCP.md)`]);
+      }
+      if (automated) {
+        const healthUrl = (region: string) => `https://${regionNames[region]}${profile.healthProbe.path}`;
+        this.cachePromotion = new McpCachePromotion(this, 'CachePromotion', {
+          caches: regions.map((r) => this.caches[r]),
+          primaryHealthUrl: healthUrl(writer),
+          candidates: regions.slice(1).map((region) => ({ region, healthUrl: healthUrl(region) })),
+          triggerSeconds: extendedOutageSeconds(profile),
+          // The first secondary's region: it survives the writer region's loss.
+          functionRegion: regions[1],
+          // The health URLs are the service's own names: trust the CA that issued their certificate.
+          trustedCaPem: props.certificate.trustedCaPem(this),
+          project: primary.project,
+          namePrefix: prefix,
+        });
+      }
+      // Write recovery from what the promotion renders; without automation no figure is promised.
       this.cacheWrite = CacheWritePlan.of({
-        model: CacheWriteModel.SINGLE_WRITER, regions, recoveryTerms: switchoverTerms(extendedOutageSeconds(profile)),
+        model: CacheWriteModel.SINGLE_WRITER, regions, recoveryTerms: this.cachePromotion?.recoveryTerms() ?? [],
       });
     }
     this.regionHealth = googleRegionHealth(this.plan);
@@ -143,6 +187,12 @@ export class MultiRegionMcpService extends Construct {
     if (props.domain) {
       this.record = addressRecord(this, 'Record', props.domain, serviceName(props.domain), this.loadBalancer.ipAddress,
         profile.recordTtlSeconds);
+      // Each region's own name: an A record to the same global address, served only by that region's backend service.
+      for (const region of regions) {
+        this.loadBalancer.addHostBackend({ host: regionNames[region], instanceGroup: this.fleets[region].instanceGroupManager.instanceGroup, id: region });
+        this.regionRecords[region] = addressRecord(this, `RegionRecord-${region}`, props.domain, regionNames[region],
+          this.loadBalancer.ipAddress, profile.recordTtlSeconds);
+      }
       if (props.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
           host: serviceName(props.domain), server: props.server, validateSsl: !props.certificate.privateCa, project: props.project,

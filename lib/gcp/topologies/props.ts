@@ -8,7 +8,7 @@ import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { McpAuthorization } from '../../core/authorization';
-import { CacheWritePlan } from '../../core/cache-write-model';
+import { CacheWriteModel, CacheWritePlan } from '../../core/cache-write-model';
 import { Cloud, FailoverBudget, computeFailoverBudget, DnsRouting } from '../../core/failover-budget';
 import { ServicePlan } from '../../core/plan';
 import { McpServerSource } from '../../core/server-source';
@@ -170,6 +170,10 @@ export function probeSummary(probe: McpProbe | undefined): Record<string, unknow
 
 export function writeSummary(cacheWrite: CacheWritePlan | undefined): Record<string, unknown> {
   if (!cacheWrite) return {};
+  if (cacheWrite.model === CacheWriteModel.SINGLE_WRITER && cacheWrite.recoveryTerms.length === 0) {
+    // Not automated: no figure is promised (0 s would read as instant).
+    return { cacheWriteModel: cacheWrite.model, writeRecovery: 'manual switchover (not automated)', regionWriteModes: cacheWrite.regionModes };
+  }
   return { cacheWriteModel: cacheWrite.model, writeRecoverySeconds: cacheWrite.writeRecoverySeconds, regionWriteModes: cacheWrite.regionModes };
 }
 

@@ -1,4 +1,5 @@
 import { ASSUMPTIONS } from '../../../lib/core/failover-budget';
+import { GOOGLE_ALERT_EVALUATION_ASSUMED_SECONDS } from '../../../lib/gcp/private/switchover';
 import { McpAuthorization } from '../../../lib/core/authorization';
 import { ScalingSchedule } from '../../../lib/core/schedule';
 import { AvailabilityTier } from '../../../lib/core/tiers';
@@ -62,9 +63,13 @@ describe('ActivePassiveMcpService (Google Cloud)', () => {
     expect(envOf(tpl['us-central1'].script, 'CACHE_WRITER_REGION')).toBe('us-east1');
   });
 
-  test('write recovery is stated beside the serving RTO: extended-outage trigger + alert evaluation + switchover', () => {
-    const trigger = svc.plan.profile.escalation[svc.plan.profile.escalation.length - 1].afterSeconds;
-    expect(summary.writeRecoverySeconds).toBe(trigger + ASSUMPTIONS.alarmEvaluation.seconds + ASSUMPTIONS.memorystoreSwitchover.seconds);
+  test('write recovery is stated beside the serving RTO, from the rendered promotion: check period + trigger duration + evaluation + switchover', () => {
+    const trigger = Object.values(resourcesOf(t, 'google_monitoring_alert_policy')).find((p) => /switch the cache over/.test(p.display_name));
+    const check = Object.values(resourcesOf(t, 'google_monitoring_uptime_check_config')).find((u) => /writer region/.test(u.display_name));
+    const extended = svc.plan.profile.escalation[svc.plan.profile.escalation.length - 1].afterSeconds;
+    expect(trigger.conditions[0].condition_threshold.duration).toBe(`${extended}s`);
+    expect(summary.writeRecoverySeconds).toBe(Number.parseInt(check.period, 10) + extended
+      + GOOGLE_ALERT_EVALUATION_ASSUMED_SECONDS + ASSUMPTIONS.memorystoreSwitchover.seconds);
     expect(summary).toMatchObject({ cacheWriteModel: 'single-writer', regionWriteModes: { 'us-east1': 'local', 'us-central1': 'read-only-unless-promoted' } });
   });
 
