@@ -8,8 +8,7 @@ import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ActiveActiveMcpService, ActivePassiveMcpService, McpCertificate, MultiRegionMcpService, NodeServerSource, StandbyLocation,
-  TrafficRouting,
+  ActiveActiveMcpService, ActivePassiveMcpService, McpCertificate, MultiRegionMcpStage, NodeServerSource, TrafficRouting,
 } from '../../lib/aws';
 import { AvailabilityTier, McpAuthorization, ScalingSchedule } from '../../lib/core';
 
@@ -45,8 +44,8 @@ export function referenceSchedule(): ScalingSchedule {
 export interface ReferenceStacks {
   readonly activeActive: ActiveActiveMcpService;
   readonly activePassive: ActivePassiveMcpService;
-  readonly multiRegion: MultiRegionMcpService;
-  /** Every stack the app defines (regional and global). */
+  readonly multiRegion: MultiRegionMcpStage;
+  /** Every stack the app defines (regional and global), including those inside the multi-region Stage. */
   readonly stacks: Stack[];
 }
 
@@ -84,7 +83,6 @@ export function buildActivePassive(app: App, server: NodeServerSource = referenc
     server,
     capacity: { baseline: 6 },
     schedule: referenceSchedule(),
-    standby: StandbyLocation.otherZones(),
     certificate: McpCertificate.dnsValidated(),
     domain: { ...EXAMPLE_ZONE, recordName: 'mcp-ap' },
     routing: TrafficRouting.dns(),
@@ -98,11 +96,14 @@ export function buildActivePassive(app: App, server: NodeServerSource = referenc
   return svc;
 }
 
-/** McpMultiRegion-*: mission-critical, behind Global Accelerator, Global Datastore from the first region. */
+/**
+ * McpMultiRegion: a Stage holding McpMultiRegion-<region> and McpMultiRegion-global; mission-critical, behind
+ * Global Accelerator, multi-writer MemoryDB Multi-Region cache.
+ */
 export function buildMultiRegion(
   app: App, regions: string[] = REFERENCE_MULTI_REGION_REGIONS, server: NodeServerSource = referenceServer(),
-): MultiRegionMcpService {
-  const svc = new MultiRegionMcpService(app, 'McpMultiRegion', {
+): MultiRegionMcpStage {
+  const svc = new MultiRegionMcpStage(app, 'McpMultiRegion', {
     tier: AvailabilityTier.MISSION_CRITICAL,
     regions,
     account: EXAMPLE_ACCOUNT,
@@ -130,7 +131,7 @@ export function buildReferenceApp(app: App): ReferenceStacks {
   const multiRegion = buildMultiRegion(app, REFERENCE_MULTI_REGION_REGIONS, server);
   return {
     activeActive, activePassive, multiRegion,
-    stacks: app.node.children.filter((c): c is Stack => c instanceof Stack),
+    stacks: app.node.findAll().filter((c): c is Stack => c instanceof Stack),
   };
 }
 

@@ -10,7 +10,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ActiveActiveMcpService } from '../../lib/aws/topologies/active-active';
-import { ActivePassiveMcpService, StandbyLocation } from '../../lib/aws/topologies/active-passive';
+import { CrossRegionActivePassiveMcpStage } from '../../lib/aws/topologies/active-passive';
 import { McpCertificate, TrafficRouting } from '../../lib/aws/topologies/common';
 import { AvailabilityTier, McpAuthorization, McpServerSource } from '../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../support/app';
@@ -18,16 +18,16 @@ import { CfnModel, privateCaTrust } from '../support/semantic';
 
 function models(certificate: McpCertificate): CfnModel[] {
   const app = testApp();
-  const svc = new ActivePassiveMcpService(app, 'Mcp', {
+  const svc = new CrossRegionActivePassiveMcpStage(app, 'Mcp', {
     tier: AvailabilityTier.BUSINESS_CRITICAL,
     server: McpServerSource.container('public.ecr.aws/acme/context:1.4'),
     capacity: { baseline: 4 },
     certificate,
     domain: { zoneName: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'mcp' },
     routing: TrafficRouting.dns(), authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
-    standby: StandbyLocation.region('us-west-2'), primaryRegion: 'us-east-1', account: TEST_ACCOUNT,
+    standbyRegion: 'us-west-2', primaryRegion: 'us-east-1', account: TEST_ACCOUNT,
   });
-  const stacks: Stack[] = [...Object.values(svc.regionStacks!), ...(svc.globalStack ? [svc.globalStack] : [])];
+  const stacks: Stack[] = [...Object.values(svc.regionStacks), ...(svc.globalStack ? [svc.globalStack] : [])];
   return stacks.map((s) => new CfnModel(s.stackName, Template.fromStack(s).toJSON(), s.region));
 }
 

@@ -13,15 +13,13 @@
  * Each app is synthesized once, at module level. Guards ("the check sees ...")
  * make sure no check passes vacuously because it found nothing to check.
  */
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack, Stage } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import {
   EXAMPLE_ACCOUNT, EXAMPLE_VAULT, EXAMPLE_ZONE, REFERENCE_MULTI_REGION_REGIONS, buildActiveActive, buildActivePassive, buildMultiRegion,
   referenceSchedule, referenceServer,
 } from '../../examples/aws/reference';
-import {
-  ActivePassiveMcpService, McpCertificate, MultiRegionMcpService, StandbyLocation, TrafficRouting,
-} from '../../lib/aws';
+import { CrossRegionActivePassiveMcpStage, McpCertificate, MultiRegionMcpStage, TrafficRouting } from '../../lib/aws';
 import { AvailabilityTier, McpAuthorization } from '../../lib/core';
 import { testApp } from '../support/app';
 import {
@@ -32,12 +30,13 @@ import {
 const ZONES = { [EXAMPLE_ZONE.hostedZoneId]: EXAMPLE_ZONE.zoneName };
 
 function modelsOf(app: App, stacks: Stack[]): CfnModel[] {
-  const assembly = app.synth();
-  return stacks.map((s) => new CfnModel(s.stackName, assembly.getStackArtifact(s.artifactId).template, s.region));
+  app.synth();
+  // A stack inside a Stage (the multi-region and cross-region topologies) is in its Stage's nested assembly.
+  return stacks.map((s) => new CfnModel(s.stackName, Stage.of(s)!.synth().getStackArtifact(s.artifactId).template, s.region));
 }
 
 function stacksOf(app: App): Stack[] {
-  return app.node.children.filter((c): c is Stack => c instanceof Stack);
+  return app.node.findAll().filter((c): c is Stack => c instanceof Stack);
 }
 
 function logicalId(c: Construct): string {
@@ -56,12 +55,12 @@ const reference = modelsOf(refApp, stacksOf(refApp));
 // ... the cross-region active-passive variant (reference props, standby in us-west-2, Vault certificate, DNS failover;
 // business-critical: a mission-critical 30 s RTO across regions is refused once Global Accelerator's documented 30 s counts)
 const crossApp = testApp();
-const crossRegion = new ActivePassiveMcpService(crossApp, 'McpCrossRegion', {
+const crossRegion = new CrossRegionActivePassiveMcpStage(crossApp, 'McpCrossRegion', {
   tier: AvailabilityTier.BUSINESS_CRITICAL,
   server,
   capacity: { baseline: 6 },
   schedule: referenceSchedule(),
-  standby: StandbyLocation.region('us-west-2'),
+  standbyRegion: 'us-west-2',
   account: EXAMPLE_ACCOUNT,
   primaryRegion: 'us-east-1',
   certificate: McpCertificate.vault(EXAMPLE_VAULT),
@@ -76,7 +75,7 @@ const apexApp = testApp();
 let apexError: Error | undefined;
 let apex: CfnModel[] = [];
 try {
-  new MultiRegionMcpService(apexApp, 'McpApex', {
+  new MultiRegionMcpStage(apexApp, 'McpApex', {
     tier: AvailabilityTier.MISSION_CRITICAL, regions: REFERENCE_MULTI_REGION_REGIONS, account: EXAMPLE_ACCOUNT, server,
     capacity: { baseline: 6 }, certificate: McpCertificate.dnsValidated(), domain: { ...EXAMPLE_ZONE, recordName: '' },
     routing: TrafficRouting.accelerator(), authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
@@ -103,22 +102,22 @@ describe('semantic checks see what they check', () => {
 
   test('(a) the standby scale-ups are among the alarm -> step scaling edges checked', () => {
     const sameRegion = reference.find((m) => m.name === 'McpActivePassive')!;
-    const standbyGroup = logicalId(activePassive.standby!.fleet.autoScalingGroup);
+    const standbyGroup = logicalId(activePassive.standby.fleet.autoScalingGroup);
     const scaleUps = (m: CfnModel, group: string): string[] => alarmActions(m)
       .filter((a) => m.resource(a.targetId)?.Type === 'AWS::AutoScaling::ScalingPolicy')
       .filter((a) => m.refOf(m.resource(a.targetId)!.Properties!.AutoScalingGroupName)?.id === group)
       .filter((a) => m.resource(a.targetId)!.Properties!.PolicyType === 'StepScaling')
       .filter((a) => !/Latency/.test(a.targetId)).map((a) => a.targetId);
     expect(scaleUps(sameRegion, standbyGroup)).not.toEqual([]);
-    const standbyRegion = crossRegion.regions!['us-west-2'];
+    const standbyRegion = crossRegion.standby;
     const crossStandby = cross.find((m) => m.name === 'McpCrossRegion-us-west-2')!;
     expect(scaleUps(crossStandby, logicalId(standbyRegion.deployment.fleet.autoScalingGroup))).not.toEqual([]);
   });
 
   test('(b) the cache promotions are among the destructive chains checked', () => {
-    const promotions = [...Object.values(multiRegion.regions), ...Object.values(crossRegion.regions!)]
+    const promotions = [...Object.values(multiRegion.regions), ...Object.values(crossRegion.regions)]
       .filter((r) => r.cachePromotion).map((r) => `${Stack.of(r).stackName}/${logicalId(r.cachePromotion!.handler.function)}`);
-    expect(promotions).toContain(`McpCrossRegion-us-west-2/${logicalId(crossRegion.regions!['us-west-2'].cachePromotion!.handler.function)}`);
+    expect(promotions).toContain(`McpCrossRegion-us-west-2/${logicalId(crossRegion.standby.cachePromotion!.handler.function)}`);
     const checked = ALL.flatMap(([, m]) => destructiveOnMissingData(m).checked);
     for (const p of promotions) {
       const [stack, fn] = p.split('/');
@@ -138,7 +137,7 @@ describe('semantic checks see what they check', () => {
     const checked = [...privateCaTrust(reference).checked, ...privateCaTrust(cross).checked];
     const aaProbe = logicalId(activeActive.probe!.function);
     expect(checked.filter((c) => c.startsWith(`McpActiveActive/${aaProbe} `))).not.toEqual([]);
-    const standby = crossRegion.regions!['us-west-2'];
+    const standby = crossRegion.standby;
     for (const fn of [standby.primaryWatch!.function, standby.cachePromotion!.handler.function]) {
       expect(checked.filter((c) => c.startsWith(`McpCrossRegion-us-west-2/${logicalId(fn)} `))).not.toEqual([]);
     }

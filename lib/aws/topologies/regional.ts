@@ -7,7 +7,7 @@
  * parameters of deterministic names, read by the stacks that need them, and
  * stack dependencies order the deployment (primary region, other regions, global).
  */
-import { Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -29,7 +29,10 @@ import { FleetCapacity } from '../fleet';
 import { McpMonitoring } from '../monitoring';
 import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
-import { authorizationOf, probeOAuth } from './authorization';
+import { ResolvedAuthorization } from '../../core/authorization';
+import { Validator } from '../../core/errors';
+import { addWarnings } from '../validation';
+import { addAuthorizationWarnings, authorizationOf, probeOAuth } from './authorization';
 import { McpServiceProps, budgetSummary, recordSummary, regionalName, serviceName } from './common';
 import { DeploymentCache, McpDeployment, allowedHostsEnvironment } from './deployment';
 import { FailoverScaling, TargetTable, ownScheduleTable } from './failover-scaling';
@@ -54,17 +57,14 @@ export class McpRegion extends Construct {
   /** `<record>-<region>.<zone>`: this region's own name (probes, operators). */
   public readonly regionalRecord?: route53.CnameRecord;
   public readonly monitoring: McpMonitoring;
-  /** Secondary regions watching the primary (promotion, standby scale-up). */
-  public readonly primaryWatch?: McpProbe;
-  public readonly cachePromotion?: McpCachePromotion;
   /** Probes of the other regions, by region (multi-region: the survivors' signal). */
   public readonly regionWatches: Record<string, McpProbe> = {};
-  /** Standby (cross-region active-passive): the scale-up to the schedule's capacity while the primary does not serve. */
-  public readonly standbyScaleUp?: FailoverScaling;
-  /** Standby: back to its own scheduled minimum once the primary serves again. */
-  public readonly standbyScaleBack?: FailoverScaling;
-  /** Multi-region: this region absorbs a lost region's share while another region does not serve. */
-  public readonly absorbScaleUp?: FailoverScaling;
+  // Set by the wiring methods the topology calls once every region exists (each region watches the others).
+  private _primaryWatch?: McpProbe;
+  private _cachePromotion?: McpCachePromotion;
+  private _standbyScaleUp?: FailoverScaling;
+  private _standbyScaleBack?: FailoverScaling;
+  private _absorbScaleUp?: FailoverScaling;
 
   constructor(scope: Construct, id: string, props: McpRegionProps) {
     super(scope, id);
@@ -169,6 +169,36 @@ export class McpRegion extends Construct {
   }
 
   /**
+   * The probe of the primary region's regional name from this region (the first secondary region).
+   * @default - none: this region does not watch the primary
+   */
+  public get primaryWatch(): McpProbe | undefined { return this._primaryWatch; }
+
+  /**
+   * The cache promotion of the first secondary region (single-writer Global Datastore only).
+   * @default - none: this region promotes nothing
+   */
+  public get cachePromotion(): McpCachePromotion | undefined { return this._cachePromotion; }
+
+  /**
+   * Standby (cross-region active-passive): the scale-up to the primary schedule's capacity while the primary does not serve.
+   * @default - none: this region is not a standby
+   */
+  public get standbyScaleUp(): FailoverScaling | undefined { return this._standbyScaleUp; }
+
+  /**
+   * Standby: back to its own scheduled minimum once the primary serves again.
+   * @default - none: this region is not a standby
+   */
+  public get standbyScaleBack(): FailoverScaling | undefined { return this._standbyScaleBack; }
+
+  /**
+   * Multi-region: this region absorbs a lost region's share while another region does not serve.
+   * @default - none: not a multi-region service, or no domain (nothing watches the other regions)
+   */
+  public get absorbScaleUp(): FailoverScaling | undefined { return this._absorbScaleUp; }
+
+  /**
    * A probe of `other`'s regional name from this region (the primary watch when it exists): the signal that
    * `other` serves, as the accelerator and the DNS checks see it (its load balancer answering MCP).
    * @internal
@@ -214,7 +244,7 @@ export class McpRegion extends Construct {
       keyMetrics: table.keyMetrics, keyExpression: table.keyExpression, targets: table.targets, evaluationPeriods: 2,
       description: `${signal}: one does not serve, so this region takes its share (window minimum x ${Math.round(absorbPercent)} %)`,
     });
-    (this as { absorbScaleUp?: FailoverScaling }).absorbScaleUp = scaling;
+    this._absorbScaleUp = scaling;
     return scaling;
   }
 
@@ -236,7 +266,7 @@ export class McpRegion extends Construct {
       trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
       oauth: probeOAuth(authorizationOf(service), service),
     });
-    (this as { primaryWatch?: McpProbe }).primaryWatch = watch;
+    this._primaryWatch = watch;
     this.regionWatches[primaryRegion] = watch;
     if (props.standbyScaling) {
       // The standby sees the primary fail the same MCP probe the primary's DNS check and the accelerator act on
@@ -244,13 +274,13 @@ export class McpRegion extends Construct {
       // runs at that moment, read from its own schedule (see FailoverScaling), and back after failback.
       const signal = `the primary region ${primaryRegion} (MCP probe of its regional name from ${this.region})`;
       const table = props.standbyScaling;
-      (this as { standbyScaleUp?: FailoverScaling }).standbyScaleUp = new FailoverScaling(this, 'PromotionScaleUp', {
+      this._standbyScaleUp = new FailoverScaling(this, 'PromotionScaleUp', {
         autoScalingGroup: this.deployment.fleet.autoScalingGroup, servingSignal: watch.successMetric,
         signalDescription: signal, keyMetrics: table.keyMetrics, keyExpression: table.keyExpression, targets: table.targets,
         evaluationPeriods: props.scaleUpAfterMinutes ?? 2,
         description: `${signal} does not serve: the standby goes to the capacity the primary's schedule runs now`,
       });
-      (this as { standbyScaleBack?: FailoverScaling }).standbyScaleBack = FailoverScaling.restore(this, 'PromotionScaleBack', {
+      this._standbyScaleBack = FailoverScaling.restore(this, 'PromotionScaleBack', {
         autoScalingGroup: this.deployment.fleet.autoScalingGroup, servingSignal: watch.successMetric,
         signalDescription: signal, minimums: table.minimums, periods: STANDBY_RESTORE_MINUTES,
       });
@@ -268,7 +298,7 @@ export class McpRegion extends Construct {
         trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
         encryptionKey: this.logEncryptionKey,
       });
-      (this as { cachePromotion?: McpCachePromotion }).cachePromotion = promotion;
+      this._cachePromotion = promotion;
       if (promotion.trigger instanceof cloudwatch.Alarm) this.monitoring.routeAlarm('PrimaryExtendedOutage', promotion.trigger);
       this.monitoring.routeAlarm('CachePromotionFailure', promotion.failureAlarm);
       this.monitoring.routeAlarm('CachePromotionBlocked', promotion.blockedAlarm);
@@ -357,6 +387,14 @@ export interface WatchPrimaryProps {
 
 export interface RegionalServiceOptions {
   readonly topology: Topology;
+  /**
+   * Construct id, under the scope, of a region's stack. A Stage names its stacks after their region (stack
+   * name `<stage name>-<region>`); the deprecated MultiRegionMcpService after itself (`<id>-<region>`, siblings
+   * of the service).
+   */
+  readonly regionStackId: (region: string) => string;
+  /** Construct id, under the scope, of the global stack (accelerator routing). */
+  readonly globalStackId: string;
   readonly regions: string[];
   readonly account: string;
   /** Regions that run at standby capacity (active-passive). */
@@ -397,7 +435,7 @@ export class RegionalService {
     for (const region of o.regions) {
       const primary = region === primaryRegion;
       const standby = o.standbyRegions.includes(region);
-      const stack = new Stack(scope, `${id}-${region}`, {
+      const stack = new Stack(scope, o.regionStackId(region), {
         ...o.stackProps,
         env: { account: o.account, region },
         description: `MCP service ${id}: ${primary ? 'primary' : standby ? 'standby' : 'secondary'} region ${region} (${o.topology}, ${tier})`,
@@ -460,7 +498,7 @@ export class RegionalService {
     }
 
     if (plan.routing === RoutingMechanism.ANYCAST) {
-      this.globalStack = new Stack(scope, `${id}-global`, {
+      this.globalStack = new Stack(scope, o.globalStackId, {
         ...o.stackProps,
         env: { account: o.account, region: 'us-west-2' },
         description: `MCP service ${id}: Global Accelerator across ${o.regions.join(', ')} (the Global Accelerator API lives in us-west-2)`,
@@ -527,8 +565,34 @@ export class RegionalService {
   }
 }
 
+/** A service that creates stacks needs an App or Stage to create them in (CDK accepts a Stage inside a Stack; we do not). */
+export function checkRegionalScope(v: Validator, scope: Construct, allowed: string): void {
+  v.check(Stage.isStage(scope), 'scope', scope.node.path || '(root)', allowed);
+}
+
+/** Props given to every stack: the env and the name are per stack, so a value for all of them is refused. */
+export function checkStackProps(v: Validator, stackProps: StackProps | undefined): void {
+  v.check(stackProps?.env === undefined, 'stackProps.env', stackProps?.env,
+    'no value: each stack\'s env is its region and the service\'s account (props.account)');
+  v.check(stackProps?.stackName === undefined, 'stackProps.stackName', stackProps?.stackName,
+    'no value: each stack gets its own name (<name>-<region>, <name>-global)');
+}
+
+/**
+ * Warnings of a service that spans stacks go on its first region's stack, where `cdk synth` prints them (a
+ * construct outside every stack carries no metadata into the cloud assembly).
+ */
+export function addRegionalWarnings(
+  stack: Stack, planWarnings: readonly string[], writeWarnings: readonly string[], authorization: ResolvedAuthorization | undefined,
+): void {
+  addWarnings(stack, planWarnings);
+  for (const w of writeWarnings) Annotations.of(stack).addWarningV2('mcp-ha:cache-single-writer', w);
+  addAuthorizationWarnings(stack, authorization);
+}
+
 /** The account stacks are created in: explicit, or the stage's; it must be known (zones are per account). */
 export function resolveAccount(scope: Construct, account: string | undefined): string | undefined {
-  const a = account ?? Stage.of(scope)?.account ?? process.env.CDK_DEFAULT_ACCOUNT;
+  const stage = Stage.isStage(scope) ? scope : Stage.of(scope);
+  const a = account ?? stage?.account ?? process.env.CDK_DEFAULT_ACCOUNT;
   return a && !Token.isUnresolved(a) ? a : undefined;
 }

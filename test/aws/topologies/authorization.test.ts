@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { OAUTH_ENV, TOKEN_METRIC } from '../../../lib/aws/mcp-probe-handler/oauth';
 import { ActiveActiveMcpService, ActiveActiveMcpServiceProps } from '../../../lib/aws/topologies/active-active';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
-import { MultiRegionMcpService } from '../../../lib/aws/topologies/multi-region';
+import { MultiRegionMcpStage } from '../../../lib/aws/topologies/multi-region';
 import { AvailabilityTier, McpAuthEnv, McpAuthorization, McpServerSource } from '../../../lib/core';
 import { Validator } from '../../../lib/core/errors';
 import { SUMMARY_KEY } from '../../../lib/core/summary';
@@ -108,7 +108,7 @@ describe('refusals (path, prop, value, what is allowed)', () => {
   test('a probe client on a service spanning regions (a secret is one region\'s)', () => {
     const app = testApp();
     const other = new Stack(app, 'Secrets', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
-    expect(() => new MultiRegionMcpService(app, 'MR', {
+    expect(() => new MultiRegionMcpStage(app, 'MR', {
       regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT, server, capacity: { baseline: 4 },
       certificate: McpCertificate.dnsValidated(), domain, authorization: McpAuthorization.oauth({ issuer: ISSUER }),
       probeClientCredentials: new secretsmanager.Secret(other, 'ProbeClient'), cache: false,
@@ -119,7 +119,7 @@ describe('refusals (path, prop, value, what is allowed)', () => {
 describe('multi-region: every region renders it', () => {
   const auth = McpAuthorization.oauth({ issuer: ISSUER, readScopes: ['https://mcp.example.com/mcp/read'], writeScopes: ['https://mcp.example.com/mcp/write'] });
   const app = testApp();
-  const svc = new MultiRegionMcpService(app, 'MR', {
+  const svc = new MultiRegionMcpStage(app, 'MR', {
     tier: AvailabilityTier.BUSINESS_CRITICAL, regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT, server, capacity: { baseline: 4 },
     certificate: McpCertificate.dnsValidated(), domain, routing: TrafficRouting.dns(), authorization: auth, cache: false,
   });
@@ -136,7 +136,7 @@ describe('multi-region: every region renders it', () => {
         .filter((vars) => vars?.MCP_PROBE_URL !== undefined);
       expect(probes.length).toBeGreaterThan(0);
       for (const vars of probes) expect(vars![OAUTH_ENV.challengeOnly]).toBe('true');
-      expect(template.toJSON().Metadata[SUMMARY_KEY][`MR-${region}/Service`].authorization).toBe('cognito-idp.us-east-1.amazonaws.com');
+      expect(template.toJSON().Metadata[SUMMARY_KEY][`MR/${region}/Service`].authorization).toBe('cognito-idp.us-east-1.amazonaws.com');
     }
   });
 });

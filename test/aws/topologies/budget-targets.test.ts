@@ -7,7 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { ActiveActiveMcpService } from '../../../lib/aws/topologies/active-active';
 import { ActivePassiveMcpService } from '../../../lib/aws/topologies/active-passive';
 import { McpCertificate, McpServiceProps } from '../../../lib/aws/topologies/common';
-import { MultiRegionMcpService } from '../../../lib/aws/topologies/multi-region';
+import { MultiRegionMcpStage } from '../../../lib/aws/topologies/multi-region';
 import { AvailabilityTier, McpAuthorization, McpServerSource } from '../../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
 
@@ -46,7 +46,7 @@ describe.each(Object.values(AvailabilityTier))('%s with default routing', (tier)
   });
 
   test('multi-region', () => {
-    const svc = new MultiRegionMcpService(testApp(), 'Mcp', { ...props(tier), regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
+    const svc = new MultiRegionMcpStage(testApp(), 'Mcp', { ...props(tier), regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
     expect(svc.budget.withinTarget).toBe(true);
     expect(svc.budget.targetSeconds).toBe(svc.plan.profile.targets.multiRegionRtoSeconds);
   });

@@ -1,7 +1,7 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
-import { MultiRegionMcpService, MultiRegionMcpServiceProps } from '../../../lib/aws/topologies/multi-region';
+import { MultiRegionMcpStage, MultiRegionMcpStageProps } from '../../../lib/aws/topologies/multi-region';
 import { AvailabilityTier, McpAuthorization, McpServerSource, ScalingSchedule } from '../../../lib/core';
 import { CacheWriteEnv, CacheWriteModel, RegionWriteMode } from '../../../lib/core/cache-write-model';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +9,7 @@ import { TEST_ACCOUNT, testApp } from '../../support/app';
 import { CfnModel, alarmActions, destructiveReason } from '../../support/semantic';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-const base: MultiRegionMcpServiceProps = {
+const base: MultiRegionMcpStageProps = {
   tier: AvailabilityTier.MISSION_CRITICAL,
   regions: REGIONS,
   account: TEST_ACCOUNT,
@@ -25,9 +25,9 @@ const base: MultiRegionMcpServiceProps = {
   cache: { writeModel: CacheWriteModel.SINGLE_WRITER },
 };
 
-function build(overrides: Partial<MultiRegionMcpServiceProps> = {}) {
+function build(overrides: Partial<MultiRegionMcpStageProps> = {}) {
   const app = testApp();
-  const svc = new MultiRegionMcpService(app, 'Mcp', { ...base, ...overrides });
+  const svc = new MultiRegionMcpStage(app, 'Mcp', { ...base, ...overrides });
   return { app, svc };
 }
 
@@ -36,7 +36,7 @@ const { svc } = build();
 const tpl = Object.fromEntries(REGIONS.map((r) => [r, Template.fromStack(svc.regionStacks[r])]));
 const global = Template.fromStack(svc.globalStack!);
 
-describe('MultiRegionMcpService', () => {
+describe('MultiRegionMcpStage', () => {
   test('one self-contained stack per region and a global stack in us-west-2, with no cross-stack export', () => {
     expect(Object.keys(svc.regionStacks)).toEqual(REGIONS);
     expect(svc.globalStack!.region).toBe('us-west-2');
@@ -65,12 +65,12 @@ describe('MultiRegionMcpService', () => {
   test('accelerator endpoint groups in every region at dial 100, ARNs read from each region\'s SSM parameter', () => {
     const groups = Object.values(global.findResources('AWS::GlobalAccelerator::EndpointGroup')).map((g) => g.Properties);
     expect(groups.map((g) => [g.EndpointGroupRegion, g.TrafficDialPercentage])).toEqual(REGIONS.map((r) => [r, 100]));
-    for (const r of REGIONS) tpl[r].hasResourceProperties('AWS::SSM::Parameter', { Name: `/mcp-ha/Mcp-${r}/Service/Deployment/load-balancer-arn` });
+    for (const r of REGIONS) tpl[r].hasResourceProperties('AWS::SSM::Parameter', { Name: `/mcp-ha/Mcp/${r}/Service/Deployment/load-balancer-arn` });
     // Each region's stack copies its ARN into us-west-2; the global stack reads the copies as SSM-typed
     // stack parameters (re-read at every deployment, no call into another region).
     const ssmParams = Object.values(global.toJSON().Parameters as Record<string, { Type: string; Default: string }>)
       .filter((p) => p.Type === 'AWS::SSM::Parameter::Value<String>' && p.Default.startsWith('/mcp-ha-replica/')).map((p) => p.Default);
-    expect(ssmParams.sort()).toEqual(REGIONS.map((r) => `/mcp-ha-replica/${r}/mcp-ha/Mcp-${r}/Service/Deployment/load-balancer-arn`).sort());
+    expect(ssmParams.sort()).toEqual(REGIONS.map((r) => `/mcp-ha-replica/${r}/mcp-ha/Mcp/${r}/Service/Deployment/load-balancer-arn`).sort());
     global.resourceCountIs('Custom::AWS', 0);
   });
 
@@ -152,7 +152,7 @@ describe('MultiRegionMcpService', () => {
     expect(global.toJSON()).toMatchSnapshot('global');
   });
 
-  test.each<[string, Partial<MultiRegionMcpServiceProps>, RegExp]>([
+  test.each<[string, Partial<MultiRegionMcpStageProps>, RegExp]>([
     ['one region', { regions: ['us-east-1'] }, /regions: got \["us-east-1"\]; allowed: at least two regions/],
     ['a repeated region', { regions: ['us-east-1', 'us-east-1'] }, /regions: got \["us-east-1","us-east-1"\]; allowed: distinct regions/],
     ['no domain', { domain: undefined }, /domain: got undefined; allowed: a domain: each region gets its own name/],
@@ -164,7 +164,7 @@ describe('MultiRegionMcpService', () => {
   test('refuses a scope that is not an App or Stage', () => {
     const app = testApp();
     const stack = new Stack(app, 'S', { env: { account: TEST_ACCOUNT, region: 'us-east-1' } });
-    expect(() => new MultiRegionMcpService(stack, 'Mcp', base)).toThrow(/scope: got "S"; allowed: an App or Stage/);
+    expect(() => new MultiRegionMcpStage(stack, 'Mcp', base)).toThrow(/scope: got "S"; allowed: an App or Stage/);
   });
 
   test('single writer: a secondary region\'s servers write to its member\'s primary endpoint and know they are read-only until promoted', () => {
@@ -200,16 +200,17 @@ describe('MultiRegionMcpService', () => {
   describe('cache write model limits', () => {
     test('default: multi-writer where MemoryDB Multi-Region allows it', () => {
       const app = testApp();
-      const m = new MultiRegionMcpService(app, 'Mcp', { ...base, regions: ['us-east-1', 'eu-west-1'], cache: undefined });
+      const m = new MultiRegionMcpStage(app, 'Mcp', { ...base, regions: ['us-east-1', 'eu-west-1'], cache: undefined });
       expect(m.plan.cacheWrite!.model).toBe(CacheWriteModel.MULTI_WRITER);
       expect(m.plan.cacheWrite!.writeRecoverySeconds).toBe(0);
     });
 
     test('default outside MemoryDB Multi-Region\'s regions: single-writer, with a warning naming the region', () => {
       const app = testApp();
-      const m = new MultiRegionMcpService(app, 'Mcp', { ...base, regions: ['us-east-1', 'sa-east-1'], cache: undefined });
+      const m = new MultiRegionMcpStage(app, 'Mcp', { ...base, regions: ['us-east-1', 'sa-east-1'], cache: undefined });
       expect(m.plan.cacheWrite!.model).toBe(CacheWriteModel.SINGLE_WRITER);
-      const warnings = app.synth().stacks.flatMap((st) => st.messages).filter((msg) => msg.level === 'warning').map((msg) => String(msg.entry.data));
+      // The Stage's stacks live in its nested cloud assembly: the warning is on the first region's stack there.
+      const warnings = m.synth().stacks.flatMap((st) => st.messages).filter((msg) => msg.level === 'warning').map((msg) => String(msg.entry.data));
       expect(warnings.some((w) => /falls back to single-writer.*sa-east-1/.test(w))).toBe(true);
     });
 

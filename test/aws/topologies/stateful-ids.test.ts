@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ActiveActiveMcpService } from '../../../lib/aws/topologies/active-active';
 import { ActivePassiveMcpService } from '../../../lib/aws/topologies/active-passive';
 import { McpCertificate, McpServiceProps } from '../../../lib/aws/topologies/common';
-import { MultiRegionMcpService } from '../../../lib/aws/topologies/multi-region';
+import { MultiRegionMcpService, MultiRegionMcpStage } from '../../../lib/aws/topologies/multi-region';
 import { AvailabilityTier, McpAuthorization, McpServerSource, ScalingSchedule } from '../../../lib/core';
 import { TEST_ACCOUNT, testApp } from '../../support/app';
 
@@ -78,7 +78,7 @@ const build = {
   },
   'multi-region': (p: McpServiceProps) => {
     const app: App = testApp();
-    const svc = new MultiRegionMcpService(app, 'MR', { ...p, regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
+    const svc = new MultiRegionMcpStage(app, 'MR', { ...p, regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
     return Object.values(svc.regionStacks);
   },
 };
@@ -89,6 +89,32 @@ describe.each(Object.keys(build) as (keyof typeof build)[])('%s', (topology) => 
     const after = stateOf(build[topology](changed()));
     expect(Object.keys(before).some((k) => k.includes('Cache'))).toBe(true);
     expect(after).toEqual(before);
+  });
+});
+
+describe('migration from the deprecated MultiRegionMcpService to MultiRegionMcpStage (CHANGELOG.md)', () => {
+  // The Stage takes the service's id in the same scope: the same CloudFormation stacks, and no stateful resource
+  // (cache, Global Datastore, secrets, buckets, log groups, keys) changes a logical id or a replacement-causing property.
+  const app = testApp();
+  const legacy = new MultiRegionMcpService(app, 'MR', { ...base(), regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
+  const stage = new MultiRegionMcpStage(testApp(), 'MR', { ...base(), regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
+
+  test('the same stack names; the deprecated service still creates its stacks beside itself', () => {
+    expect(Object.values(legacy.regionStacks).map((s) => s.stackName)).toEqual(['MR-us-east-1', 'MR-eu-west-1']);
+    expect(Object.values(stage.regionStacks).map((s) => s.stackName)).toEqual(['MR-us-east-1', 'MR-eu-west-1']);
+    expect(legacy.regionStacks['us-east-1'].node.scope).toBe(app);
+    expect(Object.values(stage.regionStacks).every((s) => s.node.scope === stage)).toBe(true);
+  });
+
+  test('every stateful resource keeps its logical id and replacement-causing properties', () => {
+    const before = stateOf(Object.values(legacy.regionStacks));
+    expect(Object.keys(before).filter((k) => k.includes('Cache')).length).toBeGreaterThan(0);
+    expect(stateOf(Object.values(stage.regionStacks))).toEqual(before);
+  });
+
+  test('the deprecated service says so where cdk synth prints it', () => {
+    const warnings = app.synth().stacks.flatMap((st) => st.messages).filter((m) => m.level === 'warning').map((m) => String(m.entry.data));
+    expect(warnings).toContainEqual(expect.stringMatching(/^MR: MultiRegionMcpService is deprecated; use MultiRegionMcpStage/));
   });
 });
 
