@@ -36,8 +36,14 @@ import {
 import { Decision, PromotionAction, promote } from '../../lib/core/promotion';
 import { timeoutEnvironment } from '../../lib/core/server-source';
 import {
-  AvailabilityTier, RoutingMechanism, TierProfile, extendedOutageSeconds, resolveTier,
+  AvailabilityTier, RoutingMechanism, TierOverrides, TierProfile, extendedOutageSeconds, mergeOverrides, resolveTier,
 } from '../../lib/core/tiers';
+import { BudgetTerm, cloudDefaults } from '../../lib/core/failover-budget';
+import { switchoverTerms } from '../../lib/gcp/private/switchover';
+import {
+  MEMORYSTORE_API, MemorystoreApi, PromotionBlockedError, notificationOf, run as runGooglePromotion,
+} from '../../lib/gcp/cache-promotion-handler';
+import { FakeMemorystoreApi } from './memorystore-fake';
 import { bundleServer } from '../../examples/mcp-server/build';
 import { McpAuthEnv } from '../../lib/core/authorization';
 import { OidcProvider, TestClient, startOidcProvider } from '../../test/support/oidc';
@@ -72,6 +78,21 @@ export const FULL_REGION_DRILL: readonly RegionFault[] = [
 export const CI_REGION_DRILL: readonly RegionFault[] = [RegionFault.CACHE_FAILOVER, RegionFault.PROBE_SILENT, RegionFault.REGION_LOST];
 
 export interface RegionDrillOptions {
+  /**
+   * Whose figures and promotion path the drill runs:
+   * - AWS: multi-region behind the accelerator (anycast), ElastiCache's in-region failover time,
+   *   the Global Datastore ladder, core's `promote` through the Redis adapter.
+   * - GCP: active-passive behind Cloud DNS (the topology with the automated switchover), Google's
+   *   DNS health-check floor (cloudDefaults), Memorystore's in-region failover time, the
+   *   switchover terms the Google topology renders (lib/gcp/private/switchover.ts: the writer
+   *   check's period, the extended-outage trigger, the alert evaluation, the switchover), and the
+   *   Google promotion handler (`run` on an opened incident, `MemorystoreApi`) against a loopback
+   *   Memorystore API (memorystore-fake.ts) that runs the switchover on the local caches.
+   * @default Cloud.AWS
+   */
+  readonly cloud?: Cloud.AWS | Cloud.GCP;
+  /** On top of the cloud's defaults (e.g. the reference app's `dnsHealthCheck.failureThreshold`). @default - none */
+  readonly tierOverrides?: TierOverrides;
   /** @default AvailabilityTier.MISSION_CRITICAL */
   readonly tier?: AvailabilityTier;
   /** @default CacheWriteModel.SINGLE_WRITER */
@@ -162,6 +183,9 @@ export interface RegionFaultResult {
 
 export interface RegionDrillResult {
   readonly startedAt: string;
+  readonly cloud: Cloud.AWS | Cloud.GCP;
+  /** GCP: the requests the Memorystore API received (switchovers accepted, anything refused). */
+  readonly memorystore?: { readonly switchovers: number; readonly refused: readonly string[]; readonly requests: number };
   readonly tier: AvailabilityTier;
   readonly writeModel: CacheWriteModel;
   readonly regions: readonly string[];
@@ -184,6 +208,8 @@ export interface RegionDrillResult {
   };
   readonly front: FrontCheck;
   readonly alarm?: { readonly periodMs: number; readonly evaluationPeriods: number; readonly treatMissingData: 'notBreaching' };
+  /** The write-recovery terms (unscaled seconds) the promotion budget adds up. */
+  readonly recoveryTerms?: readonly { readonly name: string; readonly seconds: number }[];
   readonly toleranceSeconds: number;
   readonly faults: readonly RegionFaultResult[];
   readonly limits: readonly string[];
@@ -197,6 +223,9 @@ export interface RegionDrillResult {
     readonly authRefusedCalls: number;
   };
 }
+
+/** The access token the drill's promotion function presents to the loopback Memorystore API. */
+const MEMORYSTORE_DRILL_TOKEN = 'drill-function-sa-token-loopback-only';
 
 /** The resource (audience) the drill's servers protect: the service the front stands for. */
 export const DRILL_RESOURCE = 'https://mcp.drill.example/mcp';
@@ -243,38 +272,51 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
 
   const haproxyBin = requireBinary('haproxy');
   requireBinary('redis-server');
-  // The tier with the drill's local timeout chain (see drill.ts: localTimeouts).
-  const profile: TierProfile = resolveTier(tier, { timeouts: localTimeouts(slowMs) });
+  const cloud = options.cloud ?? Cloud.AWS;
+  const google = cloud === Cloud.GCP;
+  // The tier with the cloud's own limits (Google: the Cloud DNS check floor), the user's overrides
+  // and the drill's local timeout chain (see drill.ts: localTimeouts).
+  const profile: TierProfile = resolveTier(tier, mergeOverrides(mergeOverrides(cloudDefaults(cloud), options.tierOverrides), { timeouts: localTimeouts(slowMs) }));
   const probe = profile.healthProbe;
-  const routing = options.routing ?? profile.defaultRouting;
+  // Google automates the switchover in its active-passive topology, which routes with Cloud DNS.
+  const routing = options.routing ?? (google ? RoutingMechanism.DNS : profile.defaultRouting);
   const singleWriter = model === CacheWriteModel.SINGLE_WRITER;
   const budget: FailoverBudget = computeFailoverBudget({
-    cloud: Cloud.AWS, topology: Topology.MULTI_REGION, routing, probe, targets: profile.targets,
+    cloud, topology: google ? Topology.ACTIVE_PASSIVE : Topology.MULTI_REGION, routing, probe, targets: profile.targets,
     ...(routing === RoutingMechanism.DNS
-      ? { dns: { healthCheck: profile.dnsHealthCheck, recordKind: DnsRecordKind.ALIAS, ttlSeconds: profile.recordTtlSeconds } }
+      ? { dns: { healthCheck: profile.dnsHealthCheck, recordKind: google ? DnsRecordKind.CNAME : DnsRecordKind.ALIAS, ttlSeconds: profile.recordTtlSeconds } }
       : {}),
-    ...(singleWriter ? { cache: { crossRegion: true, promotionTriggerSeconds: extendedOutageSeconds(profile) } } : {}),
+    // Core models the Global Datastore ladder; Google's comes from lib/gcp (below).
+    ...(singleWriter && !google ? { cache: { crossRegion: true, promotionTriggerSeconds: extendedOutageSeconds(profile) } } : {}),
   });
+  // The write-recovery terms: core's Global Datastore ladder, or the Google topology's switchover terms.
+  const recoveryTerms: readonly BudgetTerm[] | undefined = !singleWriter ? undefined
+    : google ? switchoverTerms(extendedOutageSeconds(profile)) : budget.cacheRecovery?.terms;
+  const recoverySeconds = recoveryTerms?.reduce((a, t) => a + t.seconds, 0);
   const plan = CacheWritePlan.of({
     model, regions: regionNames,
-    ...(singleWriter && budget.cacheRecovery ? { recoveryTerms: budget.cacheRecovery.terms } : {}),
+    ...(singleWriter && recoveryTerms ? { recoveryTerms: [...recoveryTerms] } : {}),
   });
   // Instance health vs region health: readiness tolerates an unreachable cache for the
   // in-region failover time plus one probe interval (core's policy), scaled.
-  const cacheFailoverSeconds = ASSUMPTIONS.cacheAutomaticFailover[Cloud.AWS].seconds;
+  const cacheFailoverSeconds = ASSUMPTIONS.cacheAutomaticFailover[cloud].seconds;
   const policy = regionHealthPolicy(cacheFailoverSeconds, probe.intervalSeconds);
   const graceScaled = round2(policy.cacheGraceSeconds * probeScale);
   const servingScaled = round2(budget.totalSeconds * probeScale);
   const front = frontCheck(profile, budget, routing, probeScale);
-  const alarmPeriodMs = Math.max(100, Math.round(ASSUMPTIONS.alarmEvaluation.seconds * ladderScale * 1000));
-  const evaluationPeriods = Math.max(1, Math.ceil(extendedOutageSeconds(profile) / ASSUMPTIONS.alarmEvaluation.seconds));
-  const promotionScaled = budget.cacheRecovery ? round2(budget.cacheRecovery.totalSeconds * ladderScale) : undefined;
+  // One data point per period: the CloudWatch alarm's period (AWS) or the writer check's period (Google's
+  // uptime check, the switchover terms' first term; 60 s = core's alarm evaluation where it is not named).
+  const periodSeconds = (google ? recoveryTerms?.find((t) => t.name === 'cache-trigger-check-period')?.seconds : undefined)
+    ?? ASSUMPTIONS.alarmEvaluation.seconds;
+  const alarmPeriodMs = Math.max(100, Math.round(periodSeconds * ladderScale * 1000));
+  const evaluationPeriods = Math.max(1, Math.ceil(extendedOutageSeconds(profile) / periodSeconds));
+  const promotionScaled = recoverySeconds !== undefined ? round2(recoverySeconds * ladderScale) : undefined;
   const scaleText = `probe x ${round3(probeScale)} (load-balancer probe ${probe.intervalSeconds} s / ${probe.timeoutSeconds} s -> `
     + `${round2(probe.intervalSeconds * probeScale)} s / ${round2(probe.timeoutSeconds * probeScale)} s; grace ${policy.cacheGraceSeconds} s -> ${graceScaled} s; `
     + `region check inter ${front.interMs} ms x fall ${front.fall}; server reconnect backoff cap 1000 ms -> ${reconnectCapMs(probeScale)} ms)`
     + (singleWriter
       ? `; promotion ladder x ${round3(ladderScale)} (trigger ${extendedOutageSeconds(profile)} s -> ${round2(extendedOutageSeconds(profile) * ladderScale)} s = `
-        + `${evaluationPeriods} alarm periods of ${alarmPeriodMs} ms; write recovery ${budget.cacheRecovery?.totalSeconds} s -> ${promotionScaled} s)`
+        + `${evaluationPeriods} alarm periods of ${alarmPeriodMs} ms; write recovery ${recoverySeconds} s -> ${promotionScaled} s)`
       : '');
   const limits = [
     'No client DNS cache and no accelerator edge: the front acts on its own checks at once (dns-ttl, checker aggregation and '
@@ -293,6 +335,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
   const watchers: StateWatcher[] = [];
   const writers: Client[] = [];
   let trigger: PromotionTrigger | undefined;
+  let memorystore: FakeMemorystoreApi | undefined;
   let idp: OidcProvider | undefined;
   const tokens: string[] = [];
   const newToken = async (): Promise<string | undefined> => {
@@ -380,12 +423,24 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     // 4. The promotion trigger (single-writer): the writer region's health, once per alarm period.
     const healthUrl = (r: Region): string => `http://${LOOPBACK}:${r.lbPort}${probe.path}`;
     const byName = (name: string): Region => regions.find((r) => r.name === name) as Region;
+    if (singleWriter && google) {
+      // Google: the Memorystore API on loopback, and the function's HTTP client (its service account's
+      // token, JSON), pointed at it instead of memorystore.googleapis.com.
+      memorystore = new FakeMemorystoreApi({
+        cache, project: 'mcp-drill', token: MEMORYSTORE_DRILL_TOKEN,
+        instances: Object.fromEntries(regionNames.map((r) => [r, `mcp-drill-cache-${r}`])),
+        isLost: (region) => byName(region).lost,
+      });
+      await memorystore.start();
+      log(`Memorystore API (loopback): ${memorystore.baseUrl}`);
+    }
     if (singleWriter) {
       trigger = new PromotionTrigger({
         periodMs: alarmPeriodMs, evaluationPeriods, maxRunMs: 15 * 60 * 1000, log,
         breaching: async () => (await httpStatus(healthUrl(byName(cache.writerRegion)), Math.max(200, front.timeoutMs))) !== 200,
         promote: () => {
           const failed = byName(cache.writerRegion);
+          if (memorystore) return googlePromotion(memorystore, failed, regions.filter((r) => r !== failed), healthUrl);
           return promote({
             globalReplicationGroupId: cache.id,
             failedRegion: failed.name,
@@ -584,15 +639,22 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     const byReplica: Record<string, number> = {};
     for (const x of records) if (x.replica) byReplica[x.replica] = (byReplica[x.replica] ?? 0) + 1;
     return {
-      startedAt: startedAt.toISOString(), tier, writeModel: model, regions: regionNames, writePlan: plan.describe(), routing,
+      startedAt: startedAt.toISOString(), cloud, tier, writeModel: model, regions: regionNames, writePlan: plan.describe(), routing,
       scale: { probe: probeScale, ladder: ladderScale, text: scaleText },
       budget: {
-        serving: budget.describe(), servingSeconds: budget.totalSeconds, cacheRecoverySeconds: budget.cacheRecovery?.totalSeconds,
+        serving: budget.describe(), servingSeconds: budget.totalSeconds, cacheRecoverySeconds: recoverySeconds,
         graceSeconds: policy.cacheGraceSeconds, scaledServingSeconds: servingScaled, scaledGraceSeconds: graceScaled,
         scaledPromotionSeconds: promotionScaled,
       },
       front,
       ...(singleWriter ? { alarm: { periodMs: alarmPeriodMs, evaluationPeriods, treatMissingData: 'notBreaching' as const } } : {}),
+      ...(recoveryTerms ? { recoveryTerms: recoveryTerms.map((t) => ({ name: t.name, seconds: t.seconds })) } : {}),
+      ...(memorystore ? {
+        memorystore: {
+          switchovers: memorystore.switchovers.length, requests: memorystore.requests.length,
+          refused: memorystore.refused.map((r) => `${r.method} ${r.path}: ${r.refused}`),
+        },
+      } : {}),
       toleranceSeconds: DETECTION_TOLERANCE_SECONDS,
       faults: results,
       limits,
@@ -613,11 +675,53 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     };
   } finally {
     trigger?.stop();
+    await memorystore?.stop();
     for (const w of watchers) w.stop();
     await Promise.allSettled(loadClients.map((c) => c.stop()));
     await Promise.allSettled(writers.map((c) => c.close()));
     await idp?.stop();
     if (!options.group) await group.stopAll();
+  }
+
+  /**
+   * The Google promotion function as Cloud Run runs it: the alert's Pub/Sub message (an incident
+   * that opened) decoded by `notificationOf`, then `run` with the configuration McpCachePromotion
+   * renders (members' full names, the writer region's own health URL, the candidates), probe and
+   * recheck timings scaled like the probe. A blocked decision throws (Pub/Sub redelivers): the
+   * trigger retries it each period, as redelivery would.
+   */
+  async function googlePromotion(api: FakeMemorystoreApi, failed: Region, others: Region[], healthUrl: (r: Region) => string): Promise<Decision> {
+    const http = async (method: string, url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+      if (!url.startsWith(MEMORYSTORE_API)) throw new Error(`the function called ${url}, not the Memorystore API`);
+      const res = await fetch(api.baseUrl + url.slice(MEMORYSTORE_API.length), {
+        method,
+        headers: { authorization: `Bearer ${MEMORYSTORE_DRILL_TOKEN}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(5000),
+      });
+      return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+    };
+    const members = api.members;
+    const config = {
+      globalReplicationGroupId: members[0],
+      failedRegion: failed.name,
+      failedRegionHealthUrl: healthUrl(failed),
+      candidates: others.map((r) => ({ region: r.name, healthUrl: healthUrl(r), replicationGroupId: api.nameOf(r.name) })),
+      healthTimeoutMs: Math.max(200, front.timeoutMs),
+      recheckAttempts: 3,
+      recheckIntervalMs: Math.max(50, Math.round(2000 * probeScale)),
+      completionTimeoutMs: 10_000,
+      completionPollMs: 50,
+    };
+    const event = { data: { message: { data: Buffer.from(JSON.stringify({ incident: { state: 'open', policy_name: 'writer region down' } })).toString('base64') } } };
+    try {
+      const out = await runGooglePromotion(notificationOf(event), config, new MemorystoreApi(http, members), (url, init) => fetch(url, init), () => undefined);
+      if (out.action === 'idle') throw new Error(`the handler stayed idle on an opened incident: ${out.reason}`);
+      return out;
+    } catch (err) {
+      if (err instanceof PromotionBlockedError) return err.decision;
+      throw err;
+    }
   }
 
   function spawnServer(g: ProcessGroup, bundle: string, name: string, port: number, redisUrl: string, region: string): Managed {
@@ -746,9 +850,13 @@ export function formatRegionTable(result: RegionDrillResult): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [
-    `Region drill: tier ${result.tier}, ${result.writePlan}; routing ${result.routing}; core budget ${result.budget.serving}`,
+    `Region drill (${result.cloud}): tier ${result.tier}, ${result.writePlan}; routing ${result.routing}; core budget ${result.budget.serving}`,
     `Scale: ${result.scale.text}. Budgets below are core's figures x scale + ${result.toleranceSeconds} s observation tolerance.`,
-    ...(result.alarm ? [`Promotion trigger: ${result.alarm.evaluationPeriods} periods of ${result.alarm.periodMs} ms, missing data ${result.alarm.treatMissingData}; promote() from lib/core/promotion.ts through the Redis adapter`] : []),
+    ...(result.alarm ? [`Promotion trigger: ${result.alarm.evaluationPeriods} periods of ${result.alarm.periodMs} ms, missing data ${result.alarm.treatMissingData}; `
+      + (result.cloud === Cloud.GCP
+        ? 'the Google promotion handler (lib/gcp/cache-promotion-handler run + MemorystoreApi) against the loopback Memorystore API'
+        : 'promote() from lib/core/promotion.ts through the Redis adapter')] : []),
+    ...(result.recoveryTerms ? [`Write recovery terms: ${result.recoveryTerms.map((t) => `${t.name} ${t.seconds} s`).join(' + ')}`] : []),
     line(rows[0]),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.slice(1).map(line),

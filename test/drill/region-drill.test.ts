@@ -1,5 +1,6 @@
 /**
- * The region-failure drill, scaled down for CI (CI_REGION_DRILL, 37-42 s measured with authorization on): two
+ * The region-failure drill, scaled down for CI (CI_REGION_DRILL), on AWS's figures and on Google's, both runs
+ * at the same time (separate processes and ports; one wall-clock cost): two
  * regions on 127.0.0.1 (each: HAProxy with the tier's probe, two bundled servers, its
  * redis-server; region B's a real `replicaof` replica of A's with
  * `replica-read-only yes`), a front HAProxy with the anycast region check, MCP clients
@@ -8,11 +9,20 @@
  * 3.5 s), promotion ladder x 1/60 (trigger 5 s). Every expectation is derived from
  * core's figures times the scale, plus the drill's 1 s observation tolerance.
  *
+ * Google: the reference app's active-passive stack (examples/terraform/gcp.ts: business-critical,
+ * Cloud DNS routing with one failed check, us-east1 writer, us-central1 standby), Google's write
+ * recovery terms (lib/gcp/private/switchover.ts: the writer check's period, the extended-outage
+ * trigger, the alert evaluation, the switchover), and the Google promotion handler's decision path
+ * (`run` on an opened incident -> core `promote` -> `MemorystoreApi`) against a loopback Memorystore
+ * API that accepts only the documented switchover request and then runs `REPLICAOF NO ONE`.
+ *
  * haproxy and redis-server must be installed (CI installs them); a missing binary fails.
  */
 import { CacheWriteModel, regionHealthPolicy } from '../../lib/core/cache-write-model';
 import { ASSUMPTIONS, Cloud, DnsRecordKind, Topology, computeFailoverBudget } from '../../lib/core/failover-budget';
-import { AvailabilityTier, RoutingMechanism, extendedOutageSeconds, resolveTier } from '../../lib/core/tiers';
+import { planService } from '../../lib/core/plan';
+import { AvailabilityTier, RoutingMechanism, TierOverrides, extendedOutageSeconds, resolveTier } from '../../lib/core/tiers';
+import { switchoverTerms } from '../../lib/gcp/private/switchover';
 import { DETECTION_TOLERANCE_SECONDS } from '../../scripts/drill/drill';
 import { renderFrontConfig, frontCheck } from '../../scripts/drill/front-config';
 import { requireBinary } from '../../scripts/drill/processes';
@@ -20,7 +30,7 @@ import {
   CI_REGION_DRILL, DRILL_RESOURCE, RegionDrillResult, RegionFault, RegionFaultResult, checkSequence, formatRegionTable, regionViolations, runRegionDrill,
 } from '../../scripts/drill/region-drill';
 
-jest.setTimeout(120_000);
+jest.setTimeout(150_000);
 
 const PROBE_SCALE = 0.1;
 const LADDER_SCALE = 1 / 60;
@@ -33,20 +43,51 @@ function fault(result: RegionDrillResult, kind: RegionFault): RegionFaultResult 
   return f;
 }
 
+/** The reference app's Google active-passive stack (examples/terraform/gcp.ts, gcp-active-passive). */
+const GOOGLE_TIER = AvailabilityTier.BUSINESS_CRITICAL;
+const GOOGLE_OVERRIDES: TierOverrides = { dnsHealthCheck: { failureThreshold: 1 } };
+const [googleWriter, googleStandby] = ['us-east1', 'us-central1'];
+
+let awsRun: Promise<RegionDrillResult> | undefined;
+let googleRun: Promise<RegionDrillResult> | undefined;
+const timings: Record<string, number> = {};
+
+/** Both drills start together on first use; each describe awaits its own. */
+function startDrills(): void {
+  if (awsRun) return;
+  requireBinary('haproxy');
+  requireBinary('redis-server');
+  const timed = (name: string, p: Promise<RegionDrillResult>): Promise<RegionDrillResult> => {
+    const t0 = Date.now();
+    return p.then((r) => {
+      timings[name] = (Date.now() - t0) / 1000;
+      process.stdout.write(`${formatRegionTable(r)}\n(${name} drill: ${timings[name]} s wall clock)\n`);
+      return r;
+    });
+  };
+  awsRun = timed('aws', runRegionDrill({
+    tier: AvailabilityTier.MISSION_CRITICAL, writeModel: CacheWriteModel.SINGLE_WRITER, regions: ['us-east-1', 'eu-west-1'],
+    faults: CI_REGION_DRILL, probeScale: PROBE_SCALE, ladderScale: LADDER_SCALE, clients: 3, settleSeconds: 1,
+    // MCP authorization on (issue 13): every server checks tokens from a real OpenID Provider on loopback.
+    authorization: true,
+  }));
+  googleRun = timed('gcp', runRegionDrill({
+    cloud: Cloud.GCP, tier: GOOGLE_TIER, tierOverrides: GOOGLE_OVERRIDES, writeModel: CacheWriteModel.SINGLE_WRITER,
+    regions: [googleWriter, googleStandby], faults: CI_REGION_DRILL, probeScale: PROBE_SCALE, ladderScale: LADDER_SCALE,
+    clients: 3, settleSeconds: 1, authorization: true,
+  }));
+  // Neither may reject unobserved while the other is awaited.
+  awsRun.catch(() => undefined);
+  googleRun.catch(() => undefined);
+}
+
 describe('region-failure drill (single-writer, scaled down)', () => {
   let result: RegionDrillResult;
   const [writer, replica] = ['us-east-1', 'eu-west-1'];
 
   beforeAll(async () => {
-    requireBinary('haproxy');
-    requireBinary('redis-server');
-    result = await runRegionDrill({
-      tier: AvailabilityTier.MISSION_CRITICAL, writeModel: CacheWriteModel.SINGLE_WRITER, regions: [writer, replica],
-      faults: CI_REGION_DRILL, probeScale: PROBE_SCALE, ladderScale: LADDER_SCALE, clients: 3, settleSeconds: 1,
-      // MCP authorization on (issue 13): every server checks tokens from a real OpenID Provider on loopback.
-      authorization: true,
-    });
-    process.stdout.write(`${formatRegionTable(result)}\n`);
+    startDrills();
+    result = await (awsRun as Promise<RegionDrillResult>);
   });
 
   test('ran every fault with traffic, with core\'s figures scaled as stated', () => {
@@ -119,6 +160,76 @@ describe('region-failure drill (single-writer, scaled down)', () => {
     expect(f.writerAfter).toBe(replica);
     expect(f.writesAfter).toEqual({ [writer]: 'region down', [replica]: 'ok' });
     expect(f.clientsKeptWorking).toBe(f.clients);
+  });
+});
+
+describe('region-failure drill on Google (active-passive, Memorystore switchover by the Google handler)', () => {
+  let result: RegionDrillResult;
+  // What the topology plans (lib/gcp/topologies/active-passive.ts: DNS routing, CNAME records, Google's DNS check floor).
+  const plan = planService({
+    cloud: Cloud.GCP, topology: Topology.ACTIVE_PASSIVE, tier: GOOGLE_TIER,
+    overrides: { ...GOOGLE_OVERRIDES, routing: RoutingMechanism.DNS }, recordKind: DnsRecordKind.CNAME,
+  });
+  const gProfile = plan.profile;
+  const terms = switchoverTerms(extendedOutageSeconds(gProfile));
+  const recovery = terms.reduce((a, t) => a + t.seconds, 0);
+  const gGrace = regionHealthPolicy(ASSUMPTIONS.cacheAutomaticFailover[Cloud.GCP].seconds, gProfile.healthProbe.intervalSeconds).cacheGraceSeconds;
+  // The writer check's period (the uptime check McpCachePromotion renders: 60 s) is the trigger's sampling period.
+  const checkPeriod = terms.find((t) => t.name === 'cache-trigger-check-period')?.seconds ?? ASSUMPTIONS.alarmEvaluation.seconds;
+
+  beforeAll(async () => {
+    startDrills();
+    result = await (googleRun as Promise<RegionDrillResult>);
+  });
+
+  test('Google\'s figures, scaled as on AWS: the topology\'s serving budget, grace and switchover terms', () => {
+    expect(result.cloud).toBe(Cloud.GCP);
+    expect(result.routing).toBe(RoutingMechanism.DNS);
+    expect(result.budget.servingSeconds).toBe(plan.budget.totalSeconds);
+    expect(plan.budget.totalSeconds).toBeLessThanOrEqual(gProfile.targets.activePassiveRtoSeconds);
+    expect(result.budget.scaledServingSeconds).toBeCloseTo(plan.budget.totalSeconds * PROBE_SCALE, 5);
+    expect(result.budget.graceSeconds).toBe(gGrace);
+    expect(result.recoveryTerms).toEqual(terms.map((t) => ({ name: t.name, seconds: t.seconds })));
+    expect(result.budget.cacheRecoverySeconds).toBe(recovery);
+    expect(result.budget.scaledPromotionSeconds).toBeCloseTo(recovery * LADDER_SCALE, 5);
+    expect(result.alarm).toEqual({
+      periodMs: Math.round(checkPeriod * LADDER_SCALE * 1000),
+      evaluationPeriods: extendedOutageSeconds(gProfile) / checkPeriod,
+      treatMissingData: 'notBreaching',
+    });
+    for (const f of result.faults) expect(f.calls).toBeGreaterThan(10);
+    expect(regionViolations(result)).toEqual([]);
+  });
+
+  test('before any fault the standby refuses writes clearly; an in-region cache failover and a silent probe move nothing and switch nothing over', () => {
+    expect(result.faults[0].writesBefore).toEqual({ [googleWriter]: 'ok', [googleStandby]: 'read-only' });
+    const failover = fault(result, RegionFault.CACHE_FAILOVER);
+    expect(failover.outageSeconds as number).toBeLessThan(result.budget.scaledGraceSeconds);
+    expect(failover).toMatchObject({ moved: [], promotions: 0, writesAfter: { [googleWriter]: 'ok', [googleStandby]: 'read-only' } });
+    const silent = fault(result, RegionFault.PROBE_SILENT);
+    expect(silent).toMatchObject({ moved: [], promotions: 0, decisions: [], failedCalls: 0 });
+    expect(silent.naiveAlarmSeconds).toBeDefined();
+  });
+
+  test('the writer region lost: DNS moves it within the scaled budget; the handler switches the standby over within the scaled write recovery, with the documented request, and it writes', () => {
+    const f = fault(result, RegionFault.REGION_LOST);
+    expect(f.moved).toEqual([googleWriter]);
+    expect(f.detectionSeconds as number).toBeLessThanOrEqual(result.budget.scaledServingSeconds + DETECTION_TOLERANCE_SECONDS);
+    expect(f.promotions).toBe(1);
+    expect(f.promotedRegion).toBe(googleStandby);
+    expect(f.promotionSeconds as number).toBeLessThanOrEqual((result.budget.scaledPromotionSeconds as number) + DETECTION_TOLERANCE_SECONDS);
+    const alarm = result.alarm as { periodMs: number; evaluationPeriods: number };
+    expect((f.promotionSeconds as number) * 1000).toBeGreaterThanOrEqual((alarm.evaluationPeriods - 1) * alarm.periodMs);
+    expect(f.decisions.some((d) => d.startsWith('promoted:') && d.includes(`locations/${googleStandby}/instances/`))).toBe(true);
+    // Exactly one switchover reached the Memorystore API, and nothing it refused (wrong mask, body, token, instance).
+    expect(result.memorystore).toMatchObject({ switchovers: 1, refused: [] });
+    expect(f.writerAfter).toBe(googleStandby);
+    expect(f.writesAfter).toEqual({ [googleWriter]: 'region down', [googleStandby]: 'ok' });
+    expect(f.clientsKeptWorking).toBe(f.clients);
+  });
+
+  test('authorization on: tokens obtained before the first fault kept working through the switchover', () => {
+    expect(result.authorization).toMatchObject({ resource: DRILL_RESOURCE, tokensIssuedDuringFaults: 0, authRefusedCalls: 0, tokensIssued: 3 + 2 });
   });
 });
 
