@@ -156,8 +156,9 @@ function measure(name: string, resultFile: string): void {
   const maxRssKiB = process.resourceUsage().maxRSS;
   const heapUsedMiB = process.memoryUsage().heapUsed / 2 ** 20;
   const resourceTypes: Record<string, number> = {};
-  const resourceShapes = assembly.stacks.flatMap((s) => shapesOf(s.stackName, s.template as Template));
-  const stacks = assembly.stacks.map((s) => {
+  // stacksRecursively: the multi-region and cross-region topologies are Stages (nested assemblies).
+  const resourceShapes = assembly.stacksRecursively.flatMap((s) => shapesOf(s.stackName, s.template as Template));
+  const stacks = assembly.stacksRecursively.map((s) => {
     const resources = Object.values((s.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {});
     for (const r of resources) resourceTypes[r.Type] = (resourceTypes[r.Type] ?? 0) + 1;
     return { name: s.stackName, resources: resources.length };
@@ -217,7 +218,7 @@ function verify(): void {
     const outdir = freshOutdir();
     const app = new cdk.App({ context, outdir });
     build(app);
-    const templates = new Map(app.synth().stacks.map((s) => [s.stackName, canonical(s.template)]));
+    const templates = new Map(app.synth().stacksRecursively.map((s) => [s.stackName, canonical(s.template)]));
     fs.rmSync(outdir, { recursive: true, force: true });
     return templates;
   };

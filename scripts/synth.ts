@@ -36,15 +36,17 @@ function cdkRows(): SummaryRow[] {
   const outDir = path.join(ROOT, 'cdk.out');
   const manifest = JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8'));
   const rows: SummaryRow[] = [];
-  const visit = (dir: string, artifacts: Record<string, { type: string; properties?: { templateFile?: string }; displayName?: string }>) => {
+  const visit = (dir: string, artifacts: Record<string, { type: string; properties?: { templateFile?: string; stackName?: string }; displayName?: string }>) => {
     for (const [id, a] of Object.entries(artifacts)) {
       if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
         const template = JSON.parse(fs.readFileSync(path.join(dir, a.properties.templateFile), 'utf8'));
         const resources = Object.keys(template.Resources ?? {}).length;
-        // One summary per topology in the stack, keyed by construct path.
+        // One summary per topology in the stack, keyed by construct path. Rows name the CloudFormation stack
+        // (a stack inside a Stage has an artifact id and display name of its own, e.g. McpMultiRegion/us-east-1).
+        const stack = a.properties.stackName ?? a.displayName ?? id;
         const summaries = Object.values((template.Metadata?.[SUMMARY_KEY] ?? {}) as Record<string, StackSummary>);
-        if (summaries.length === 0) rows.push({ stack: a.displayName ?? id, resources });
-        for (const summary of summaries) rows.push({ stack: a.displayName ?? id, resources, summary });
+        if (summaries.length === 0) rows.push({ stack, resources });
+        for (const summary of summaries) rows.push({ stack, resources, summary });
       } else if (a.type === 'cdk:cloud-assembly') {
         const nested = path.join(dir, (a.properties as { directoryName: string }).directoryName);
         visit(nested, JSON.parse(fs.readFileSync(path.join(nested, 'manifest.json'), 'utf8')).artifacts ?? {});
