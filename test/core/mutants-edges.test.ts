@@ -3,8 +3,10 @@
  * resolution): documented limits at exactly the limit and one past it, formats anchored at both ends,
  * and summary cells that must not print a figure the stack does not have.
  */
-import { isCertificateDnsName } from '../../lib/core/certificate';
-import { McpHaValidationError } from '../../lib/core/errors';
+import { McpAuthorization, resolveServiceAuthorization } from '../../lib/core/authorization';
+import { isCertificateDnsName, resolveVaultCertificatePolicy } from '../../lib/core/certificate';
+import { describeAllowed } from '../../lib/core/cloud-limits';
+import { McpHaValidationError, Validator } from '../../lib/core/errors';
 import { ScalingSchedule, ScalingScheduleProps, Weekday } from '../../lib/core/schedule';
 import { formatSummaryTable, formatWriteRecovery } from '../../lib/core/summary';
 
@@ -19,6 +21,9 @@ describe('a certificate DNS name is at most 253 characters (RFC 1035 / RFC 5280 
     expect(isCertificateDnsName(nameOf(253))).toBe(true);
     expect(nameOf(254)).toHaveLength(254);
     expect(isCertificateDnsName(nameOf(254))).toBe(false);
+  });
+  test('two labels are enough (example.com), one is not (localhost)', () => {
+    expect([isCertificateDnsName('example.com'), isCertificateDnsName('localhost')]).toEqual([true, false]);
   });
   test('the empty name and non-strings are refused', () => {
     expect([isCertificateDnsName(''), isCertificateDnsName(undefined), isCertificateDnsName(42)]).toEqual([false, false, false]);
@@ -50,6 +55,10 @@ describe('the write-recovery cell prints only what the stack has', () => {
     expect(formatWriteRecovery({ cloud: 'aws', topology: 'active-active', tier: 'standard', cacheWriteModel: 'single-region' })).toBe('-');
     expect(formatWriteRecovery(undefined)).toBe('-');
   });
+  test('every read-only region is named, comma-separated', () => {
+    expect(formatWriteRecovery({ cloud: 'aws', topology: 'multi-region', tier: 'standard', cacheWriteModel: 'single-writer', writeRecoverySeconds: 420,
+      regionWriteModes: { a: 'local', b: 'read-only-unless-promoted', c: 'read-only-unless-promoted' } })).toBe('single-writer 420 s (b, c read-only)');
+  });
   test('a model without read-only regions names none', () => {
     expect(formatWriteRecovery({ cloud: 'aws', topology: 'multi-region', tier: 'standard', cacheWriteModel: 'multi-writer', writeRecoverySeconds: 0,
       regionWriteModes: { a: 'local', b: 'local' } })).toBe('multi-writer 0 s');
@@ -63,5 +72,43 @@ describe('the weekly instance-hours cell', () => {
     expect(row({ weeklyInstanceHours: 504, flatPeakInstanceHours: 1008 })).toMatch(/\s504 \(flat 1008\)\s/);
     expect(row({ weeklyInstanceHours: 504 })).toMatch(/\s504\s+-$/);
     expect(row({ weeklyInstanceHours: 504, flatPeakInstanceHours: 0 })).toMatch(/\s504\s+-$/);
+  });
+});
+
+describe('allowed values in a message', () => {
+  test('a range, two values ("a or b"), more values ("one of a, b, c")', () => {
+    expect(describeAllowed({ min: 5, max: 300 })).toBe('an integer from 5 to 300');
+    expect(describeAllowed([10, 30])).toBe('10 or 30');
+    expect(describeAllowed([1, 2, 3])).toBe('one of 1, 2, 3');
+  });
+});
+
+describe('authorization messages at their edges', () => {
+  const resolve = (auth: McpAuthorization, context: { serviceName?: string; internetFacing: boolean }) => {
+    const v = new Validator({ constructPath: 'App/S/Mcp' });
+    const r = resolveServiceAuthorization(v, auth, { mcpPath: '/mcp', ...context });
+    return { r, problems: v.problems.map((p) => `${p.prop}: ${p.allowed}`) };
+  };
+  const issuer = McpAuthorization.cognitoIssuer('us-east-1', 'us-east-1_AbCdEf123');
+
+  test('an audience that is not a URL: the allowed form names the service\'s own resource URL when there is one', () => {
+    expect(resolve(McpAuthorization.oauth({ issuer, audience: 'not a url' }), { serviceName: 'mcp.example.com', internetFacing: true }).problems)
+      .toEqual(['authorization.audience: an absolute https URL naming this service (https://mcp.example.com/mcp)']);
+    expect(resolve(McpAuthorization.oauth({ issuer, audience: 'not a url' }), { internetFacing: true }).problems)
+      .toEqual(['authorization.audience: an absolute https URL naming this service']);
+  });
+
+  test('the opt-out without a reason warns without an empty "()"; a private service gets no warning', () => {
+    expect(resolve(McpAuthorization.allowUnauthenticated(), { serviceName: 'mcp.example.com', internetFacing: true }).r?.warnings).toEqual([
+      'authorization: McpAuthorization.allowUnauthenticated(): the internet-facing MCP endpoint checks no token; anyone who reaches it can call every tool',
+    ]);
+    expect(resolve(McpAuthorization.allowUnauthenticated('x'), { internetFacing: false }).r?.warnings).toEqual([]);
+  });
+});
+
+describe('the Vault address must parse as a URL', () => {
+  test.each(['vault.example.com:8200', 'not a url', ''])('%p is refused', (vaultAddress) => {
+    expect(() => resolveVaultCertificatePolicy({ vaultAddress, role: 'mcp', commonName: 'mcp.example.com' }))
+      .toThrow(/vaultAddress: got .*; allowed: an https:\/\/ URL of Vault/);
   });
 });
