@@ -6,6 +6,9 @@
  *    DIR/aws/<handler>/bundle/index.js, with the same options the repository bundles
  *    them with at synth, so an app using the package synthesizes without a bundler
  *    and gets the same asset hashes.
+ * 3. esbuild bundles the Google promotion function (lib/gcp/cache-promotion-handler) into
+ *    DIR/gcp/cache-promotion-handler/bundle/index.js (lib/gcp/private/handler-bundle.ts), so
+ *    an app synthesizes Google stacks without esbuild too.
  *
  * DIR is emptied first, so nothing stale is published.
  */
@@ -13,6 +16,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HANDLER_BUNDLE_DIR, LIBRARY_HANDLERS, bundleHandler } from '../lib/aws/private/handler-function';
+import { PROMOTION_HANDLER_BUNDLE_DIR, bundlePromotionHandler } from '../lib/gcp/private/handler-bundle';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -26,6 +30,14 @@ export function bundleLibraryHandlers(libDir: string, outLibDir: string): string
   });
 }
 
+/** Bundles the Google promotion function from `libDir` (sources) into `outLibDir`. */
+export function bundleGoogleHandlers(libDir: string, outLibDir: string): string[] {
+  const outfile = path.join(outLibDir, 'gcp', 'cache-promotion-handler', PROMOTION_HANDLER_BUNDLE_DIR, 'index.js');
+  fs.rmSync(path.dirname(outfile), { recursive: true, force: true });
+  bundlePromotionHandler(path.join(libDir, 'gcp', 'cache-promotion-handler', 'index.ts'), outfile);
+  return [outfile];
+}
+
 /** Compiles and bundles the package into `outDir`; returns the bundles written. */
 export function buildPackage(outDir: string): string[] {
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -33,7 +45,7 @@ export function buildPackage(outDir: string): string[] {
     cwd: ROOT, encoding: 'utf8',
   });
   if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
-  return bundleLibraryHandlers(path.join(ROOT, 'lib'), outDir);
+  return [...bundleLibraryHandlers(path.join(ROOT, 'lib'), outDir), ...bundleGoogleHandlers(path.join(ROOT, 'lib'), outDir)];
 }
 
 if (require.main === module) {

@@ -13,8 +13,9 @@
  * lasts) and a log-match alert says so. Least privilege: a custom role with the
  * three Memorystore permissions the switchover needs.
  *
- * The function's code is bundled at synth by esbuild (an optional peer of the
- * package) into a zip that Terraform uploads.
+ * The function's code is the bundle `npm run build` ships with the package
+ * (no bundler at synth); in this repository it is bundled by esbuild at synth
+ * (private/handler-bundle.ts). Terraform zips and uploads it.
  */
 import { Cloudfunctions2Function } from '@cdktf/provider-google/lib/cloudfunctions2-function';
 import { CloudRunV2ServiceIamMember } from '@cdktf/provider-google/lib/cloud-run-v2-service-iam-member';
@@ -31,14 +32,11 @@ import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketObject } from '@cdktf/provider-google/lib/storage-bucket-object';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { BudgetTerm } from '../core/failover-budget';
 import { PromotionConfig } from '../core/promotion';
 import { McpCache } from './cache';
 import { GcpPromotionEnv } from './cache-promotion-handler';
+import { promotionHandlerSource } from './private/handler-bundle';
 import { resourceName } from './private/names';
 import { WRITER_CHECK_PERIOD_SECONDS, switchoverTerms } from './private/switchover';
 import { validatorFor } from './validation';
@@ -72,28 +70,6 @@ export interface McpCachePromotionProps {
   readonly trustedCaPem?: string;
   /** Also notified on a blocked promotion. @default - none */
   readonly notificationChannels?: string[];
-}
-
-/** Bundles the handler with esbuild (optional peer) into a directory Terraform zips. */
-function bundleHandler(): string {
-  let esbuild: typeof import('esbuild');
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    esbuild = require('esbuild');
-  } catch {
-    throw new Error('McpCachePromotion bundles its Cloud Run function with esbuild at synth: install esbuild (an optional peer of mcp-ha-constructs)');
-  }
-  const entry = ['index.ts', 'index.js'].map((f) => path.join(__dirname, 'cache-promotion-handler', f)).find((f) => fs.existsSync(f))!;
-  const built = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', write: false, logLevel: 'silent' });
-  const code = built.outputFiles[0].contents;
-  // One directory per bundle content: repeated synths reuse it instead of leaving a new one each time.
-  const dir = path.join(os.tmpdir(), `mcp-ha-promotion-${createHash('sha256').update(code).digest('hex').slice(0, 16)}`);
-  if (!fs.existsSync(path.join(dir, 'package.json'))) {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'index.js'), code);
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'mcp-ha-cache-promotion', main: 'index.js', engines: { node: '20' } }));
-  }
-  return dir;
 }
 
 export class McpCachePromotion extends Construct {
@@ -196,7 +172,7 @@ export class McpCachePromotion extends Construct {
       name: name('promotion-src'), location: props.functionRegion.toUpperCase(), uniformBucketLevelAccess: true,
       publicAccessPrevention: 'enforced', versioning: { enabled: true }, forceDestroy: false,
     });
-    const asset = new TerraformAsset(this, 'Code', { path: bundleHandler(), type: AssetType.ARCHIVE });
+    const asset = new TerraformAsset(this, 'Code', { path: promotionHandlerSource(), type: AssetType.ARCHIVE });
     const object = new StorageBucketObject(this, 'Zip', { bucket: bucket.name, name: `promotion-${asset.assetHash}.zip`, source: asset.path });
 
     this.function = new Cloudfunctions2Function(this, 'Function', {
