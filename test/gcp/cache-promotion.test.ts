@@ -2,7 +2,7 @@ import { PromotionAction, PromotionConfig } from '../../lib/core/promotion';
 import { AvailabilityTier } from '../../lib/core/tiers';
 import { McpCache } from '../../lib/gcp/cache';
 import { McpCachePromotion, PROMOTION_PERMISSIONS } from '../../lib/gcp/cache-promotion';
-import { HttpJson, MemorystoreApi, PromotionBlockedError, notificationOf, run, trustingFetch } from '../../lib/gcp/cache-promotion-handler';
+import { HttpJson, MemorystoreApi, PromotionBlockedError, SWITCHOVER_DOC, notificationOf, run, switchoverRequest, trustingFetch } from '../../lib/gcp/cache-promotion-handler';
 import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { TestPki, generateTestPki, removeTestPki } from '../support/vault-fake';
@@ -80,6 +80,36 @@ describe('Memorystore switchover (core promotion through the Google adapter)', (
     const d = await run(open, config, api, health({ 'mcp-us-central1.example.com': 200 }), quiet);
     expect(d.action).toBe(PromotionAction.ALREADY_PROMOTED);
     expect(calls.some((c) => c.startsWith('PATCH'))).toBe(false);
+  });
+});
+
+describe('the switchover request is the documented one (instances.patch, as the google provider v6.50.0 sends it)', () => {
+  test('PATCH of the new primary, updateMask=crossInstanceReplicationConfig, role PRIMARY, every other member its secondary', async () => {
+    const THIRD = 'projects/p/locations/asia-southeast1/instances/mcp-cache-asia-southeast1';
+    const sent: { method: string; url: string; body: unknown }[] = [];
+    const http: HttpJson = async (method, url, body) => {
+      sent.push({ method, url, body });
+      return { status: 200, json: { name: 'projects/p/locations/us-central1/operations/op-1', done: false } };
+    };
+    await new MemorystoreApi(http, [WRITER, SECONDARY, THIRD]).failover('', 'us-central1', SECONDARY);
+    expect(sent).toHaveLength(1);
+    const url = new URL(sent[0].url);
+    // v1 REST: PATCH https://memorystore.googleapis.com/v1/{instance.name=projects/*/locations/*/instances/*}
+    expect(sent[0].method).toBe('PATCH');
+    expect(`${url.origin}${url.pathname}`).toBe(`https://memorystore.googleapis.com/v1/${SECONDARY}`);
+    expect([...url.searchParams.entries()]).toEqual([['updateMask', 'crossInstanceReplicationConfig']]);
+    // The body carries only the masked field: the new primary and its secondaries (the former primary included).
+    expect(sent[0].body).toEqual({
+      crossInstanceReplicationConfig: { instanceRole: 'PRIMARY', secondaryInstances: [{ instance: WRITER }, { instance: THIRD }] },
+    });
+    expect(switchoverRequest(SECONDARY, [WRITER, SECONDARY, THIRD])).toEqual(sent[0]);
+    expect(SWITCHOVER_DOC).toBe('https://cloud.google.com/memorystore/docs/valkey/reference/rest/v1/projects.locations.instances/patch');
+  });
+
+  test('a refused switchover (HTTP 400) is an error carrying the status and the API\'s message', async () => {
+    const http: HttpJson = async () => ({ status: 400, json: { error: { message: 'instance is not a secondary' } } });
+    await expect(new MemorystoreApi(http, [WRITER, SECONDARY]).failover('', 'us-central1', SECONDARY))
+      .rejects.toThrow(/switchover of projects\/p\/locations\/us-central1\/instances\/mcp-cache-us-central1 refused: HTTP 400 .*instance is not a secondary/);
   });
 });
 

@@ -14,10 +14,24 @@
  * long as the outage lasts and the construct's error alert fires. A refusal because
  * the writer region answered the re-check returns normally: the trigger was wrong.
  *
- * The switchover request follows the provider's update of
- * `cross_instance_replication_config` (PATCH with updateMask
- * crossInstanceReplicationConfig, the secondary's role set to PRIMARY): not verified
- * against the live API here (no cloud access); see docs/GCP.md.
+ * The switchover request (`switchoverRequest`): Memorystore for Valkey has no
+ * dedicated switchover method (the v1 instance methods are create, delete, get,
+ * getCertificateAuthority, list, patch, rescheduleMaintenance and backup; `gcloud
+ * memorystore instances` has no switchover command either: it is `update
+ * --cross-instance-replication-config-role=primary`). A switchover is
+ * `projects.locations.instances.patch` on the secondary that becomes primary, with
+ * `updateMask=crossInstanceReplicationConfig` and its `crossInstanceReplicationConfig`
+ * set to `instanceRole: PRIMARY` and `secondaryInstances` listing every other member
+ * (the former primary included): exactly what the google provider v6.50.0 sends when
+ * `cross_instance_replication_config.instance_role` changes to PRIMARY
+ * (google/services/memorystore/resource_memorystore_instance.go, resourceMemorystoreInstanceUpdate,
+ * exercised by its TestAccMemorystoreInstance_switchoverAndDetachSecondary). Sources:
+ * https://cloud.google.com/memorystore/docs/valkey/reference/rest/v1/projects.locations.instances/patch ,
+ * https://cloud.google.com/sdk/gcloud/reference/memorystore/instances/update ,
+ * https://cloud.google.com/memorystore/docs/valkey/create-manage-cross-region-replication .
+ * The call returns a long-running operation; the core decision then polls the members
+ * until the new writer reports PRIMARY. Not exercised against the live API here (no
+ * cloud access).
  */
 import * as https from 'node:https';
 import * as tls from 'node:tls';
@@ -58,6 +72,34 @@ export const MEMORYSTORE_API = 'https://memorystore.googleapis.com/v1';
 /** A minimal HTTP client: the function's `fetch` with the service account's token. */
 export type HttpJson = (method: string, url: string, body?: unknown) => Promise<{ status: number; json: Record<string, unknown> }>;
 
+/** Where the switchover request is documented (the instance `patch` method). */
+export const SWITCHOVER_DOC = 'https://cloud.google.com/memorystore/docs/valkey/reference/rest/v1/projects.locations.instances/patch';
+
+/** One HTTP request to the Memorystore API. */
+export interface MemorystoreRequest {
+  readonly method: 'PATCH';
+  readonly url: string;
+  readonly body: { readonly crossInstanceReplicationConfig: { readonly instanceRole: 'PRIMARY'; readonly secondaryInstances: { readonly instance: string }[] } };
+}
+
+/**
+ * The switchover of `instance` (a secondary, `projects/p/locations/r/instances/i`) to primary of the
+ * collection `members`: `instances.patch` with `updateMask=crossInstanceReplicationConfig` (SWITCHOVER_DOC),
+ * the new primary listing every other member as its secondaries.
+ */
+export function switchoverRequest(instance: string, members: readonly string[]): MemorystoreRequest {
+  return {
+    method: 'PATCH',
+    url: `${MEMORYSTORE_API}/${instance}?updateMask=crossInstanceReplicationConfig`,
+    body: {
+      crossInstanceReplicationConfig: {
+        instanceRole: 'PRIMARY',
+        secondaryInstances: members.filter((m) => m !== instance).map((m) => ({ instance: m })),
+      },
+    },
+  };
+}
+
 /** The region of `projects/p/locations/<region>/instances/i`. */
 export function regionOfInstance(name: string): string {
   return name.split('/')[3];
@@ -84,10 +126,8 @@ export class MemorystoreApi implements CacheApi {
   }
 
   public async failover(_id: string, _region: string, instance: string): Promise<void> {
-    const secondaries = this.members.filter((m) => m !== instance).map((m) => ({ instance: m }));
-    const res = await this.http('PATCH', `${MEMORYSTORE_API}/${instance}?updateMask=crossInstanceReplicationConfig`, {
-      crossInstanceReplicationConfig: { instanceRole: 'PRIMARY', secondaryInstances: secondaries },
-    });
+    const req = switchoverRequest(instance, this.members);
+    const res = await this.http(req.method, req.url, req.body);
     if (res.status < 200 || res.status >= 300) {
       throw new Error(`switchover of ${instance} refused: HTTP ${res.status} ${JSON.stringify(res.json).slice(0, 300)}`);
     }
