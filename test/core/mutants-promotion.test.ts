@@ -8,6 +8,7 @@ import { CacheApi, CacheState, Fetch, PromotionAction, PromotionConfig, promote 
 const MEMBERS = [
   { region: 'us-east-1', replicationGroupId: 'mcp-us', role: 'PRIMARY' },
   { region: 'eu-west-1', replicationGroupId: 'mcp-eu', role: 'SECONDARY' },
+  { region: 'ap-southeast-2', replicationGroupId: 'mcp-ap', role: 'SECONDARY' },
 ];
 
 /** A Global Datastore whose describe answers come from `states` in order (the last one repeats); failover moves the writer. */
@@ -113,5 +114,33 @@ describe('the cache is read again right before acting', () => {
     const d = await promote(config(), cache, fetchFrom({ 'https://us/ready': new Error('down'), 'https://eu/ready': 200 }), options);
     expect(d.action).toBe(PromotionAction.PROMOTED);
     expect(calls).toContain('failover eu-west-1');
+  });
+});
+
+describe('the healthiest candidate is the one that answered fastest', () => {
+  test('latency is the time from the request to its answer, in milliseconds', async () => {
+    const delays: Record<string, number> = { 'https://eu/ready': 200, 'https://ap/ready': 1 };
+    const timed: Fetch = async (url) => {
+      if (url === 'https://us/ready') throw new Error('down');
+      await new Promise((r) => setTimeout(r, delays[url]));
+      return { status: 200 };
+    };
+    const { cache, calls } = api();
+    const before = Date.now();
+    const d = await promote(config({
+      recheckAttempts: 1,
+      candidates: [
+        { region: 'eu-west-1', replicationGroupId: 'mcp-eu', healthUrl: 'https://eu/ready' },
+        { region: 'ap-southeast-2', replicationGroupId: 'mcp-ap', healthUrl: 'https://ap/ready' },
+      ],
+    }), cache, timed, options);
+    const elapsed = Date.now() - before;
+    expect(d.region).toBe('ap-southeast-2');
+    expect(calls).toContain('failover ap-southeast-2');
+    const latency = Object.fromEntries(d.health!.map((h) => [h.region, h.latencyMs]));
+    expect(latency['eu-west-1']).toBeGreaterThanOrEqual(190);
+    expect(latency['eu-west-1']).toBeLessThanOrEqual(elapsed);
+    expect(latency['ap-southeast-2']).toBeGreaterThanOrEqual(0);
+    expect(latency['ap-southeast-2']).toBeLessThan(latency['eu-west-1']);
   });
 });
