@@ -13,36 +13,38 @@ import { BudgetTerm, TermSource } from '../../lib/core/failover-budget';
 const term = (name: string, seconds: number): BudgetTerm => ({ name, seconds, source: TermSource.RENDERED, detail: name });
 const promotion = [term('promotion-trigger', 300), term('alarm-evaluation', 60), term('promotion', 60)];
 
+// Plans are built inside each test (not in describe bodies): the mutation run attributes coverage per test,
+// and code run while collecting tests counts for none of them.
 describe('SINGLE_WRITER: one writer region, the others refuse until promoted', () => {
-  const plan = CacheWritePlan.of({ model: CacheWriteModel.SINGLE_WRITER, regions: ['us-east-1', 'eu-west-1', 'ap-south-1'], recoveryTerms: promotion });
+  const single = () => CacheWritePlan.of({ model: CacheWriteModel.SINGLE_WRITER, regions: ['us-east-1', 'eu-west-1', 'ap-south-1'], recoveryTerms: promotion });
 
   test('the first region writes; every other region is read-only unless promoted, and knows the writer', () => {
-    expect(plan.regionModes).toEqual({
+    expect(single().regionModes).toEqual({
       'us-east-1': RegionWriteMode.LOCAL,
       'eu-west-1': RegionWriteMode.READ_ONLY_UNLESS_PROMOTED,
       'ap-south-1': RegionWriteMode.READ_ONLY_UNLESS_PROMOTED,
     });
-    expect(plan.writerRegion).toBe('us-east-1');
+    expect(single().writerRegion).toBe('us-east-1');
   });
 
   test('write recovery is the sum of the promotion terms (trigger + evaluation + promotion)', () => {
-    expect(plan.recoveryTerms.map((t) => t.name)).toEqual(['promotion-trigger', 'alarm-evaluation', 'promotion']);
-    expect(plan.writeRecoverySeconds).toBe(300 + 60 + 60);
+    expect(single().recoveryTerms.map((t) => t.name)).toEqual(['promotion-trigger', 'alarm-evaluation', 'promotion']);
+    expect(single().writeRecoverySeconds).toBe(300 + 60 + 60);
   });
 
   test('a replica region\'s server is told its mode, its region and the writer to name in its refusal', () => {
-    expect(plan.environmentFor('eu-west-1', 45)).toEqual({
+    expect(single().environmentFor('eu-west-1', 45)).toEqual({
       CACHE_WRITE_MODEL: 'single-writer',
       CACHE_WRITE_MODE: 'read-only-unless-promoted',
       SERVICE_REGION: 'eu-west-1',
       CACHE_WRITER_REGION: 'us-east-1',
       CACHE_GRACE_SECONDS: '45',
     });
-    expect(plan.environmentFor('us-east-1', 45)[CacheWriteEnv.MODE]).toBe('local');
+    expect(single().environmentFor('us-east-1', 45)[CacheWriteEnv.MODE]).toBe('local');
   });
 
   test('the summary line names the writer, each read-only region and the recovery', () => {
-    expect(plan.describe()).toBe(
+    expect(single().describe()).toBe(
       'single-writer: us-east-1 writes; eu-west-1 read-only unless promoted; ap-south-1 read-only unless promoted; write recovery 420 s');
   });
 
@@ -58,28 +60,28 @@ describe('SINGLE_WRITER: one writer region, the others refuse until promoted', (
 describe('MULTI_WRITER: every region writes, nothing is promoted', () => {
   const lag = { name: 'cache-replication-lag', seconds: 1, source: TermSource.DOCUMENTED, detail: 'typically under a second' };
   // Terms passed anyway (a caller's mistake) must not make a multi-writer cache look like it stops writing.
-  const plan = CacheWritePlan.of({ model: CacheWriteModel.MULTI_WRITER, regions: ['us-east-1', 'eu-west-1'], recoveryTerms: promotion, replicationLag: lag });
+  const multi = () => CacheWritePlan.of({ model: CacheWriteModel.MULTI_WRITER, regions: ['us-east-1', 'eu-west-1'], recoveryTerms: promotion, replicationLag: lag });
 
   test('every region writes locally and no region is "the writer"', () => {
-    expect(plan.regionModes).toEqual({ 'us-east-1': 'local', 'eu-west-1': 'local' });
-    expect(plan.writerRegion).toBeUndefined();
+    expect(multi().regionModes).toEqual({ 'us-east-1': 'local', 'eu-west-1': 'local' });
+    expect(multi().writerRegion).toBeUndefined();
   });
 
   test('write recovery is 0 s with one rendered term saying nothing is promoted, whatever terms were given', () => {
-    expect(plan.writeRecoverySeconds).toBe(0);
-    expect(plan.recoveryTerms).toEqual([expect.objectContaining({ name: 'cache-no-promotion', seconds: 0, source: TermSource.RENDERED })]);
-    expect(plan.recoveryTerms[0].detail).toMatch(/nothing is promoted/);
+    expect(multi().writeRecoverySeconds).toBe(0);
+    expect(multi().recoveryTerms).toEqual([expect.objectContaining({ name: 'cache-no-promotion', seconds: 0, source: TermSource.RENDERED })]);
+    expect(multi().recoveryTerms[0].detail).toMatch(/nothing is promoted/);
   });
 
   test('the replication lag (its RPO) is kept as given', () => {
-    expect(plan.replicationLag).toBe(lag);
+    expect(multi().replicationLag).toBe(lag);
   });
 
   test('a server is not told of a writer region (there is none)', () => {
-    const env = plan.environmentFor('eu-west-1', 31);
+    const env = multi().environmentFor('eu-west-1', 31);
     expect(env).toEqual({ CACHE_WRITE_MODEL: 'multi-writer', CACHE_WRITE_MODE: 'local', SERVICE_REGION: 'eu-west-1', CACHE_GRACE_SECONDS: '31' });
     expect(CacheWriteEnv.WRITER_REGION in env).toBe(false);
-    expect(plan.describe()).toBe('multi-writer: us-east-1 writes; eu-west-1 writes; write recovery 0 s');
+    expect(multi().describe()).toBe('multi-writer: us-east-1 writes; eu-west-1 writes; write recovery 0 s');
   });
 });
 

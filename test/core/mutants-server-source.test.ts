@@ -28,19 +28,20 @@ describe('an image that is not a string is refused by name, not with a TypeError
 });
 
 describe('validateHealthPath: a load balancer must probe a path the server serves', () => {
-  const source = McpServerSource.container('img:1', { readinessPath: '/ready', livenessPath: '/live' });
+  // Built in each test: the mutation run attributes coverage per test (describe bodies count for none).
+  const source = () => McpServerSource.container('img:1', { readinessPath: '/ready', livenessPath: '/live' });
 
   test('the readiness and liveness paths pass', () => {
     const v = new Validator();
-    source.validateHealthPath('/ready', 'healthCheck.path', v);
-    source.validateHealthPath('/live', 'healthCheck.path', v);
+    source().validateHealthPath('/ready', 'healthCheck.path', v);
+    source().validateHealthPath('/live', 'healthCheck.path', v);
     expect(v.problems).toEqual([]);
   });
 
   test('any other path (the MCP endpoint, the default readiness path) is a problem naming both paths the server serves', () => {
     const v = new Validator();
-    source.validateHealthPath('/health/ready', 'healthCheck.path', v);
-    source.validateHealthPath('/mcp', 'healthCheck.path', v);
+    source().validateHealthPath('/health/ready', 'healthCheck.path', v);
+    source().validateHealthPath('/mcp', 'healthCheck.path', v);
     expect(v.problems).toEqual(['/health/ready', '/mcp'].map((value) => ({
       prop: 'healthCheck.path', value,
       allowed: 'a path the server serves (readinessPath "/ready" or livenessPath "/live"): the health path must match what the server serves',
@@ -49,9 +50,9 @@ describe('validateHealthPath: a load balancer must probe a path the server serve
 });
 
 describe('renderStartScript refuses a variable name bash cannot export', () => {
-  const source = McpServerSource.container('img:1');
+  const source = () => McpServerSource.container('img:1');
   test('in the environment or in the secrets, every bad name listed under "environment"', () => {
-    expect(() => source.renderStartScript({ 'BAD-NAME': 'x', GOOD: 'y' }, { '9LIVES': 'arn:aws:secretsmanager:eu-west-1:1:secret:s' })).toThrow(
+    expect(() => source().renderStartScript({ 'BAD-NAME': 'x', GOOD: 'y' }, { '9LIVES': 'arn:aws:secretsmanager:eu-west-1:1:secret:s' })).toThrow(
       new McpHaValidationError([
         { prop: 'environment.BAD-NAME', value: 'BAD-NAME', allowed: 'a variable name of letters, digits and underscores, not starting with a digit' },
         { prop: 'environment.9LIVES', value: '9LIVES', allowed: 'a variable name of letters, digits and underscores, not starting with a digit' },
@@ -59,7 +60,7 @@ describe('renderStartScript refuses a variable name bash cannot export', () => {
   });
 
   test('good names render', () => {
-    expect(() => source.renderStartScript({ _UNDER: 'x', A1: 'y' })).not.toThrow();
+    expect(() => source().renderStartScript({ _UNDER: 'x', A1: 'y' })).not.toThrow();
   });
 });
 
