@@ -14,7 +14,7 @@ import { Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../li
 import { timeoutEnvironment } from '../../lib/core/server-source';
 import { AvailabilityTier, RoutingMechanism, TierProfile, resolveTier } from '../../lib/core/tiers';
 import type { TimeoutChain, TimeoutChainOptions } from '../../lib/core/timeouts';
-import { bundleServer } from '../../examples/mcp-server/build';
+import { sharedBundle } from './bundle';
 import { CallRecord, Era, LoadClient } from './clients';
 import { BACKEND_NAME, CheckCadence, HaproxySettings, haproxySettings, renderHaproxyConfig } from './haproxy-config';
 import { BackendCounters, StateWatcher, Transition, parseBackendCounters, showStatRaw } from './haproxy-stats';
@@ -262,7 +262,7 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
 
   try {
     // 1. Bundle the server, start Redis and the replicas.
-    const bundle = await bundleServer(join(group.dir, 'server.js'));
+    const bundle = await sharedBundle();
     const redis: RedisHandle = await startRedis(group);
     let currentRedis = redis;
     const replicas: Replica[] = [];

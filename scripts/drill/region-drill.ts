@@ -44,7 +44,7 @@ import {
   MEMORYSTORE_API, MemorystoreApi, PromotionBlockedError, notificationOf, run as runGooglePromotion,
 } from '../../lib/gcp/cache-promotion-handler';
 import { FakeMemorystoreApi } from './memorystore-fake';
-import { bundleServer } from '../../examples/mcp-server/build';
+import { sharedBundle } from './bundle';
 import { McpAuthEnv } from '../../lib/core/authorization';
 import { OidcProvider, TestClient, startOidcProvider } from '../../test/support/oidc';
 import { CallRecord, LoadClient } from './clients';
@@ -350,13 +350,15 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
 
   try {
     // 1. Caches: region B's a replica of region A's (single-writer), or independent.
-    const bundle = await bundleServer(join(group.dir, 'server.js'));
-    if (options.authorization) {
-      idp = await startOidcProvider({ resource: DRILL_RESOURCE, scopes: ['mcp:read', 'mcp:write'], clients: [DRILL_CLIENT] });
-      log(`authorization: issuer ${idp.issuer}, resource ${DRILL_RESOURCE}`);
-    }
+    // The bundle, the OpenID Provider and the writer's cache start together.
+    const [bundle, provider, redisA] = await Promise.all([
+      sharedBundle(),
+      options.authorization ? startOidcProvider({ resource: DRILL_RESOURCE, scopes: ['mcp:read', 'mcp:write'], clients: [DRILL_CLIENT] }) : undefined,
+      startRedis(group, { name: `redis-${regionNames[0]}` }),
+    ]);
+    idp = provider;
+    if (idp) log(`authorization: issuer ${idp.issuer}, resource ${DRILL_RESOURCE}`);
     const regions: Region[] = [];
-    const redisA = await startRedis(group, { name: `redis-${regionNames[0]}` });
     const redisB = await startRedis(group, { name: `redis-${regionNames[1]}`, ...(singleWriter ? { replicaOf: redisA.port } : {}) });
     const cache = new LocalReplicatedCache('mcp-ha-drill', [
       { region: regionNames[0], port: redisA.port, role: 'PRIMARY' },
@@ -394,17 +396,8 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
       writers.push(writer);
       regions.push({ name, index, redis, replicas, lbPort, haproxy, lost: false, cacheLost: false, writer });
     }
-    await Promise.all(regions.flatMap((r) => r.replicas.map((s) => waitReady(s))));
-    if (singleWriter) {
-      await waitFor('the replica region in sync', async () => /master_link_status:up/.test(String(
-        await redisCommand(redisB.port, ['INFO', 'replication']),
-      )), 10_000, 100);
-    }
-    for (const [i, r] of regions.entries()) {
-      await waitFor(`every replica of ${r.name} UP`, () => r.replicas.every((s) => watchers[i].state(s.name) === 'UP'), 20_000, 50);
-    }
-
-    // 3. The front, routing between the regions' load balancers.
+    // 3. The front, routing between the regions' load balancers: started now, so its rise checks
+    // run while the replicas come up (it marks a region UP once that region's load balancer answers).
     const frontPort = await freePort();
     const frontSocket = join(group.dir, 'haproxy-front.sock');
     const frontCfg = join(group.dir, 'haproxy-front.cfg');
@@ -416,7 +409,21 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     const fw = new StateWatcher(frontSocket, FRONT_BACKEND, 50);
     watchers.push(fw);
     await startWatcher(fw, frontProc);
+
+    const setupT0 = Date.now();
+    const since = (): string => `${round2((Date.now() - startedAt.getTime()) / 1000)} s`;
+    log(`setup: processes spawned at ${since()}`);
+    await Promise.all(regions.flatMap((r) => r.replicas.map((s) => waitReady(s))));
+    log(`setup: every replica ready at ${since()} (${Date.now() - setupT0} ms after spawning)`);
+    if (singleWriter) {
+      await waitFor('the replica region in sync', async () => /master_link_status:up/.test(String(
+        await redisCommand(redisB.port, ['INFO', 'replication']),
+      )), 10_000, 100);
+    }
+    await Promise.all(regions.map((r, i) => waitFor(`every replica of ${r.name} UP`, () => r.replicas.every((s) => watchers[i].state(s.name) === 'UP'), 20_000, 50)));
+    log(`setup: every replica UP in its region at ${since()}`);
     await waitFor('every region UP at the front', () => regions.every((r) => fw.state(r.name) === 'UP'), 20_000, 50);
+    log(`setup: every region UP at the front at ${since()}`);
     const frontUrl = `http://${LOOPBACK}:${frontPort}/mcp`;
     log(`regions: ${regions.map((r) => `${r.name} (lb ${r.lbPort}, redis ${r.redis.port})`).join(', ')}; front ${frontPort}`);
 
