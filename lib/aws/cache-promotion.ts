@@ -34,7 +34,7 @@ import { PROMOTION_ENV } from './cache-promotion-handler/env';
 import { TrustedCa } from './mcp-probe';
 import { CompliancePack, acknowledgeControl, acknowledgePackRule } from './private/compliance';
 import { HandlerFunction, libraryHandlerDir } from './private/handler-function';
-import { validatorFor } from './validation';
+import { checkKeyRegion, validatorFor } from './validation';
 
 /** A region whose cache may become the primary. */
 export interface PromotionCandidate {
@@ -60,17 +60,17 @@ export interface McpCachePromotionProps {
   /**
    * The primary's health as seen from this region, 1 (healthy) or 0 per period, e.g.
    * `McpProbe.successMetric` of a probe of the primary's regional name. The trigger
-   * alarm fires when it stays below 1 for `extendedOutage`; missing data is not breaching.
+   * alarm fires when it stays below 1 for `extendedOutageSeconds`; missing data is not breaching.
    * Give this or `trigger`.
    * @default - none: `trigger` must be given
    */
   readonly primarySuccessMetric?: cloudwatch.IMetric;
   /**
-   * How long the primary must fail before promotion (with `primarySuccessMetric`):
-   * rounded up to whole periods of the metric.
-   * @default Duration.minutes(5)
+   * Seconds the primary must fail before promotion (with `primarySuccessMetric`):
+   * rounded up to whole periods of the metric, at most a day.
+   * @default 300
    */
-  readonly extendedOutage?: Duration;
+  readonly extendedOutageSeconds?: number;
   /**
    * Your own trigger alarm (in this stack's region), instead of `primarySuccessMetric`.
    * An alarm of this app that treats missing data as breaching is refused: a missed
@@ -81,10 +81,10 @@ export interface McpCachePromotionProps {
   /**
    * How often the function runs while the trigger stays in ALARM, to retry a promotion
    * that was blocked (EventBridge delivers the transition into ALARM only once).
-   * Whole minutes, 1 to 60.
-   * @default Duration.minutes(1)
+   * Seconds, whole minutes from 60 to 3600 (an EventBridge schedule).
+   * @default 60
    */
-  readonly recheckInterval?: Duration;
+  readonly recheckIntervalSeconds?: number;
   /**
    * The CA to trust for the health URLs besides the public roots (the service's
    * certificate from a private CA, e.g. `McpCertificate.vault`).
@@ -102,7 +102,7 @@ export interface McpCachePromotionProps {
    * KMS key encrypting the promotion function's log group (it encrypts no cache data).
    * @default - a new rotating key only CloudWatch Logs of this account may use
    */
-  readonly encryptionKey?: kms.IKey;
+  readonly logEncryptionKey?: kms.IKey;
   /** Run the function in a VPC (to reach internal health URLs). @default - not in a VPC */
   readonly vpc?: ec2.IVpc;
 }
@@ -117,7 +117,7 @@ export class McpCachePromotion extends Construct {
   public readonly handler: HandlerFunction;
   /** The rule that runs the function when the trigger enters ALARM. */
   public readonly rule: events.Rule;
-  /** The rule that runs the function every `recheckInterval` (it acts only while the trigger is in ALARM). */
+  /** The rule that runs the function every `recheckIntervalSeconds` (it acts only while the trigger is in ALARM). */
   public readonly recheckRule: events.Rule;
   /** The trigger: created here (missing data not breaching), or the one given. */
   public readonly trigger: cloudwatch.IAlarm;
@@ -151,8 +151,8 @@ export class McpCachePromotion extends Construct {
 
   constructor(scope: Construct, id: string, props: McpCachePromotionProps) {
     super(scope, id);
-    const recheckInterval = props.recheckInterval ?? Duration.minutes(1);
-    const extendedOutage = props.extendedOutage ?? Duration.minutes(5);
+    const recheckSeconds = props.recheckIntervalSeconds ?? 60;
+    const extendedOutageSeconds = props.extendedOutageSeconds ?? 300;
 
     const v = validatorFor(this);
     const regions = Object.keys(props.candidates);
@@ -171,26 +171,26 @@ export class McpCachePromotion extends Construct {
     v.check((props.trigger === undefined) !== (props.primarySuccessMetric === undefined), 'trigger',
       props.trigger ? 'an alarm, with primarySuccessMetric' : undefined,
       'exactly one of trigger and primarySuccessMetric: the block creates the trigger alarm from the metric, or uses yours');
-    v.check(props.extendedOutage === undefined || props.primarySuccessMetric !== undefined, 'extendedOutage', props.extendedOutage?.toHumanString(),
+    v.check(props.extendedOutageSeconds === undefined || props.primarySuccessMetric !== undefined, 'extendedOutageSeconds', props.extendedOutageSeconds,
       'only together with primarySuccessMetric (your own trigger alarm sets its own periods)');
     const missing = props.trigger ? treatMissingDataOf(props.trigger) : undefined;
     v.check(missing !== 'breaching', 'trigger', `${props.trigger?.node.path} (TreatMissingData: breaching)`,
       'an alarm whose missing data is not breaching (notBreaching, missing or ignore): a probe run that did not happen must not promote a cache');
-    const recheckSeconds = recheckInterval.toSeconds();
-    v.check(Number.isInteger(recheckSeconds / 60) && recheckSeconds >= 60 && recheckSeconds <= 3600, 'recheckInterval', `${recheckSeconds} s`,
-      'whole minutes from 1 to 60 (an EventBridge schedule)');
+    v.check(Number.isInteger(recheckSeconds / 60) && recheckSeconds >= 60 && recheckSeconds <= 3600, 'recheckIntervalSeconds', recheckSeconds,
+      'a multiple of 60 from 60 to 3600 (whole minutes from 1 to 60: an EventBridge schedule)');
     let periods = 0;
     let periodSeconds = 60;
     if (props.primarySuccessMetric) {
       periodSeconds = props.primarySuccessMetric.toMetricConfig().metricStat?.period.toSeconds() ?? 60;
-      periods = Math.ceil(extendedOutage.toSeconds() / periodSeconds);
-      v.check(periods >= 1 && periods * periodSeconds <= 86400, 'extendedOutage', extendedOutage.toHumanString(),
-        `1 to 1440 minutes (CloudWatch evaluates at most one day; the metric's period is ${periodSeconds} s)`);
+      periods = Math.ceil(extendedOutageSeconds / periodSeconds);
+      v.check(Number.isFinite(extendedOutageSeconds) && periods >= 1 && periods * periodSeconds <= 86400, 'extendedOutageSeconds', extendedOutageSeconds,
+        `1 to 86400 seconds (CloudWatch evaluates at most one day; the metric's period is ${periodSeconds} s)`);
     }
     props.trustedCa?.validate(v, 'trustedCa');
     const stack = Stack.of(this);
     v.check(Token.isUnresolved(stack.region) || stack.region !== props.primaryRegion, 'scope', stack.region,
       'a stack in a secondary region: a function in the primary region cannot run when that region is down');
+    checkKeyRegion(v, this, 'logEncryptionKey', props.logEncryptionKey, 'the promotion function\'s log group');
     v.throwIfInvalid();
 
     this.trigger = props.trigger ?? new cloudwatch.Alarm(this, 'Trigger', {
@@ -226,7 +226,7 @@ export class McpCachePromotion extends Construct {
       reservedConcurrentExecutions: 1,
       retryAttempts: 2,
       deadLetterQueue: this.deadLetterQueue,
-      encryptionKey: props.encryptionKey,
+      encryptionKey: props.logEncryptionKey,
       vpc: props.vpc,
       environment: {
         [PROMOTION_ENV.globalReplicationGroupId]: props.globalReplicationGroupId,
@@ -293,7 +293,7 @@ export class McpCachePromotion extends Construct {
     });
     this.recheckRule = new events.Rule(this, 'Recheck', {
       description: `Retries the cache promotion of ${props.globalReplicationGroupId} every ${recheckSeconds / 60} minute(s) while its trigger is in ALARM`.slice(0, 512),
-      schedule: events.Schedule.rate(recheckInterval),
+      schedule: events.Schedule.rate(Duration.seconds(recheckSeconds)),
       // A missed re-check is followed by the next one; what EventBridge cannot deliver is dead-lettered.
       targets: [new targets.LambdaFunction(fn, {
         retryAttempts: 0, maxEventAge: Duration.seconds(Math.max(60, recheckSeconds)), deadLetterQueue: this.deadLetterQueue,

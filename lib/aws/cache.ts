@@ -25,7 +25,7 @@ import { CacheFailoverInput } from '../core/failover-budget';
 import { AvailabilityTier, TierProfile, extendedOutageSeconds, TierOverrides, mergeOverrides, resolveTier } from '../core/tiers';
 import { CompliancePack, acknowledgePackRule, restrictGrantsToAwsServices } from './private/compliance';
 import { createLogEncryptionKey } from './private/log-key';
-import { validatorFor } from './validation';
+import { checkKeyRegion, validatorFor } from './validation';
 
 /** The cache engine. Both speak the Redis protocol. */
 export enum CacheEngine {
@@ -186,10 +186,10 @@ export interface McpCacheProps {
    */
   readonly port?: number;
   /**
-   * Customer managed key for encryption at rest (and for the AUTH token secret).
-   * @default - the AWS managed ElastiCache key
+   * Customer managed key encrypting the cache's data at rest (and its snapshots and the AUTH token secret).
+   * @default - the AWS managed ElastiCache key for the data; a new rotating key for the AUTH token secret
    */
-  readonly encryptionKey?: kms.IKey;
+  readonly dataEncryptionKey?: kms.IKey;
   /**
    * An existing secret whose SecretString is the AUTH token (16-128 characters; only
    * ! & # $ ^ < > - as special characters). Use the same secret for a Global Datastore's
@@ -332,6 +332,7 @@ export class McpCache extends CacheBase {
     validateWindows(v, snapshotWindow, maintenanceWindow);
     const subnets = this.selectSubnets(v, props, profile.minZones);
     if (gd) validateGlobalDatastore(v, gd, props);
+    checkKeyRegion(v, this, 'dataEncryptionKey', props.dataEncryptionKey, 'the cache\'s data and its AUTH token secret');
     v.throwIfInvalid();
 
     // ---- build ----
@@ -352,7 +353,7 @@ export class McpCache extends CacheBase {
       this.authSecret = props.authSecret;
     } else {
       // A customer-managed key (NIST SC-28, HIPAA 164.312(a)(2)(iv), PCI 3.4): the cache's key when given, else one of its own.
-      let tokenKey = props.encryptionKey;
+      let tokenKey = props.dataEncryptionKey;
       if (!tokenKey) {
         tokenKey = new kms.Key(this, 'AuthTokenKey', {
           description: `Encrypts the AUTH token secret of the MCP session cache ${this.node.path}`,
@@ -408,7 +409,7 @@ export class McpCache extends CacheBase {
       // AutomaticFailoverEnabled is refused, so the secondary renders neither.
       ...(secondary ? {} : { multiAzEnabled: true }),
       ...(clusterMode ? { replicasPerNodeGroup: replicas } : { numCacheClusters: 1 + replicas }),
-      kmsKeyId: props.encryptionKey?.keyArn,
+      kmsKeyId: props.dataEncryptionKey?.keyArn,
       authToken: this.authSecret.secretValue.unsafeUnwrap(),
       snapshotRetentionLimit: profile.cacheSnapshotRetentionDays,
       snapshotWindow,
@@ -649,8 +650,11 @@ export interface McpMultiRegionCacheProps {
   readonly numShards?: number;
   /** Port clients connect to (TLS). @default 6380 */
   readonly port?: number;
-  /** Encryption at rest. @default - the AWS managed MemoryDB key */
-  readonly encryptionKey?: kms.IKey;
+  /**
+   * Customer managed key encrypting the cluster's data at rest (and its snapshots and the password secret).
+   * @default - the AWS managed MemoryDB key for the data; a new rotating key for the password secret
+   */
+  readonly dataEncryptionKey?: kms.IKey;
 }
 
 /**
@@ -707,6 +711,7 @@ export class McpMultiRegionCache extends Construct implements ec2.IConnectable {
     const subnets = props.vpc.selectSubnets({
       subnetType: props.vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
     });
+    checkKeyRegion(v, this, 'dataEncryptionKey', props.dataEncryptionKey, 'the cluster\'s data and its password secret');
     v.throwIfInvalid();
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -721,11 +726,11 @@ export class McpMultiRegionCache extends Construct implements ec2.IConnectable {
       subnetIds: subnets.subnetIds,
     });
 
-    const tokenKey = props.encryptionKey ?? new kms.Key(this, 'PasswordKey', {
+    const tokenKey = props.dataEncryptionKey ?? new kms.Key(this, 'PasswordKey', {
       description: `Encrypts the password secret of the MCP session cache ${this.node.path}`,
       enableKeyRotation: true,
     });
-    if (!props.encryptionKey) restrictGrantsToAwsServices(tokenKey);
+    if (!props.dataEncryptionKey) restrictGrantsToAwsServices(tokenKey);
     const secret = new secretsmanager.Secret(this, 'Password', {
       description: `Password of the MemoryDB user of the MCP session cache ${this.node.path}`,
       encryptionKey: tokenKey,
@@ -775,7 +780,7 @@ export class McpMultiRegionCache extends Construct implements ec2.IConnectable {
       securityGroupIds: [this.securityGroup.securityGroupId],
       port,
       tlsEnabled: true,
-      kmsKeyId: props.encryptionKey?.keyArn,
+      kmsKeyId: props.dataEncryptionKey?.keyArn,
       snapshotRetentionLimit: profile.cacheSnapshotRetentionDays,
       autoMinorVersionUpgrade: true,
     });

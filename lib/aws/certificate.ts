@@ -38,7 +38,7 @@ import type { HandlerConfig } from './certificate-handler';
 import { CompliancePack, acknowledgeDefaultPolicy, acknowledgePackRule } from './private/compliance';
 import { TrustedCa } from './mcp-probe';
 import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps, libraryHandlerDir } from './private/handler-function';
-import { addWarnings, validatorFor } from './validation';
+import { addWarnings, checkKeyRegion, validatorFor } from './validation';
 
 /** The ACM tag key every certificate of this construct carries; the function's IAM policy keys on it. */
 export const CERTIFICATE_TAG_KEY = 'mcp-ha:certificate';
@@ -185,10 +185,10 @@ export interface VaultIssuedCertificateProps {
   readonly revokeOnDelete?: boolean;
 
   /**
-   * KMS key encrypting the function's log group.
+   * KMS key encrypting the function's log group (the certificate's private key is ACM's, never in the logs).
    * @default - a new key with rotation enabled
    */
-  readonly encryptionKey?: kms.IKey;
+  readonly logEncryptionKey?: kms.IKey;
   /**
    * Retention of the function's logs.
    * @default logs.RetentionDays.ONE_YEAR
@@ -215,8 +215,10 @@ export class VaultIssuedCertificate extends Construct {
   public readonly role: iam.Role;
   /** The security group created for the function (undefined when `securityGroups` was given). */
   public readonly securityGroup?: ec2.SecurityGroup;
+  /** The function's log group. */
   public readonly logGroup: logs.LogGroup;
-  public readonly encryptionKey: kms.IKey;
+  /** The key encrypting the log group. */
+  public readonly logEncryptionKey: kms.IKey;
   /** Invokes the function every `rotationDays`. */
   public readonly rotationSchedule: scheduler.Schedule;
   /** ACM's DaysToExpiry for this certificate (Minimum, 1 day). */
@@ -284,6 +286,7 @@ export class VaultIssuedCertificate extends Construct {
       'false when removalPolicy is RETAIN: a retained certificate that Vault revoked would stay on listeners, failing revocation checks');
     v.check(props.vpcSubnets === undefined || props.vpc !== undefined, 'vpcSubnets', props.vpcSubnets, 'only together with vpc');
     const vaultPort = vaultPortOf(props.vaultAddress);
+    checkKeyRegion(v, this, 'logEncryptionKey', props.logEncryptionKey, 'the function\'s log group');
     v.throwIfInvalid();
     addWarnings(this, this.policy.warnings);
 
@@ -297,12 +300,12 @@ export class VaultIssuedCertificate extends Construct {
     const basics = createFunctionBasics(this, {
       keyDescription: `Encrypts the Vault certificate function logs of ${this.node.path}`,
       roleDescription: `Vault certificate function of ${this.node.path}: imports and rotates one ACM certificate`,
-      encryptionKey: props.encryptionKey,
+      encryptionKey: props.logEncryptionKey,
       logRetention: props.logRetention,
       logRemovalPolicy: RemovalPolicy.RETAIN,
       inVpc: true,
     });
-    this.encryptionKey = basics.encryptionKey;
+    this.logEncryptionKey = basics.encryptionKey;
     this.logGroup = basics.logGroup;
     this.role = basics.role;
 

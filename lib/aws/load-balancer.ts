@@ -186,17 +186,18 @@ export interface McpLoadBalancerProps {
    */
   readonly algorithm?: LoadBalancingAlgorithm;
   /**
-   * Slow start: a new target's share of requests ramps up over this time (30 s - 15 min).
+   * Slow start: seconds over which a new target's share of requests ramps up (30-900).
    * Requires `algorithm: ROUND_ROBIN`.
    * @default - no slow start
    */
-  readonly slowStart?: Duration;
+  readonly slowStartSeconds?: number;
   /**
    * Sticky sessions (load-balancer cookie) for servers that keep session state in
-   * memory. Stateless servers (session state in the shared cache) should leave it off.
+   * memory: the cookie's lifetime in seconds (1 to 604800, 7 days). Stateless servers (session
+   * state in the shared cache) should leave it off.
    * @default - no stickiness
    */
-  readonly stickiness?: Duration;
+  readonly stickinessSeconds?: number;
   /**
    * What happens to requests outside the MCP path, the metadata path and the readiness path.
    * @default UnmatchedPathAction.FORWARD
@@ -213,10 +214,10 @@ export interface McpLoadBalancerProps {
    */
   readonly accessLogsPrefix?: string;
   /**
-   * How long access logs are kept in the bucket the construct creates.
+   * Days access logs are kept in the bucket the construct creates (S3 lifecycle expiration).
    * @default - kept until deleted
    */
-  readonly accessLogsRetention?: Duration;
+  readonly accessLogsRetentionDays?: number;
   /**
    * Load balancer deletion protection.
    * @default - from the tier (on for mission- and business-critical)
@@ -322,18 +323,16 @@ export class McpLoadBalancer extends Construct {
       'TLS 1.0 and 1.1 are refused');
     v.oneOf('algorithm', algorithm, Object.values(LoadBalancingAlgorithm));
     v.oneOf('unmatchedPaths', unmatchedPaths, Object.values(UnmatchedPathAction));
-    if (props.slowStart !== undefined && !props.slowStart.isUnresolved()) {
-      const s = props.slowStart.toSeconds();
+    if (props.slowStartSeconds !== undefined) {
+      const s = props.slowStartSeconds;
       const range = CLOUD_FACTS.awsSlowStartSeconds;
-      v.integerInRange('slowStart', s, range, `seconds, ${range.docUrl}`);
-      v.check(algorithm === LoadBalancingAlgorithm.ROUND_ROBIN, 'slowStart', s,
+      v.integerInRange('slowStartSeconds', s, range, `seconds, ${range.docUrl}`);
+      v.check(algorithm === LoadBalancingAlgorithm.ROUND_ROBIN, 'slowStartSeconds', s,
         `no slow start with algorithm ${JSON.stringify(algorithm)}: AWS refuses slow start together with ` +
-        'least_outstanding_requests and weighted_random; choose LoadBalancingAlgorithm.ROUND_ROBIN or drop slowStart');
+        'least_outstanding_requests and weighted_random; choose LoadBalancingAlgorithm.ROUND_ROBIN or drop slowStartSeconds');
     }
-    if (props.stickiness !== undefined && !props.stickiness.isUnresolved()) {
-      v.integerInRange('stickiness', props.stickiness.toSeconds(), STICKINESS_SECONDS,
-        'seconds: load-balancer cookie duration, 1 second to 7 days');
-    }
+    v.integerInRange('stickinessSeconds', props.stickinessSeconds, STICKINESS_SECONDS,
+      'seconds: load-balancer cookie duration, 1 second to 7 days');
     if (props.accessLogsBucket?.encryptionKey) {
       v.add('accessLogsBucket', props.accessLogsBucket.bucketName,
         'a bucket encrypted with SSE-S3 (Amazon S3 managed keys): ALB access-log delivery does not support KMS keys');
@@ -343,13 +342,13 @@ export class McpLoadBalancer extends Construct {
       v.check(!p.includes('AWSLogs') && !p.startsWith('/') && !p.endsWith('/') && p.length > 0, 'accessLogsPrefix', p,
         'a non-empty key prefix without "AWSLogs" (ELB adds it) and not starting or ending with "/"');
     }
-    if (props.accessLogsRetention !== undefined && props.accessLogsBucket) {
-      v.add('accessLogsRetention', props.accessLogsRetention.toHumanString(),
+    if (props.accessLogsRetentionDays !== undefined && props.accessLogsBucket) {
+      v.add('accessLogsRetentionDays', props.accessLogsRetentionDays,
         'no value with accessLogsBucket: set lifecycle rules on your own bucket');
     }
-    if (props.accessLogsRetention !== undefined && !props.accessLogsRetention.isUnresolved()) {
-      const days = props.accessLogsRetention.toDays({ integral: false });
-      v.check(Number.isInteger(days) && days >= 1, 'accessLogsRetention', props.accessLogsRetention.toHumanString(),
+    if (props.accessLogsRetentionDays !== undefined) {
+      const days = props.accessLogsRetentionDays;
+      v.check(Number.isInteger(days) && days >= 1, 'accessLogsRetentionDays', days,
         'a whole number of days, at least 1 (S3 lifecycle expiration is in days)');
     }
     if (props.waf) validateWaf(props.waf, v.nested('waf'));
@@ -402,7 +401,8 @@ export class McpLoadBalancer extends Construct {
       desyncMitigationMode: elbv2.DesyncMitigationMode.DEFENSIVE,
     });
 
-    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogsRetention);
+    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(
+      props.accessLogsRetentionDays !== undefined ? Duration.days(props.accessLogsRetentionDays) : undefined);
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
@@ -421,8 +421,8 @@ export class McpLoadBalancer extends Construct {
         healthyHttpCodes: String(probe.healthyHttpStatus),
       },
       deregistrationDelay: Duration.seconds(this.timeouts.drainSeconds),
-      slowStart: props.slowStart,
-      stickinessCookieDuration: props.stickiness,
+      slowStart: props.slowStartSeconds !== undefined ? Duration.seconds(props.slowStartSeconds) : undefined,
+      stickinessCookieDuration: props.stickinessSeconds !== undefined ? Duration.seconds(props.stickinessSeconds) : undefined,
       loadBalancingAlgorithmType: algorithm as string as elbv2.TargetGroupLoadBalancingAlgorithmType,
       enableAnomalyMitigation: algorithm === LoadBalancingAlgorithm.WEIGHTED_RANDOM ? true : undefined,
     });
@@ -505,7 +505,7 @@ export class McpLoadBalancer extends Construct {
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
       // Always a lifecycle: overwritten or deleted log objects go after 30 days, unfinished uploads after 7;
-      // current logs expire only with accessLogsRetention.
+      // current logs expire only with accessLogsRetentionDays.
       lifecycleRules: [{
         id: retention ? 'ExpireAccessLogs' : 'ExpireNoncurrentAccessLogs',
         expiration: retention,

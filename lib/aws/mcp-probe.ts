@@ -33,7 +33,7 @@ import { Validator } from '../core/errors';
 import { BudgetTerm, mcpProbeTerms } from '../core/failover-budget';
 import { acknowledgeControl } from './private/compliance';
 import { acknowledgeTracing, createFunctionBasics, libraryFunctionProps, libraryHandlerDir } from './private/handler-function';
-import { validatorFor } from './validation';
+import { checkKeyRegion, validatorFor } from './validation';
 import { ENV } from './mcp-probe-handler';
 import { OAUTH_ENV, TOKEN_METRIC } from './mcp-probe-handler/oauth';
 import { TRUST_ENV } from './mcp-probe-handler/trust';
@@ -167,17 +167,17 @@ export interface McpProbeProps {
   readonly namespace?: string;
 
   /**
-   * How often the probe runs: whole minutes, 1 to 60. The alarm's period equals
+   * Seconds between runs: whole minutes, 60 to 3600. The alarm's period equals
    * it, so every period holds exactly one probe result.
-   * @default Duration.minutes(1) - EventBridge's shortest schedule
+   * @default 60 - EventBridge's shortest schedule
    */
-  readonly schedule?: Duration;
+  readonly scheduleSeconds?: number;
 
   /**
-   * Deadline for the whole MCP exchange of one run (1-40 seconds).
-   * @default Duration.seconds(10) - the guide's "Layer 7 (Application): HTTP/MCP protocol response validation (timeout: 10s)"
+   * Deadline for the whole MCP exchange of one run, in seconds (1-40).
+   * @default 10 - the guide's "Layer 7 (Application): HTTP/MCP protocol response validation (timeout: 10s)"
    */
-  readonly probeTimeout?: Duration;
+  readonly probeTimeoutSeconds?: number;
 
   /**
    * Fewest tools `tools/list` must return for the probe to pass.
@@ -193,7 +193,7 @@ export interface McpProbeProps {
 
   /**
    * A secret holding a bearer token for the endpoint. The function may read only
-   * this secret; the token is cached in the warm function for `tokenCacheDuration`.
+   * this secret; the token is cached in the warm function for `tokenCacheSeconds`.
    * @default - no Authorization header
    */
   readonly authTokenSecret?: secretsmanager.ISecret;
@@ -205,10 +205,10 @@ export interface McpProbeProps {
   readonly authTokenJsonField?: string;
 
   /**
-   * How long the function keeps a token before reading the secret again (1-60 minutes).
-   * @default Duration.minutes(5)
+   * Seconds the function keeps a token before reading the secret again (60-3600).
+   * @default 300
    */
-  readonly tokenCacheDuration?: Duration;
+  readonly tokenCacheSeconds?: number;
 
   /**
    * OAuth client of the probe, for a service that requires tokens. A failure to get a
@@ -245,10 +245,10 @@ export interface McpProbeProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * KMS key encrypting the function's log group.
+   * KMS key encrypting the function's log group (the probe stores nothing else).
    * @default - a new key with rotation enabled
    */
-  readonly encryptionKey?: kms.IKey;
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * How long the probe's logs (its EMF records) are kept.
@@ -272,7 +272,7 @@ export class McpProbe extends Construct {
   /** The function's log group (the EMF records live here). */
   public readonly logGroup: logs.LogGroup;
   /** The key encrypting the log group. */
-  public readonly encryptionKey: kms.IKey;
+  public readonly logEncryptionKey: kms.IKey;
   /** The EventBridge rule that runs the probe. */
   public readonly rule: events.Rule;
   /** Success (1/0) per run, statistic Minimum over the schedule period. */
@@ -303,11 +303,11 @@ export class McpProbe extends Construct {
 
     const namespace = props.namespace ?? 'McpHa/Probe';
     const endpointName = props.endpointName ?? props.url;
-    const schedule = props.schedule ?? Duration.minutes(1);
-    const probeTimeout = props.probeTimeout ?? Duration.seconds(10);
+    const scheduleSeconds = props.scheduleSeconds ?? 60;
+    const timeoutSeconds = props.probeTimeoutSeconds ?? 10;
     const minToolCount = props.minToolCount ?? 1;
     const evaluationPeriods = props.evaluationPeriods ?? 2;
-    const tokenCacheDuration = props.tokenCacheDuration ?? Duration.minutes(5);
+    const cacheSeconds = props.tokenCacheSeconds ?? 300;
 
     // Validate everything first.
     const v = validatorFor(this);
@@ -322,12 +322,10 @@ export class McpProbe extends Construct {
       v.check(/^[0-9A-Za-z.\-_/#:]{1,255}$/.test(namespace) && !namespace.startsWith(RESERVED_NAMESPACE_PREFIX), 'namespace', namespace,
         `1 to 255 letters, digits and . - _ / # : not starting with "${RESERVED_NAMESPACE_PREFIX}" (reserved for AWS services)`);
     }
-    const scheduleSeconds = schedule.toSeconds();
-    v.check(Number.isInteger(scheduleSeconds / 60) && scheduleSeconds >= 60 && scheduleSeconds <= 3600, 'schedule', `${scheduleSeconds} s`,
-      'whole minutes from 1 to 60: EventBridge schedules run at most once a minute, and the alarm period (equal to it) must be a multiple of 60 s');
-    const timeoutSeconds = probeTimeout.toSeconds();
-    v.check(timeoutSeconds >= 1 && timeoutSeconds <= MAX_PROBE_TIMEOUT_SECONDS, 'probeTimeout', `${timeoutSeconds} s`,
-      `1 to ${MAX_PROBE_TIMEOUT_SECONDS} seconds: one run must end well before the next one starts`);
+    v.check(Number.isInteger(scheduleSeconds / 60) && scheduleSeconds >= 60 && scheduleSeconds <= 3600, 'scheduleSeconds', scheduleSeconds,
+      'a multiple of 60 from 60 to 3600 (whole minutes from 1 to 60): EventBridge schedules run at most once a minute, and the alarm period (equal to it) must be a multiple of 60 s');
+    v.check(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= MAX_PROBE_TIMEOUT_SECONDS, 'probeTimeoutSeconds', timeoutSeconds,
+      `an integer from 1 to ${MAX_PROBE_TIMEOUT_SECONDS}: one run must end well before the next one starts`);
     v.integerInRange('minToolCount', minToolCount, { min: 0, max: 10000 });
     const maxPeriods = Math.max(1, Math.floor(86400 / Math.max(scheduleSeconds, 60)));
     v.integerInRange('evaluationPeriods', evaluationPeriods, { min: 1, max: maxPeriods },
@@ -341,12 +339,12 @@ export class McpProbe extends Construct {
         if (!Token.isUnresolved(value)) v.check(isHttpsUrl(value), name, value, 'an https URL');
       }
     }
-    const cacheSeconds = tokenCacheDuration.toSeconds();
-    v.check(cacheSeconds >= 60 && cacheSeconds <= 3600, 'tokenCacheDuration', `${cacheSeconds} s`, '1 to 60 minutes');
+    v.integerInRange('tokenCacheSeconds', cacheSeconds, { min: 60, max: 3600 }, '1 to 60 minutes');
     v.check(props.vpcSubnets === undefined || props.vpc !== undefined, 'vpcSubnets', props.vpcSubnets, 'only together with vpc');
     v.check(props.securityGroups === undefined || props.vpc !== undefined, 'securityGroups', props.securityGroups?.length ?? props.securityGroups,
       'only together with vpc');
     props.trustedCa?.validate(v, 'trustedCa');
+    checkKeyRegion(v, this, 'logEncryptionKey', props.logEncryptionKey, 'the probe\'s log group');
     v.throwIfInvalid();
 
     this.scheduleSeconds = scheduleSeconds;
@@ -356,11 +354,11 @@ export class McpProbe extends Construct {
     const basics = createFunctionBasics(this, {
       keyDescription: `Encrypts the MCP probe logs of ${this.node.path}`,
       roleDescription: `MCP probe of ${this.node.path}: writes its log group, reads its token secret`,
-      encryptionKey: props.encryptionKey,
+      encryptionKey: props.logEncryptionKey,
       logRetention: props.logRetention,
       inVpc: props.vpc !== undefined,
     });
-    this.encryptionKey = basics.encryptionKey;
+    this.logEncryptionKey = basics.encryptionKey;
     this.logGroup = basics.logGroup;
     this.role = basics.role;
 
@@ -408,7 +406,7 @@ export class McpProbe extends Construct {
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `Runs the MCP probe of ${Token.isUnresolved(endpointName) ? 'the endpoint' : endpointName} every ${scheduleSeconds / 60} minute(s)`.slice(0, 512),
-      schedule: events.Schedule.rate(schedule),
+      schedule: events.Schedule.rate(Duration.seconds(scheduleSeconds)),
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
     });
 

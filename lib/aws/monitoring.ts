@@ -41,7 +41,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AlarmThresholds, AvailabilityTier, COMPOSITE_HEALTH_SCORE, TierOverrides, resolveTier } from '../core/tiers';
 import { restrictGrantsToAwsServices } from './private/compliance';
-import { validatorFor } from './validation';
+import { checkKeyRegion, validatorFor } from './validation';
 
 /** Points below a resource's critical value where its health score starts to drop. */
 export const RESOURCE_RAMP_POINTS = 25;
@@ -129,11 +129,11 @@ export interface McpMonitoringProps {
    */
   readonly stalenessMetric?: cloudwatch.IMetric;
 
-  /** Topic for alarm and OK notifications. @default - a new topic encrypted with `encryptionKey`, TLS-only publishing */
+  /** Topic for alarm and OK notifications. @default - a new topic encrypted with `alarmTopicEncryptionKey`, TLS-only publishing */
   readonly alarmTopic?: sns.ITopic;
 
-  /** Key for the new topic (not with `alarmTopic`). @default - a new key with rotation */
-  readonly encryptionKey?: kms.IKey;
+  /** KMS key encrypting the new alarm topic (not with `alarmTopic`). @default - a new key with rotation */
+  readonly alarmTopicEncryptionKey?: kms.IKey;
 
   /**
    * The health-score alarm fires below this score (0-100).
@@ -166,7 +166,7 @@ export class McpMonitoring extends Construct {
   /** Where alarms and OK notifications go. */
   public readonly alarmTopic: sns.ITopic;
   /** The key of the topic this construct created (undefined with a given topic). */
-  public readonly encryptionKey?: kms.IKey;
+  public readonly alarmTopicEncryptionKey?: kms.IKey;
   /**
    * The alarms, by name: TargetLatencyP95, ErrorRate, UnhealthyHosts, FleetCpu,
    * CacheMemory, McpProbe, HealthScore (those whose inputs were given).
@@ -202,7 +202,8 @@ export class McpMonitoring extends Construct {
     v.integerInRange('errorRateEvaluationMinutes', errorRateEvaluationMinutes, { min: 1, max: 60 });
     v.check(!(props.autoScalingGroup && props.autoScalingGroupName), 'autoScalingGroupName', props.autoScalingGroupName,
       'either autoScalingGroup or autoScalingGroupName, not both');
-    v.check(!(props.alarmTopic && props.encryptionKey), 'encryptionKey', '(a key)', 'only without alarmTopic: the key encrypts a topic this construct creates');
+    v.check(!(props.alarmTopic && props.alarmTopicEncryptionKey), 'alarmTopicEncryptionKey', '(a key)', 'only without alarmTopic: the key encrypts a topic this construct creates');
+    checkKeyRegion(v, this, 'alarmTopicEncryptionKey', props.alarmTopicEncryptionKey, 'the alarm topic');
     v.check(instancePeriodOk, 'instanceMetricsPeriodSeconds', instanceSeconds,
       '60 (EC2 detailed monitoring) or 300 (basic monitoring)');
     v.check((thresholds.cpuEvaluationMinutes * 60) % instancePeriod.toSeconds() === 0, 'tierOverrides.alarms.cpuEvaluationMinutes', thresholds.cpuEvaluationMinutes,
@@ -239,7 +240,7 @@ export class McpMonitoring extends Construct {
       this.alarmTopic = props.alarmTopic;
     } else {
       const stack = Stack.of(this);
-      const key = props.encryptionKey ?? new kms.Key(this, 'TopicKey', {
+      const key = props.alarmTopicEncryptionKey ?? new kms.Key(this, 'TopicKey', {
         description: `Encrypts the MCP alarm topic of ${this.node.path}`,
         enableKeyRotation: true,
       });
@@ -252,10 +253,10 @@ export class McpMonitoring extends Construct {
       }));
       if (!added.statementAdded) {
         Annotations.of(this).addWarningV2('mcp-ha:topic-key-policy',
-          'encryptionKey is an imported key: allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* in its key policy, or alarm notifications will not be delivered');
+          'alarmTopicEncryptionKey is an imported key: allow cloudwatch.amazonaws.com kms:Decrypt and kms:GenerateDataKey* in its key policy, or alarm notifications will not be delivered');
       }
-      if (!props.encryptionKey) restrictGrantsToAwsServices(key);
-      this.encryptionKey = key;
+      if (!props.alarmTopicEncryptionKey) restrictGrantsToAwsServices(key);
+      this.alarmTopicEncryptionKey = key;
       const topic = new sns.Topic(this, 'Topic', { masterKey: key, enforceSSL: true, displayName: 'MCP service alarms' });
       topic.addToResourcePolicy(new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarms',

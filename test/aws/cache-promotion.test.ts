@@ -1,4 +1,5 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -25,7 +26,7 @@ function build(overrides: Partial<McpCachePromotionProps> = {}, region = 'eu-wes
       'ap-southeast-2': { replicationGroupId: 'mcp-ap', healthUrl: 'https://ap.mcp.example.com/health/ready' },
     },
     primarySuccessMetric: SUCCESS,
-    extendedOutage: Duration.minutes(5),
+    extendedOutageSeconds: 300,
     ...overrides,
   });
   return { app, stack, promotion, template: Template.fromStack(stack) };
@@ -84,7 +85,7 @@ describe('McpCachePromotion', () => {
     });
 
     test('the extended outage rounds up to whole periods of the metric', () => {
-      const p = build({ extendedOutage: Duration.seconds(150) }).promotion;
+      const p = build({ extendedOutageSeconds: 150 }).promotion;
       expect(p.triggerSeconds).toBe(180);
     });
 
@@ -139,6 +140,25 @@ describe('McpCachePromotion', () => {
       const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
       expect(statements.filter((s: { Action: unknown }) => s.Action === 'cloudwatch:DescribeAlarms'))
         .toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [expect.stringMatching(/PromotionTrigger/), 'Arn'] } })]);
+    });
+
+    test('logEncryptionKey encrypts the function\'s log group (no key of its own is created)', () => {
+      const app2 = testApp();
+      const s2 = new Stack(app2, 'Keyed', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const key = new kms.Key(s2, 'GivenLogKey', { enableKeyRotation: true });
+      new McpCachePromotion(s2, 'Promotion', {
+        globalReplicationGroupId: 'ldgnf-mcp-global', primaryRegion: 'us-east-1', primaryHealthUrl: 'https://us.example.com/health/ready',
+        candidates: { 'eu-west-1': { replicationGroupId: 'mcp-eu', healthUrl: 'https://eu.example.com/health/ready' } },
+        primarySuccessMetric: SUCCESS, logEncryptionKey: key,
+      });
+      const t = Template.fromStack(s2);
+      t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('GivenLogKey'), 'Arn'] } });
+      expect(Object.keys(t.findResources('AWS::KMS::Key'))).toEqual([expect.stringMatching(/^GivenLogKey/)]);
+    });
+
+    test('recheckIntervalSeconds sets the schedule rate (300 s: every 5 minutes)', () => {
+      Template.fromStack(build({ recheckIntervalSeconds: 300 }).stack)
+        .hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
     });
 
     test('Lambda retries a blocked run twice, then dead-letters it to the encrypted, TLS-only queue', () => {
@@ -210,12 +230,16 @@ describe('McpCachePromotion', () => {
       /primaryHealthUrl: got "http:\/\/us\/ready"; allowed: an https:\/\/ URL of the primary region's readiness path/],
     ['the primary as a candidate', { candidates: { 'us-east-1': { replicationGroupId: 'x', healthUrl: 'https://a/b' } } }, 'eu-west-1',
       /candidates\.us-east-1: got "us-east-1"; allowed: secondary regions only/],
-    ['neither a metric nor a trigger', { primarySuccessMetric: undefined, extendedOutage: undefined }, 'eu-west-1',
+    ['neither a metric nor a trigger', { primarySuccessMetric: undefined, extendedOutageSeconds: undefined }, 'eu-west-1',
       /trigger: got undefined; allowed: exactly one of trigger and primarySuccessMetric/],
-    ['a re-check interval of 30 s', { recheckInterval: Duration.seconds(30) }, 'eu-west-1',
-      /recheckInterval: got "30 s"; allowed: whole minutes from 1 to 60/],
-    ['an outage longer than a day', { extendedOutage: Duration.days(2) }, 'eu-west-1',
-      /extendedOutage: got "2 days"; allowed: 1 to 1440 minutes/],
+    ['a re-check interval of 30 s', { recheckIntervalSeconds: 30 }, 'eu-west-1',
+      /recheckIntervalSeconds: got 30; allowed: a multiple of 60 from 60 to 3600 \(whole minutes from 1 to 60: an EventBridge schedule\)/],
+    ['a re-check interval of 90 s', { recheckIntervalSeconds: 90 }, 'eu-west-1',
+      /recheckIntervalSeconds: got 90; allowed: a multiple of 60 from 60 to 3600/],
+    ['an outage longer than a day', { extendedOutageSeconds: 2 * 86400 }, 'eu-west-1',
+      /extendedOutageSeconds: got 172800; allowed: 1 to 86400 seconds \(CloudWatch evaluates at most one day; the metric's period is 60 s\)/],
+    ['an outage of 0 s', { extendedOutageSeconds: 0 }, 'eu-west-1',
+      /extendedOutageSeconds: got 0; allowed: 1 to 86400 seconds/],
   ])('refuses %s', (_name, overrides, region, message) => {
     expect(() => build(overrides, region)).toThrow(message);
   });

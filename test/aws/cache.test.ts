@@ -39,7 +39,7 @@ const clustered = new McpCache(overrideStack, 'Clustered', {
   engine: CacheEngine.REDIS,
   numNodeGroups: 3,
   port: 7000,
-  encryptionKey: key,
+  dataEncryptionKey: key,
   replicationGroupId: 'mcp-sessions',
   snapshotWindow: '01:00-02:00',
   preferredMaintenanceWindow: 'tue:03:00-tue:04:00',

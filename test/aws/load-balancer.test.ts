@@ -1,5 +1,5 @@
 import { testApp } from '../support/app';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -58,10 +58,10 @@ const internalLb = new McpLoadBalancer(o.stack, 'Internal', {
   httpRedirect: true,
   server: McpServerSource.container('img:1', { port: 9000, mcpPath: '/v1/mcp', readinessPath: '/ready', livenessPath: '/live' }),
   algorithm: LoadBalancingAlgorithm.ROUND_ROBIN,
-  slowStart: Duration.seconds(60),
-  stickiness: Duration.hours(1),
+  slowStartSeconds: 60,
+  stickinessSeconds: 3600,
   unmatchedPaths: UnmatchedPathAction.NOT_FOUND,
-  accessLogsRetention: Duration.days(90),
+  accessLogsRetentionDays: 90,
   healthCheck: { intervalSeconds: 10, timeoutSeconds: 4, healthyThreshold: 3, unhealthyThreshold: 4 },
   timeouts: { longestToolCallSeconds: 300, originReadTimeoutSeconds: 330, idleTimeoutSeconds: 360, drainSeconds: 310 },
 });
@@ -376,10 +376,12 @@ describe('McpLoadBalancer bad input', () => {
       /healthCheck\.healthyThreshold: got 1; allowed: an integer from 2 to 10/],
     ['interval outside 5-300', { healthCheck: { intervalSeconds: 400, timeoutSeconds: 5 } },
       /healthCheck\.intervalSeconds: got 400; allowed: an integer from 5 to 300/],
-    ['slow start with least outstanding requests', { slowStart: Duration.seconds(60) },
-      /slowStart: got 60; allowed: no slow start with algorithm "least_outstanding_requests": AWS refuses slow start/],
-    ['slow start outside 30-900', { algorithm: LoadBalancingAlgorithm.ROUND_ROBIN, slowStart: Duration.seconds(10) },
-      /slowStart: got 10; allowed: an integer from 30 to 900/],
+    ['slow start with least outstanding requests', { slowStartSeconds: 60 },
+      /slowStartSeconds: got 60; allowed: no slow start with algorithm "least_outstanding_requests": AWS refuses slow start/],
+    ['slow start outside 30-900', { algorithm: LoadBalancingAlgorithm.ROUND_ROBIN, slowStartSeconds: 10 },
+      /slowStartSeconds: got 10; allowed: an integer from 30 to 900/],
+    ['fractional slow start', { algorithm: LoadBalancingAlgorithm.ROUND_ROBIN, slowStartSeconds: 60.5 },
+      /slowStartSeconds: got 60\.5; allowed: an integer from 30 to 900/],
     ['idle timeout shorter than the longest tool call (core chain)', { timeouts: { idleTimeoutSeconds: 100 } },
       /timeouts\.idleTimeoutSeconds: got 100; allowed: more than originReadTimeoutSeconds \(150\)/],
     ['health path the server does not serve',
@@ -393,8 +395,9 @@ describe('McpLoadBalancer bad input', () => {
     ['MCP path with a wildcard', { mcpPath: '/mcp*' }, /mcpPath: got "\/mcp\*"; allowed: an absolute path other than "\/"/],
     ['TLS policy allowing TLS 1.0', { sslPolicy: elbv2.SslPolicy.RECOMMENDED },
       /sslPolicy: got "ELBSecurityPolicy-2016-08"; allowed: a policy that allows TLS 1\.2 and 1\.3 only/],
-    ['stickiness longer than 7 days', { stickiness: Duration.days(8) },
-      /stickiness: got 691200; allowed: an integer from 1 to 604800/],
+    ['stickiness longer than 7 days', { stickinessSeconds: 8 * 86400 },
+      /stickinessSeconds: got 691200; allowed: an integer from 1 to 604800 \(seconds: load-balancer cookie duration, 1 second to 7 days\)/],
+    ['stickiness of 0 s', { stickinessSeconds: 0 }, /stickinessSeconds: got 0; allowed: an integer from 1 to 604800/],
     ['WAF rate limit below 10', { waf: { rateLimitPer5Minutes: 5 } },
       /waf\.rateLimitPer5Minutes: got 5; allowed: an integer from 10 to 2000000000/],
     ['WAF rate limit above 2e9', { waf: { rateLimitPer5Minutes: 3e9 } },
@@ -409,8 +412,10 @@ describe('McpLoadBalancer bad input', () => {
       /accessLogsBucket: got .*; allowed: a bucket encrypted with SSE-S3/],
     ['access-log prefix containing AWSLogs', { accessLogsPrefix: 'x/AWSLogs' },
       /accessLogsPrefix: got "x\/AWSLogs"; allowed: a non-empty key prefix without "AWSLogs"/],
-    ['retention with your own bucket', { accessLogsBucket: new s3.Bucket(b.stack, 'Plain'), accessLogsRetention: Duration.days(30) },
-      /accessLogsRetention: got "30 days"; allowed: no value with accessLogsBucket/],
+    ['retention with your own bucket', { accessLogsBucket: new s3.Bucket(b.stack, 'Plain'), accessLogsRetentionDays: 30 },
+      /accessLogsRetentionDays: got 30; allowed: no value with accessLogsBucket/],
+    ['retention of half a day', { accessLogsRetentionDays: 0.5 },
+      /accessLogsRetentionDays: got 0\.5; allowed: a whole number of days, at least 1 \(S3 lifecycle expiration is in days\)/],
   ])('%s', (_name, props, message) => {
     expect(build(props)).toThrow(message);
   });

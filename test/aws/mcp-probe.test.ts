@@ -1,5 +1,5 @@
 import { testApp } from '../support/app';
-import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -28,17 +28,17 @@ const custom = new McpProbe(customStack, 'Probe', {
   url: 'https://internal.example.com/mcp',
   endpointName: 'internal',
   namespace: 'Acme/McpProbe',
-  schedule: Duration.minutes(5),
-  probeTimeout: Duration.seconds(25),
+  scheduleSeconds: 300,
+  probeTimeoutSeconds: 25,
   minToolCount: 3,
   evaluationPeriods: 3,
   authTokenSecret: secret,
   authTokenJsonField: 'token',
-  tokenCacheDuration: Duration.minutes(10),
+  tokenCacheSeconds: 600,
   vpc,
   vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
   securityGroups: [sg],
-  encryptionKey: key,
+  logEncryptionKey: key,
   logRetention: logs.RetentionDays.ONE_YEAR,
 });
 const defaults = Template.fromStack(defaultStack);
@@ -217,7 +217,7 @@ describe('McpProbe overrides', () => {
   test('the given key and retention; no key created', () => {
     customTemplate.resourceCountIs('AWS::KMS::Key', 1);
     customTemplate.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LogKey'), 'Arn'] } });
-    expect(custom.encryptionKey).toBe(key);
+    expect(custom.logEncryptionKey).toBe(key);
   });
 
   test('cdk-nag AwsSolutions: the probe has no unacknowledged finding in a VPC with a secret (IAM4 acknowledged)', () => {
@@ -243,17 +243,26 @@ describe('McpProbe bad input', () => {
     expect(build({ url: 'not a url' })).toThrow(/url: got "not a url"; allowed: an https:\/\/ URL/);
   });
 
-  test('a schedule below 1 minute or not in whole minutes', () => {
-    expect(build({ schedule: Duration.seconds(30) })).toThrow(/schedule: got "30 s"; allowed: whole minutes from 1 to 60: EventBridge schedules run at most once a minute/);
-    expect(build({ schedule: Duration.seconds(90) })).toThrow(/schedule: got "90 s"; allowed: whole minutes from 1 to 60/);
+  test('a schedule below 1 minute, above an hour or not in whole minutes', () => {
+    expect(build({ scheduleSeconds: 30 })).toThrow(/scheduleSeconds: got 30; allowed: a multiple of 60 from 60 to 3600 \(whole minutes from 1 to 60\): EventBridge schedules run at most once a minute/);
+    expect(build({ scheduleSeconds: 90 })).toThrow(/scheduleSeconds: got 90; allowed: a multiple of 60 from 60 to 3600/);
+    expect(build({ scheduleSeconds: 3660 })).toThrow(/scheduleSeconds: got 3660; allowed: a multiple of 60 from 60 to 3600/);
+    expect(build({ scheduleSeconds: 3600 })).not.toThrow();
   });
 
   test('evaluation periods below 1', () => {
     expect(build({ evaluationPeriods: 0 })).toThrow(/evaluationPeriods: got 0; allowed: an integer from 1 to 1440 \(CloudWatch evaluates at most one day of periods\)/);
   });
 
-  test('a probe timeout above 40 s', () => {
-    expect(build({ probeTimeout: Duration.seconds(45) })).toThrow(/probeTimeout: got "45 s"; allowed: 1 to 40 seconds/);
+  test('a probe timeout above 40 s, below 1 s or fractional', () => {
+    expect(build({ probeTimeoutSeconds: 45 })).toThrow(/probeTimeoutSeconds: got 45; allowed: an integer from 1 to 40: one run must end well before the next one starts/);
+    expect(build({ probeTimeoutSeconds: 0 })).toThrow(/probeTimeoutSeconds: got 0; allowed: an integer from 1 to 40/);
+    expect(build({ probeTimeoutSeconds: 2.5 })).toThrow(/probeTimeoutSeconds: got 2\.5; allowed: an integer from 1 to 40/);
+  });
+
+  test('a token cache shorter than a minute or longer than an hour', () => {
+    expect(build({ tokenCacheSeconds: 10 })).toThrow(/tokenCacheSeconds: got 10; allowed: an integer from 60 to 3600 \(1 to 60 minutes\)/);
+    expect(build({ tokenCacheSeconds: 3601 })).toThrow(/tokenCacheSeconds: got 3601; allowed: an integer from 60 to 3600/);
   });
 
   test('a namespace reserved for AWS', () => {
@@ -271,7 +280,7 @@ describe('McpProbe bad input', () => {
   });
 
   test('every problem in one error', () => {
-    expect(build({ url: 'http://x', evaluationPeriods: 0, minToolCount: -1, tokenCacheDuration: Duration.seconds(10) })).toThrow(/4 invalid settings/);
+    expect(build({ url: 'http://x', evaluationPeriods: 0, minToolCount: -1, tokenCacheSeconds: 10 })).toThrow(/4 invalid settings/);
   });
 
   test('a token URL is accepted unvalidated', () => {

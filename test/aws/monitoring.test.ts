@@ -178,7 +178,7 @@ describe('McpMonitoring defaults (every input)', () => {
     });
     // The exposed key is the one encrypting the exposed topic.
     const id = (c: import('constructs').IConstruct): string => stack.getLogicalId(c.node.defaultChild as import('aws-cdk-lib').CfnElement);
-    expect(template.toJSON().Resources[id(monitoring.alarmTopic)].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [id(monitoring.encryptionKey!), 'Arn'] });
+    expect(template.toJSON().Resources[id(monitoring.alarmTopic)].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [id(monitoring.alarmTopicEncryptionKey!), 'Arn'] });
   });
 
   test('health score: 100 x (40 rt + 30 er + 20 res + 10 st) / 100, alarm below 70 for 2 minutes', () => {
@@ -225,7 +225,7 @@ describe('McpMonitoring defaults (every input)', () => {
 describe('McpMonitoring overrides', () => {
   test('an existing topic is used; no topic or key is created', () => {
     expect(custom.alarmTopic).toBe(existingTopic);
-    expect(custom.encryptionKey).toBeUndefined();
+    expect(custom.alarmTopicEncryptionKey).toBeUndefined();
     template2.resourceCountIs('AWS::SNS::Topic', 1);
     template2.resourceCountIs('AWS::KMS::Key', 1);
     const own = Object.entries(template2.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('Monitoring'));
@@ -314,8 +314,8 @@ describe('McpMonitoring bad input', () => {
 
   test('an encryption key with an existing topic', () => {
     const s = new Stack(testApp(), 'Bad', { env: ENV });
-    expect(() => new McpMonitoring(s, 'Monitoring', { ...someInput, alarmTopic: new sns.Topic(s, 'T'), encryptionKey: new kms.Key(s, 'K') })).toThrow(
-      /encryptionKey: got "\(a key\)"; allowed: only without alarmTopic/,
+    expect(() => new McpMonitoring(s, 'Monitoring', { ...someInput, alarmTopic: new sns.Topic(s, 'T'), alarmTopicEncryptionKey: new kms.Key(s, 'K') })).toThrow(
+      /alarmTopicEncryptionKey: got "\(a key\)"; allowed: only without alarmTopic/,
     );
   });
 

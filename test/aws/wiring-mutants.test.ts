@@ -64,7 +64,7 @@ const promotion = new McpCachePromotion(secondary, 'Promotion', {
   primaryHealthUrl: 'https://mcp-us-east-1.example.com/health/ready',
   candidates: { 'eu-west-1': { replicationGroupId: 'mcp-eu', healthUrl: 'https://eu.mcp.example.com/health/ready' } },
   primarySuccessMetric: new cloudwatch.Metric({ namespace: 'McpHa/Probe', metricName: 'Success', statistic: 'Minimum', period: Duration.minutes(2) }),
-  extendedOutage: Duration.minutes(7),
+  extendedOutageSeconds: 7 * 60,
 });
 
 const assembly = app.synth();

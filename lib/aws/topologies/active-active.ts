@@ -178,7 +178,7 @@ export class ActiveActiveMcpService extends Construct {
       }
       if (props.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
-          url: `https://${serviceName(props.domain)}${props.server.mcpPath}`, encryptionKey: this.logEncryptionKey,
+          url: `https://${serviceName(props.domain)}${props.server.mcpPath}`, logEncryptionKey: this.logEncryptionKey,
           trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate), oauth: probeOAuth(authorization, props),
         });
       }

@@ -278,7 +278,7 @@ export class ActivePassiveMcpService extends Construct {
         if (props.mcpProbe ?? true) {
           const probe = new McpProbe(this, `${name === 'primary' ? 'Primary' : 'Standby'}Probe`, {
             url: `https://${deploymentName(domain, name)}${props.server.mcpPath}`, endpointName: deploymentName(domain, name),
-            encryptionKey: logEncryptionKey, trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
+            logEncryptionKey: logEncryptionKey, trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
             oauth: probeOAuth(authorization, props),
           });
           probe.node.addDependency(record);

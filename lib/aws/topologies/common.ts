@@ -220,7 +220,7 @@ class VaultCertificate extends McpCertificate {
     return new VaultIssuedCertificate(scope, 'Certificate', {
       ...this.options,
       vpc: context.vpc,
-      encryptionKey: context.logEncryptionKey,
+      logEncryptionKey: context.logEncryptionKey,
       commonName,
       subjectAlternativeNames: sans.length > 0 ? sans : undefined,
       alarmTopic: context.alarmTopic,
@@ -262,8 +262,8 @@ export interface McpServiceCacheOptions {
   readonly numNodeGroups?: number;
   /** Port the servers connect to (TLS). @default 6380 */
   readonly port?: number;
-  /** KMS key encrypting the cache's data at rest (and its snapshots). @default - the service's own key (AWS owned for ElastiCache, AWS managed for MemoryDB) */
-  readonly encryptionKey?: kms.IKey;
+  /** KMS key encrypting the cache's data at rest (and its snapshots and its AUTH token / password secret). @default - the service's own key (AWS owned for ElastiCache, AWS managed for MemoryDB) */
+  readonly dataEncryptionKey?: kms.IKey;
 }
 
 /** The props every topology takes, with the same names on every cloud. */

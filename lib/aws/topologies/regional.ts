@@ -96,7 +96,7 @@ export class McpRegion extends Construct {
           multiRegionClusterName: props.primary ? undefined : props.multiRegionClusterName,
           name: props.globalDatastoreSuffix ?? 'mcp',
           nodeType: cacheOptions.cacheNodeType, engineVersion: cacheOptions.engineVersion,
-          numShards: cacheOptions.numNodeGroups, port: cacheOptions.port, encryptionKey: cacheOptions.encryptionKey,
+          numShards: cacheOptions.numNodeGroups, port: cacheOptions.port, dataEncryptionKey: cacheOptions.dataEncryptionKey,
         });
         deploymentCache = this.multiRegionCache;
       } else {
@@ -140,7 +140,7 @@ export class McpRegion extends Construct {
       if (service.mcpProbe ?? true) {
         this.probe = new McpProbe(this, 'Probe', {
           url: `https://${regionalName(domain, region)}${service.server.mcpPath}`, endpointName: regionalName(domain, region),
-          encryptionKey: this.logEncryptionKey, trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
+          logEncryptionKey: this.logEncryptionKey, trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
           oauth: probeOAuth(authorizationOf(service), service),
         });
         this.probe.node.addDependency(this.regionalRecord);
@@ -211,7 +211,7 @@ export class McpRegion extends Construct {
       url: `https://${regionalName(domain, other)}${service.server.mcpPath}`,
       endpointName: regionalName(domain, other),
       evaluationPeriods: 2,
-      encryptionKey: this.logEncryptionKey,
+      logEncryptionKey: this.logEncryptionKey,
       // Every region's certificate comes from the same source: this region's CA chain is the other's.
       trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
       oauth: probeOAuth(authorizationOf(service), service),
@@ -261,7 +261,7 @@ export class McpRegion extends Construct {
       url: `https://${regionalName(domain, primaryRegion)}${service.server.mcpPath}`,
       endpointName: regionalName(domain, primaryRegion),
       evaluationPeriods: props.scaleUpAfterMinutes ?? 2,
-      encryptionKey: this.logEncryptionKey,
+      logEncryptionKey: this.logEncryptionKey,
       // Every region's certificate comes from the same source (one Vault PKI): this region's CA chain is the primary's.
       trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
       oauth: probeOAuth(authorizationOf(service), service),
@@ -293,10 +293,10 @@ export class McpRegion extends Construct {
         primaryRegion,
         primaryHealthUrl: `https://${regionalName(domain, primaryRegion)}${service.server.readinessPath}`,
         primarySuccessMetric: watch.successMetric,
-        extendedOutage: Duration.seconds(extendedOutageSeconds(plan.profile)),
+        extendedOutageSeconds: extendedOutageSeconds(plan.profile),
         candidates: props.promotion,
         trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
-        encryptionKey: this.logEncryptionKey,
+        logEncryptionKey: this.logEncryptionKey,
       });
       this._cachePromotion = promotion;
       if (promotion.trigger instanceof cloudwatch.Alarm) this.monitoring.routeAlarm('PrimaryExtendedOutage', promotion.trigger);
