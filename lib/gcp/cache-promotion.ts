@@ -44,6 +44,7 @@ import { validatorFor } from './validation';
 /** Permissions of the switchover and nothing else (custom role). */
 export const PROMOTION_PERMISSIONS: readonly string[] = ['memorystore.instances.get', 'memorystore.instances.update', 'memorystore.operations.get'];
 
+/** A region the cache may be switched over to. */
 export interface PromotionCandidate {
   /** A region holding a secondary the cache may be switched over to. */
   readonly region: string;
@@ -51,6 +52,7 @@ export interface PromotionCandidate {
   readonly healthUrl: string;
 }
 
+/** Props of `McpCachePromotion`: the automated Memorystore switchover after the extended-outage step. */
 export interface McpCachePromotionProps {
   /** The writer (first) and its secondaries. */
   readonly caches: McpCache[];
@@ -78,6 +80,10 @@ export class McpCachePromotion extends Construct {
   public readonly triggerCheck: MonitoringUptimeCheckConfig;
   public readonly function: Cloudfunctions2Function;
   public readonly blockedAlert: MonitoringAlertPolicy;
+  /**
+   * The core decision's configuration, as the function gets it (`PROMOTION_CONFIG`).
+   * @internal
+   */
   public readonly config: PromotionConfig;
   /** The trigger alert's duration as rendered (the promotion-trigger term). */
   public readonly triggerSeconds: number;

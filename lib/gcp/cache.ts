@@ -65,30 +65,31 @@ export const MEMORYSTORE_SERVICE_CLASS = 'gcp-memorystore';
 /** Zones Memorystore for Redis STANDARD_HA spans (primary and replicas in two zones). */
 export const REDIS_STANDARD_HA_ZONES = 2;
 
+/** Props of `McpCache`: a Memorystore instance (Valkey, or Redis STANDARD_HA for one region) for the servers' shared state. */
 export interface McpCacheProps {
   /** The network whose subnet in `region` holds the endpoints. */
   readonly network: McpNetwork;
   /** Region of the instance. */
   readonly region: string;
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /** Availability tier: replicas per shard, zones, persistence and snapshot retention follow it. @default AvailabilityTier.BUSINESS_CRITICAL (one replica per shard in another zone, AOF persistence) */
   readonly tier?: AvailabilityTier;
   /** Overrides of the tier (cacheReplicasPerShard, cacheSnapshotRetentionDays...). @default - the tier's values */
   readonly tierOverrides?: TierOverrides;
-  /** @default CacheService.VALKEY */
+  /** Which Memorystore service. @default CacheService.VALKEY (Memorystore for Valkey: replicas in other zones, IAM authentication, cross-region replication) */
   readonly service?: CacheService;
-  /** @default CacheMode.CLUSTER_DISABLED */
+  /** Valkey mode: one shard behind one endpoint, or a sharded cluster (clients must follow the slot map). @default CacheMode.CLUSTER_DISABLED (one shard; any Redis client works) */
   readonly mode?: CacheMode;
   /** Shards (CLUSTER mode only). @default 1 */
   readonly shardCount?: number;
-  /** @default 'HIGHMEM_MEDIUM' */
+  /** Node type of every node (memory and throughput per node). @default 'HIGHMEM_MEDIUM' (about 13 GB per node) */
   readonly nodeType?: string;
-  /** @default 'VALKEY_8_0' */
+  /** Engine version. @default 'VALKEY_8_0' */
   readonly engineVersion?: string;
   /** Replicas per shard, in other zones. @default - the tier's cacheReplicasPerShard (at least 1) */
   readonly replicaCount?: number;
-  /** @default - AOF for mission- and business-critical tiers, RDB otherwise */
+  /** Persistence of the data on disk. @default - AOF (every write logged) for mission- and business-critical tiers, RDB snapshots otherwise */
   readonly persistence?: CachePersistence;
-  /** @default true */
+  /** Deletion protection (and Terraform prevent_destroy): set false, deploy, then destroy. @default true (the instance cannot be deleted) */
   readonly deletionProtection?: boolean;
   /** Makes this cache a secondary (read-only replica region) of `primary`'s cross-region replication. @default - none: this instance is the writer (or stands alone) */
   readonly primary?: McpCache;

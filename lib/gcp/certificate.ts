@@ -30,22 +30,23 @@ import { VaultAuthMethod, VaultCertificatePolicy, resolveVaultCertificatePolicy 
 import { defaultPrefix, resourceName } from './private/names';
 import { validatorFor } from './validation';
 
+/** How `McpCertificate.vault` issues the service's certificate from a Vault PKI role. */
 export interface VaultCertificateSourceOptions {
   /** https:// address of Vault. The Terraform vault provider authenticates with VAULT_TOKEN (or its own auth settings) at deploy time. */
   readonly vaultAddress: string;
   /** PKI role. */
   readonly role: string;
-  /** @default 'pki' */
+  /** Path of Vault's PKI secrets engine. @default 'pki' */
   readonly pkiMount?: string;
-  /** @default - the service's name */
+  /** The certificate's common name. @default - the service's name */
   readonly commonName?: string;
   /** Names besides the common name. @default - the service's regional names */
   readonly subjectAlternativeNames?: string[];
-  /** @default 45 */
+  /** Days the certificate is valid. @default 45 */
   readonly ttlDays?: number;
-  /** @default 30 */
+  /** Days after issue when an apply renews it (Vault's auto_renew). @default 30 (renewed by the first apply with 15 days left) */
   readonly rotationDays?: number;
-  /** @default 7 */
+  /** Days before expiry the certificate-expiry alert fires. @default 7 */
   readonly warningDays?: number;
   /** The PKI role's max_ttl in days, to refuse a ttlDays Vault would cap. @default - not checked */
   readonly maxTtlDays?: number;
@@ -88,7 +89,10 @@ export abstract class McpCertificate {
   public trustedCaPem(_scope: Construct): string | undefined {
     return undefined;
   }
-  /** Certificates to present, as self links. */
+  /**
+   * Certificates to present, as self links (called by the topologies).
+   * @internal
+   */
   public abstract bind(scope: Construct, context: CertificateBindContext): string[];
   /** Problems with this source for these locations. */
   public abstract validate(locations: readonly string[], v: Validator): void;
@@ -135,6 +139,7 @@ class VaultCertificates extends McpCertificate {
   public validate(): void { /* the policy is validated where the certificate is made */ }
 }
 
+/** Props of `VaultIssuedCertificate`: one Vault-issued certificate as a self-managed SSL certificate. */
 export interface VaultIssuedCertificateProps extends VaultCertificateSourceOptions {
   /** The certificate's common name (the service's name). */
   readonly commonName: string;

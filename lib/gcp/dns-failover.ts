@@ -43,6 +43,7 @@ export interface McpCloudDnsZone {
   readonly recordName: string;
 }
 
+/** Props of `McpDnsFailover`: a Cloud DNS failover record between two regional load balancers, with its health check. */
 export interface McpDnsFailoverProps {
   /** The Cloud DNS zone and record name. */
   readonly zone: McpCloudDnsZone;
@@ -52,11 +53,11 @@ export interface McpDnsFailoverProps {
   readonly backup: DnsFailoverTarget;
   /** The readiness path the checkers request over HTTPS on port 443. */
   readonly healthPath: string;
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /** Availability tier: the DNS check's failure threshold and the record's TTL follow it. @default AvailabilityTier.BUSINESS_CRITICAL (2 failures, 15 s TTL) */
   readonly tier?: AvailabilityTier;
   /** dnsHealthCheck (interval >= 30 s, failures, timeout) and recordTtlSeconds. @default - the tier's, with Google's 30 s interval and 5 s timeout */
   readonly tierOverrides?: TierOverrides;
-  /** @default DEFAULT_SOURCE_REGIONS */
+  /** The three regions the health checkers probe from (Google requires exactly 3). @default DEFAULT_SOURCE_REGIONS (us-east4, europe-west1, asia-southeast1) */
   readonly sourceRegions?: string[];
   /** Prefix of the health check's name. @default - derived from the construct path */
   readonly namePrefix?: string;

@@ -31,9 +31,9 @@ import { addWarnings, checkRegion, resolveZones, validatorFor } from './validati
 export interface FleetCapacity {
   /** The capacity the service needs on a normal day; schedules are percentages of it. */
   readonly baseline: number;
-  /** @default - the lowest scheduled minimum, else the larger of baseline and the tier's minCapacity */
+  /** The fewest instances the autoscaler keeps (its min_replicas outside every scaling schedule). @default - the lowest scheduled minimum, else the larger of baseline and the tier's minCapacity */
   readonly min?: number;
-  /** @default - the highest scheduled maximum, else twice the baseline (at least min) */
+  /** The most instances the autoscaler may run (max_replicas, all week). @default - the highest scheduled maximum, else twice the baseline (at least min) */
   readonly max?: number;
 }
 
@@ -49,6 +49,7 @@ export const AUTOHEALING_CHECK = {
   docUrl: 'https://cloud.google.com/compute/docs/instance-groups/autohealing-instances-in-migs',
 } as const;
 
+/** Props of `McpFleet`: a regional managed instance group with its template, autohealing and autoscaler. */
 export interface McpFleetProps {
   /** The network (its subnet in `region`, its server tag). */
   readonly network: McpNetwork;
@@ -60,13 +61,13 @@ export interface McpFleetProps {
   readonly capacity: FleetCapacity;
   /** Registers the group as a backend and takes its tier. @default - none (add the group to a backend service yourself) */
   readonly loadBalancer?: McpLoadBalancer;
-  /** @default - the load balancer's tier, else AvailabilityTier.BUSINESS_CRITICAL */
+  /** Availability tier: zones, minimum capacity, timeouts and autohealing follow it. @default - the load balancer's tier, else AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
   /** Overrides of the tier (minZones, minCapacity, timeouts, alarms...). @default - the tier's values */
   readonly tierOverrides?: TierOverrides;
   /** Zones of the region. @default - the first `minZones` zones of the region */
   readonly zones?: string[];
-  /** @default 'n2-standard-2' */
+  /** Compute Engine machine type of every instance. @default 'n2-standard-2' (2 vCPUs, 8 GB) */
   readonly machineType?: string;
   /** Scaling schedule (rendered as autoscaler scaling schedules). @default - none: capacity min/max all week */
   readonly schedule?: ScalingSchedule;

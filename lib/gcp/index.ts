@@ -28,7 +28,7 @@ export type { McpCachePromotionProps, PromotionCandidate } from './cache-promoti
 export { DEFAULT_SOURCE_REGIONS, McpDnsFailover } from './dns-failover';
 export type { DnsFailoverTarget, McpCloudDnsZone, McpDnsFailoverProps } from './dns-failover';
 export { McpCertificate, VaultIssuedCertificate } from './certificate';
-export type { CertificateBindContext, VaultCertificateSourceOptions, VaultIssuedCertificateProps } from './certificate';
+export type { VaultCertificateSourceOptions, VaultIssuedCertificateProps } from './certificate';
 export { MCP_INITIALIZE_BODY, McpProbe, UPTIME_CHECK_PERIODS } from './mcp-probe';
 export type { McpProbeProps } from './mcp-probe';
 export { McpMonitoring } from './monitoring';

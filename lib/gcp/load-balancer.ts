@@ -75,7 +75,7 @@ export interface McpWafOptions {
    * @default 600 (10 per second, ample for an MCP client's calls)
    */
   readonly rateLimitRequests?: number;
-  /** @default 60 */
+  /** Seconds over which `rateLimitRequests` is counted (one of Cloud Armor's intervals). @default 60 */
   readonly rateLimitIntervalSeconds?: number;
 }
 
@@ -91,22 +91,23 @@ export interface McpOutlierDetectionOptions {
   readonly maxEjectionPercent?: number;
 }
 
+/** Props of `McpLoadBalancer`: an external Application Load Balancer (global or regional) in front of the servers. */
 export interface McpLoadBalancerProps {
   /** The network (firewall rules; proxy-only subnet for REGIONAL). */
   readonly network: McpNetwork;
   /** The server the backends run (port and health paths). */
   readonly server: McpServerSource;
-  /** @default LoadBalancerScope.GLOBAL */
+  /** Global (anycast, backends in any region) or regional (one region, for DNS failover). @default LoadBalancerScope.GLOBAL (the global external Application Load Balancer) */
   readonly scope?: LoadBalancerScope;
   /** The region of a REGIONAL load balancer (required then; refused for GLOBAL). @default - none (GLOBAL); required for REGIONAL */
   readonly region?: string;
   /** Self links of the SSL certificates the HTTPS proxy presents (at least one). */
   readonly sslCertificates: string[];
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /** Availability tier: the health check, timeouts and draining follow it. @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
   /** Overrides of the tier (health check, timeouts...). @default - the tier's values */
   readonly tierOverrides?: TierOverrides;
-  /** @default SslPolicyProfile.MODERN */
+  /** TLS profile of the HTTPS proxy's SSL policy (TLS 1.2 minimum either way). @default SslPolicyProfile.MODERN */
   readonly sslPolicyProfile?: SslPolicyProfile;
   /**
    * Also listen on port 80 and answer 301 to HTTPS. Off by default: an MCP client
@@ -117,7 +118,7 @@ export interface McpLoadBalancerProps {
   readonly httpRedirect?: boolean;
   /** Cloud Armor. `false`: none. @default - a per-IP rate limit of 600 requests a minute */
   readonly waf?: McpWafOptions | false;
-  /** @default - 5 consecutive errors, 10 s sweeps, 30 s ejection, at most 50 % */
+  /** Outlier detection of the backend service (ejects instances that keep answering 5xx). @default - 5 consecutive errors, 10 s sweeps, 30 s ejection, at most 50 % */
   readonly outlierDetection?: McpOutlierDetectionOptions;
   /** Prefix of every resource name. @default - derived from the construct path */
   readonly namePrefix?: string;

@@ -36,14 +36,15 @@ export const MCP_INITIALIZE_BODY = JSON.stringify({
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcp-ha-uptime-check', version: '1' } },
 });
 
+/** Props of `McpProbe`: an MCP-level uptime check of the service's name with its alert. */
 export interface McpProbeProps {
   /** Host name the check calls (the service's public name). */
   readonly host: string;
   /** The server (its MCP path). */
   readonly server: McpServerSource;
-  /** @default 60 */
+  /** Seconds between two checks from each checker region (60, 300, 600 or 900). @default 60 (Google's fastest) */
   readonly periodSeconds?: number;
-  /** @default 10 */
+  /** Seconds a check waits for the answer before it fails. @default 10 */
   readonly timeoutSeconds?: number;
   /** Validate the certificate (false for a private CA: uptime checks cannot be given one). @default true */
   readonly validateSsl?: boolean;
@@ -53,7 +54,7 @@ export interface McpProbeProps {
   readonly headers?: Record<string, string>;
   /** Name shown in Cloud Monitoring. @default `MCP <host>` */
   readonly displayName?: string;
-  /** @default - the provider's project */
+  /** Project of the uptime check and its alert. @default - the provider's project */
   readonly project?: string;
   /**
    * The servers check OAuth tokens: the check sends no token and passes only on the 401

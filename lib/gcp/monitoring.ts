@@ -13,6 +13,7 @@ import { AlarmThresholds } from '../core/tiers';
 import { LoadBalancerScope, McpLoadBalancer } from './load-balancer';
 import { McpProbe } from './mcp-probe';
 
+/** Props of `McpMonitoring`: alert policies from the tier's thresholds and a dashboard. */
 export interface McpMonitoringProps {
   /** Load balancers of the service (one per region for DNS failover, one global otherwise). */
   readonly loadBalancers: McpLoadBalancer[];

@@ -43,6 +43,7 @@ export interface ExistingNetwork {
   readonly hasNat?: boolean;
 }
 
+/** Props of `McpNetwork`: a VPC (or yours) with a subnet per region, Cloud NAT and firewall rules. */
 export interface McpNetworkProps {
   /** Regions the service runs in. */
   readonly regions: string[];

@@ -77,6 +77,7 @@ export interface GoogleScalingPlan {
   readonly notExpressed: readonly string[];
 }
 
+/** What `planGoogleScaling` maps onto a regional autoscaler: the core schedule and the fleet's capacity. */
 export interface ScalingPlanInput {
   /** The core schedule. @default - none: min/max all week */
   readonly schedule?: ScalingSchedule;

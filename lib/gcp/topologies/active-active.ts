@@ -25,10 +25,11 @@ import {
 } from './props';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
+/** Props of `ActiveActiveMcpService`: one region, instances over the tier's zones behind the global load balancer. */
 export interface ActiveActiveMcpServiceProps extends McpServiceProps {
   /** The region (a Compute Engine region such as us-east1). */
   readonly region: string;
-  /** @default - the first minZones zones of the region */
+  /** Zones of the region the instances spread over (at least the tier's minZones). @default - the first minZones zones of the region */
   readonly zones?: string[];
 }
 

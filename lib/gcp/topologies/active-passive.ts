@@ -43,6 +43,7 @@ import {
 import { switchoverTerms } from '../private/switchover';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
+/** Props of `ActivePassiveMcpService`: a primary region and a warm standby behind a Cloud DNS failover record. */
 export interface ActivePassiveMcpServiceProps extends McpServiceProps {
   /** Region that serves while healthy and holds the cache writer. */
   readonly primaryRegion: string;

@@ -50,6 +50,7 @@ import {
 } from './props';
 import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
+/** Props of `MultiRegionMcpService`: N >= 2 regions behind one global load balancer, the cache written in the first. */
 export interface MultiRegionMcpServiceProps extends McpServiceProps {
   /** Regions, the first holding the cache's writer. At least 2. */
   readonly regions: string[];

@@ -52,21 +52,21 @@ export interface McpDomain {
 
 /** Cache options shared by the topologies (the tier decides the rest). */
 export interface McpServiceCacheOptions {
-  /** @default CacheService.VALKEY */
+  /** Which Memorystore service. @default CacheService.VALKEY (Memorystore for Valkey: replicas in other zones, IAM authentication, cross-region replication) */
   readonly service?: CacheService;
-  /** @default CacheMode.CLUSTER_DISABLED */
+  /** Valkey mode: one shard behind one endpoint, or a sharded cluster. @default CacheMode.CLUSTER_DISABLED (one shard; any Redis client works) */
   readonly mode?: CacheMode;
   /** Shards (CLUSTER mode only). @default 1 */
   readonly shardCount?: number;
-  /** @default 'HIGHMEM_MEDIUM' */
+  /** Node type of every node. @default 'HIGHMEM_MEDIUM' (about 13 GB per node) */
   readonly nodeType?: string;
-  /** @default 'VALKEY_8_0' */
+  /** Engine version. @default 'VALKEY_8_0' */
   readonly engineVersion?: string;
-  /** @default - the tier's cacheReplicasPerShard */
+  /** Replicas per shard, in other zones. @default - the tier's cacheReplicasPerShard (at least 1) */
   readonly replicaCount?: number;
-  /** @default - AOF for critical tiers, RDB otherwise */
+  /** Persistence of the data on disk. @default - AOF (every write logged) for mission- and business-critical tiers, RDB snapshots otherwise */
   readonly persistence?: CachePersistence;
-  /** @default true */
+  /** Create the network's service connection policy for Memorystore in each region (one per network, region and service class: false when one exists). @default true */
   readonly createServiceConnectionPolicy?: boolean;
   /** Customer-managed key for data at rest. @default - Google-managed encryption */
   readonly kmsKey?: string;
@@ -76,25 +76,25 @@ export interface McpServiceCacheOptions {
 
 /** The props every Google Cloud topology takes, with the same names on every cloud. */
 export interface McpServiceProps {
-  /** @default AvailabilityTier.BUSINESS_CRITICAL */
+  /** Availability tier: zones, capacity floor, health checks, timeouts, cache replicas, alarms and failover targets follow it. @default AvailabilityTier.BUSINESS_CRITICAL */
   readonly tier?: AvailabilityTier;
   /** What runs on each instance. */
   readonly server: McpServerSource;
   /** Instances: the baseline the schedule's percentages refer to, and optional bounds. */
   readonly capacity: FleetCapacity;
-  /** @default - no schedule (min/max stay as capacity says) */
+  /** Scaling schedule in an IANA time zone, rendered as autoscaler scaling schedules. @default - no schedule (min/max stay as capacity says) */
   readonly schedule?: ScalingSchedule;
   /** Certificates of the HTTPS proxies. */
   readonly certificate: McpCertificate;
-  /** @default - no DNS record (clients use the load balancer's address) */
+  /** The Cloud DNS zone and record of the service's name (certificate, MCP probe, audience, region names). @default - no DNS record (clients use the load balancer's address) */
   readonly domain?: McpDomain;
-  /** @default - the topology's own (global load balancer; DNS failover for active-passive) */
+  /** How traffic reaches the regions. @default - the topology's own (global load balancer; DNS failover for active-passive) */
   readonly routing?: TrafficRouting;
   /** Shared state for the servers. `false`: no cache. @default - Memorystore for Valkey from the tier */
   readonly cache?: McpServiceCacheOptions | false;
   /** Overrides of the tier's defaults, field by field. @default - the tier's values */
   readonly overrides?: TierOverrides;
-  /** @default 'n2-standard-2' */
+  /** Compute Engine machine type of every instance. @default 'n2-standard-2' (2 vCPUs, 8 GB) */
   readonly machineType?: string;
   /** Cloud Armor. `false`: none. @default - a per-IP rate limit */
   readonly waf?: McpWafOptions | false;
