@@ -37,7 +37,9 @@ function cdkRows(): SummaryRow[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8'));
   const rows: SummaryRow[] = [];
   const visit = (dir: string, artifacts: Record<string, { type: string; properties?: { templateFile?: string; stackName?: string }; displayName?: string }>) => {
-    for (const [id, a] of Object.entries(artifacts)) {
+    // Top-level stacks first, then each Stage's (nested assembly), in the order the app defines them.
+    const ordered = Object.entries(artifacts).sort(([, x], [, y]) => Number(x.type === 'cdk:cloud-assembly') - Number(y.type === 'cdk:cloud-assembly'));
+    for (const [id, a] of ordered) {
       if (a.type === 'aws:cloudformation:stack' && a.properties?.templateFile) {
         const template = JSON.parse(fs.readFileSync(path.join(dir, a.properties.templateFile), 'utf8'));
         const resources = Object.keys(template.Resources ?? {}).length;
