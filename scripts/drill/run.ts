@@ -9,6 +9,12 @@
  *                                [--clients 6] [--short] [--tier-timeouts] [--native-check-cadence]
  *                                [--write-model both|single-writer|multi-writer] [--region-faults full|ci]
  *                                [--probe-scale 0.2] [--ladder-scale 0.0333] [--routing anycast|dns] [--auth]
+ *                                [--cloud aws|gcp]
+ *
+ * `--cloud gcp` runs the region drill on Google's figures and promotion path (active-passive behind
+ * Cloud DNS with one failed check, as the reference app's gcp-active-passive stack; the Google
+ * promotion handler against a loopback Memorystore API): use it with `--tier business-critical`
+ * (Google refuses mission-critical active-passive) and `--write-model single-writer`.
  *
  * Needs redis-server and haproxy (Debian packages of the same names). Uses
  * 127.0.0.1 only. Exit code 1 when a fault broke an expectation (detection over
@@ -19,6 +25,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CacheWriteModel } from '../../lib/core/cache-write-model';
+import { Cloud } from '../../lib/core/failover-budget';
 import { AvailabilityTier, RoutingMechanism } from '../../lib/core/tiers';
 import { DrillResult, FULL_DRILL, FaultKind, SHORT_DRILL, formatTable, runDrill } from './drill';
 import { ProcessGroup } from './processes';
@@ -60,8 +67,11 @@ async function main(): Promise<number> {
       routing: { type: 'string' },
       // Authorization on in the region drill (oidc-provider on loopback, OAuth resource servers, one token per client).
       auth: { type: 'boolean', default: false },
+      cloud: { type: 'string', default: Cloud.AWS },
     },
   });
+  if (values.cloud !== Cloud.AWS && values.cloud !== Cloud.GCP) throw new Error(`--cloud ${values.cloud}: aws or gcp`);
+  const cloud = values.cloud as Cloud.AWS | Cloud.GCP;
   if (values.only !== undefined && !['single', 'regions'].includes(values.only)) throw new Error(`--only ${values.only}: single or regions`);
   const models = [CacheWriteModel.SINGLE_WRITER, CacheWriteModel.MULTI_WRITER] as string[];
   if (![...models, 'both'].includes(values['write-model'])) throw new Error(`--write-model ${values['write-model']}: one of ${models.join(', ')}, both`);
@@ -126,6 +136,9 @@ async function main(): Promise<number> {
         ladderScale,
         ...(values.routing ? { routing: values.routing as RoutingMechanism } : {}),
         authorization: values.auth,
+        cloud,
+        // The reference app's Google active-passive stack: one failed Cloud DNS check (30 s floor).
+        ...(cloud === Cloud.GCP ? { tierOverrides: { dnsHealthCheck: { failureThreshold: 1 } }, regions: ['us-east1', 'us-central1'] as [string, string] } : {}),
         group: regionGroup,
         log,
       });
