@@ -16,7 +16,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HANDLER_BUNDLE_DIR, LIBRARY_HANDLERS, bundleHandler } from '../lib/aws/private/handler-function';
-import { PROMOTION_HANDLER_BUNDLE_DIR, bundlePromotionHandler } from '../lib/gcp/private/handler-bundle';
+import { bundleGoogleHandlers } from '../lib/gcp/private/handler-bundle';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -28,14 +28,6 @@ export function bundleLibraryHandlers(libDir: string, outLibDir: string): string
     bundleHandler(path.join(libDir, 'aws', name, 'index.ts'), outfile, bundling);
     return outfile;
   });
-}
-
-/** Bundles the Google promotion function from `libDir` (sources) into `outLibDir`. */
-export function bundleGoogleHandlers(libDir: string, outLibDir: string): string[] {
-  const outfile = path.join(outLibDir, 'gcp', 'cache-promotion-handler', PROMOTION_HANDLER_BUNDLE_DIR, 'index.js');
-  fs.rmSync(path.dirname(outfile), { recursive: true, force: true });
-  bundlePromotionHandler(path.join(libDir, 'gcp', 'cache-promotion-handler', 'index.ts'), outfile);
-  return [outfile];
 }
 
 /** Compiles and bundles the package into `outDir`; returns the bundles written. */

@@ -9,8 +9,7 @@ import * as fs from 'fs';
 import { builtinModules } from 'module';
 import * as os from 'os';
 import * as path from 'path';
-import { bundleGoogleHandlers } from '../../scripts/build';
-import { PROMOTION_HANDLER_DIR, promotionHandlerSource } from '../../lib/gcp/private/handler-bundle';
+import { PROMOTION_HANDLER_DIR, bundleGoogleHandlers, promotionHandlerSource } from '../../lib/gcp/private/handler-bundle';
 import { writeEsbuildBlocker } from '../support/no-esbuild';
 
 const LIB = path.join(__dirname, '..', '..', 'lib');

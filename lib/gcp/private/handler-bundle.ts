@@ -40,6 +40,17 @@ export function bundlePromotionHandler(entry: string, outfile: string): void {
 }
 
 /**
+ * What `npm run build` (scripts/build.ts) does for Google: bundles the promotion function from
+ * `libDir` (the sources) into `outLibDir` (the compiled tree's lib root); returns the bundles written.
+ */
+export function bundleGoogleHandlers(libDir: string, outLibDir: string): string[] {
+  const outfile = path.join(outLibDir, 'gcp', 'cache-promotion-handler', PROMOTION_HANDLER_BUNDLE_DIR, 'index.js');
+  fs.rmSync(path.dirname(outfile), { recursive: true, force: true });
+  bundlePromotionHandler(path.join(libDir, 'gcp', 'cache-promotion-handler', 'index.ts'), outfile);
+  return [outfile];
+}
+
+/**
  * The directory Terraform zips for the function: `index.js` (the prebuilt bundle, else
  * `index.ts` bundled now) and a `package.json`, in one directory per content, so repeated
  * synths reuse it.
