@@ -8,7 +8,7 @@ import { ASSUMPTIONS } from '../../lib/core/failover-budget';
 import { TierProfile, resolveTier, AvailabilityTier } from '../../lib/core/tiers';
 import { SUMMARY_OUTPUT } from '../../lib/gcp/topologies/props';
 import { addGcpStacks } from '../../examples/terraform/gcp';
-import { TfJson, envOf, resourcesOf, summaryOf, templatesByRegion } from './support';
+import { Tf, TfJson, envOf, resourcesOf, summaryOf, templatesByRegion } from './support';
 
 const app = Testing.app();
 const stacks = addGcpStacks(app);
@@ -80,6 +80,47 @@ describe.each(synthesized)('%s', (name, t) => {
       const ca: string = fn.service_config.environment_variables.PROMOTION_TRUSTED_CA;
       expect(certs.some((c) => ca === `\${vault_pki_secret_backend_cert.${c}.issuing_ca}`)).toBe(true);
     }
+  });
+
+  test('every server checks tokens: core\'s MCP_AUTH_* environment for the service\'s audience; the summary names the issuer\'s host', () => {
+    const issuers = new Set<string>();
+    for (const { script } of Object.values(templatesByRegion(t))) {
+      issuers.add(envOf(script, 'MCP_AUTH_ISSUER')!);
+      expect(envOf(script, 'MCP_AUTH_AUDIENCE')).toBe('https://mcp.example.com/mcp');
+      expect(envOf(script, 'MCP_AUTH_ISSUER')).toMatch(/^https:\/\//);
+    }
+    expect(issuers.size).toBe(1);
+    expect(summary.authorization).toBe(new URL([...issuers][0]).host);
+    // The MCP uptime check cannot obtain a token: it passes only on the servers' 401 challenge.
+    const mcpCheck = Object.values(resourcesOf(t, 'google_monitoring_uptime_check_config')).find((u) => u.http_check.request_method === 'POST');
+    expect(mcpCheck.http_check.accepted_response_status_codes).toEqual([{ status_value: 401 }]);
+  });
+
+  test('every promotion re-checks the writer region through a name only that region serves, and probes names only their region serves', () => {
+    const records = Object.values(resourcesOf(t, 'google_dns_record_set'));
+    const migs = resourcesOf(t, 'google_compute_region_instance_group_manager');
+    const backends = resourcesOf(t, 'google_compute_backend_service');
+    const addresses = resourcesOf(t, 'google_compute_address');
+    const urlMap = Object.values(resourcesOf(t, 'google_compute_url_map'))[0];
+    /** The regions whose instances answer requests for `host`, read from the DNS record and the load balancer. */
+    const regionsServing = (host: string): string[] => {
+      const record = records.find((r) => r.name === `${host}.` && !r.routing_policy);
+      const address = String(record.rrdatas[0]);
+      const regional = /google_compute_address\.([^.]+)\./.exec(address);
+      if (regional) return [addresses[regional[1]].region];
+      const rule = urlMap.host_rule.find((r: Tf) => r.hosts.includes(host));
+      const matcher = urlMap.path_matcher.find((m: Tf) => m.name === rule.path_matcher);
+      const service = backends[/google_compute_backend_service\.([^.]+)\.id/.exec(matcher.default_service)![1]];
+      return service.backend.map((b: Tf) => migs[/google_compute_region_instance_group_manager\.([^.]+)\./.exec(b.group)![1]].region);
+    };
+    for (const fn of Object.values(resourcesOf(t, 'google_cloudfunctions2_function'))) {
+      const config = JSON.parse(fn.service_config.environment_variables.PROMOTION_CONFIG);
+      expect(regionsServing(new URL(config.failedRegionHealthUrl).hostname)).toEqual([config.failedRegion]);
+      for (const c of config.candidates) expect(regionsServing(new URL(c.healthUrl).hostname)).toEqual([c.region]);
+      expect(fn.location).not.toBe(config.failedRegion);
+    }
+    // Every topology with a single writer in several regions automates the switchover.
+    if (summary.cacheWriteModel === 'single-writer') expect(Object.keys(resourcesOf(t, 'google_cloudfunctions2_function'))).toHaveLength(1);
   });
 
   test('DNS records are A records (no CNAME, so none at an apex)', () => {
