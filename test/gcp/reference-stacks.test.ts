@@ -123,6 +123,23 @@ describe.each(synthesized)('%s', (name, t) => {
     if (summary.cacheWriteModel === 'single-writer') expect(Object.keys(resourcesOf(t, 'google_cloudfunctions2_function'))).toHaveLength(1);
   });
 
+  test('every server enforces a Host list (DNS rebinding) holding every name clients and the service\'s own checks reach its region by', () => {
+    const checkHosts = Object.values(resourcesOf(t, 'google_monitoring_uptime_check_config')).map((u) => u.monitored_resource.labels.host as string);
+    const promotionHosts = Object.values(resourcesOf(t, 'google_cloudfunctions2_function')).flatMap((fn) => {
+      const c = JSON.parse(fn.service_config.environment_variables.PROMOTION_CONFIG);
+      return [[c.failedRegion, c.failedRegionHealthUrl], ...c.candidates.map((x: Tf) => [x.region, x.healthUrl])] as [string, string][];
+    });
+    for (const [region, { script }] of Object.entries(templatesByRegion(t))) {
+      const allowed = envOf(script, 'MCP_ALLOWED_HOSTS')!.split(',');
+      expect(allowed).toContain('mcp.example.com');
+      // The MCP probe calls the service's name; the promotion calls each region's own name.
+      for (const h of checkHosts.filter((x) => x === 'mcp.example.com')) expect(allowed).toContain(h);
+      for (const [r, url] of promotionHosts.filter(([r]) => r === region)) expect([r, allowed]).toEqual([r, expect.arrayContaining([new URL(url).hostname])]);
+      // No other region's own name: a request for it reaching this region would be a routing error.
+      expect(allowed.filter((h) => /^mcp-/.test(h) && h !== `mcp-${region}.example.com`)).toEqual([]);
+    }
+  });
+
   test('DNS records are A records (no CNAME, so none at an apex)', () => {
     for (const r of Object.values(resourcesOf(t, 'google_dns_record_set'))) expect(r.type).toBe('A');
   });

@@ -23,7 +23,7 @@ import { addWarnings, checkRegion, validatorFor } from '../validation';
 import {
   McpServiceProps, addressRecord, budgetSummary, probeSummary, recordSummary, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
-import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
+import { allowedHostsEnvironment, cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
 /** Props of `ActiveActiveMcpService`: one region, instances over the tier's zones behind the global load balancer. */
 export interface ActiveActiveMcpServiceProps extends McpServiceProps {
@@ -101,6 +101,7 @@ export class ActiveActiveMcpService extends Construct {
         ...cacheEnvironment(this.cache, this.cacheWrite, region, this.regionHealth),
         // MCP authorization (core's model): issuer, audience, scopes, JWKS limits; none for the explicit opt-out.
         ...this.authorization?.environment(),
+        ...allowedHostsEnvironment(props.domain ? [serviceName(props.domain)] : []),
       },
     });
     this.cache?.grantClient(this.fleet.serviceAccountEmail);

@@ -41,7 +41,7 @@ import {
   McpDomain, McpServiceProps, addressRecord, budgetSummary, probeSummary, recordSummary, regionalName, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
 import { switchoverTerms } from '../private/switchover';
-import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
+import { allowedHostsEnvironment, cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
 /** Props of `ActivePassiveMcpService`: a primary region and a warm standby behind a Cloud DNS failover record. */
 export interface ActivePassiveMcpServiceProps extends McpServiceProps {
@@ -161,6 +161,8 @@ export class ActivePassiveMcpService extends Construct {
           ...cacheEnvironment(this.caches[region], this.cacheWrite, region, this.regionHealth),
           // MCP authorization (core's model): issuer, audience, scopes, JWKS limits; none for the explicit opt-out.
           ...this.authorization?.environment(),
+          // The service's name and this region's own (the promotion probes it).
+          ...allowedHostsEnvironment([serviceName(props.domain), regionalName(props.domain, region)]),
         },
       });
       this.caches[props.primaryRegion]?.grantClient(this.fleets[region].serviceAccountEmail);

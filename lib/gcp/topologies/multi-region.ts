@@ -48,7 +48,7 @@ import { addWarnings, checkRegion, validatorFor } from '../validation';
 import {
   McpServiceProps, addressRecord, budgetSummary, probeSummary, recordSummary, regionalName, renderedBudget, resolvePrefix, serviceName, writeSummary,
 } from './props';
-import { cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
+import { allowedHostsEnvironment, cacheEnvironment, googleRegionHealth, regionFleet } from './shared';
 
 /** Props of `MultiRegionMcpService`: N >= 2 regions behind one global load balancer, the cache written in the first. */
 export interface MultiRegionMcpServiceProps extends McpServiceProps {
@@ -180,6 +180,8 @@ export class MultiRegionMcpService extends Construct {
           ...cacheEnvironment(this.caches[region], this.cacheWrite, region, this.regionHealth),
           // MCP authorization (core's model): issuer, audience, scopes, JWKS limits; none for the explicit opt-out.
           ...this.authorization?.environment(),
+          // The service's name and this region's own (served only by this region's group).
+          ...allowedHostsEnvironment(props.domain ? [serviceName(props.domain), regionNames[region]] : []),
         },
       });
       this.caches[region]?.grantClient(this.fleets[region].serviceAccountEmail);

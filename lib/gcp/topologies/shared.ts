@@ -26,6 +26,16 @@ export function cacheEnvironment(
   };
 }
 
+/**
+ * The `Host` allow-list a server enforces (MCP transport security against DNS rebinding): the names
+ * clients and the service's own checks reach its region by. The reference server's variable
+ * (examples/mcp-server: `MCP_ALLOWED_HOSTS`, comma-separated); health paths are exempt. Empty without a
+ * domain (the server then logs that the check is off).
+ */
+export function allowedHostsEnvironment(hosts: readonly string[]): Record<string, string> {
+  return hosts.length > 0 ? { MCP_ALLOWED_HOSTS: [...new Set(hosts)].join(',') } : {};
+}
+
 /** Readiness tolerates the cache's in-region failover plus one probe interval (a routine failover moves no region). */
 export function googleRegionHealth(plan: ServicePlan): RegionHealthPolicy {
   return regionHealthPolicy(ASSUMPTIONS.cacheAutomaticFailover[Cloud.GCP].seconds, plan.profile.healthProbe.intervalSeconds);

@@ -70,6 +70,8 @@ describe('ActiveActiveMcpService (Google Cloud)', () => {
     // Every variable core renders reaches the server, with core's value.
     for (const [name, value] of Object.entries(svc.authorization!.environment())) expect([name, envOf(script, name)]).toEqual([name, value]);
     expect(summary.authorization).toBe('auth.example.com');
+    // Transport security: the Host check is on, for the service's name.
+    expect(envOf(script, 'MCP_ALLOWED_HOSTS')).toBe('mcp.example.com');
   });
 
   test('the MCP uptime check cannot obtain a token: with authorization on it passes only on the servers\' 401 challenge', () => {
