@@ -86,7 +86,7 @@ function makeCertificates(): Tls {
       '-out', `${name}.pem`, '-days', '1', '-subj', `/CN=${name} (test)`]);
   }
   run(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=memorystore-test']);
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:cache.memorystore.test\nextendedKeyUsage=serverAuth\n');
   run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext']);
   return { caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'), otherCaPem: readFileSync(join(dir, 'other-ca.pem'), 'utf8'), dir };
 }
@@ -289,6 +289,24 @@ describe('gcp-iam against a TLS redis-server whose password is the metadata serv
     await waitFor('healthy', async () => (await server.readiness()).status === 'healthy', 10_000, 50);
     expect(await write(await connectClient(url), 'from-env')).toMatchObject({ ok: true });
     await server.close();
+  });
+
+  test('REDIS_TLS_SERVERNAME: the certificate is checked against that name instead of the address; a name it does not carry fails', async () => {
+    metadata.token = 'token-servername';
+    metadata.expiresIn = 3600;
+    metadata.failing = false;
+    const redis = await startTlsRedis(tls, metadata.token);
+    const env = { REDIS_URL: redis.url, REDIS_AUTH_MODE: 'gcp-iam', REDIS_TLS_CA: tls.caPem, GCE_METADATA_HOST: metadata.host, HOST: LOOPBACK, MCP_PORT: '0' };
+    const named = createServer({ ...readConfig({ ...env, REDIS_TLS_SERVERNAME: 'cache.memorystore.test' }), logSink: () => undefined, cacheGraceSeconds: 0 });
+    const wrong = createServer({ ...readConfig({ ...env, REDIS_TLS_SERVERNAME: 'other.memorystore.test' }), logSink: () => undefined, cacheGraceSeconds: 0 });
+    servers.push(named, wrong);
+    await Promise.all([named.start(), wrong.start()]);
+    await waitFor('healthy with the name the certificate carries', async () => (await named.readiness()).status === 'healthy', 10_000, 50);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await wrong.readiness())).toMatchObject({ httpStatus: 503, cache: { reachable: false } });
+    expect(() => readConfig({ ...env, REDIS_URL: 'redis://x:1', REDIS_AUTH_MODE: 'password', REDIS_TLS_CA: undefined, REDIS_TLS_SERVERNAME: 'a b' }))
+      .toThrow(/REDIS_TLS_SERVERNAME: set, but REDIS_URL is not rediss:\/\/\n {2}- REDIS_TLS_SERVERNAME="a b": expected a host name/);
+    await Promise.all([named.close(), wrong.close()]);
   });
 
   test('without the instance CA the TLS handshake fails: the server never reaches the cache (public roots do not sign it)', async () => {

@@ -27,7 +27,11 @@
  * https://cloud.google.com/memorystore/docs/valkey/manage-in-transit-encryption). The CA comes
  * in `REDIS_TLS_CA` (PEM, one or more certificates) or `REDIS_TLS_CA_FILE` (a path) and is
  * trusted besides the public roots. `gcp-iam` without one is refused at start: every
- * connection would fail certificate verification.
+ * connection would fail certificate verification. The certificate is also checked against the
+ * host the URL names (Node's default); `REDIS_TLS_SERVERNAME` names another (sent as SNI and
+ * checked instead): ASSUMED that Memorystore's server certificates name the endpoint's address,
+ * which Google does not document; if connections fail with "does not match certificate's
+ * altnames", set it to a name the certificate carries.
  */
 import { readFileSync } from 'node:fs';
 import * as tls from 'node:tls';
@@ -43,6 +47,7 @@ export const CACHE_AUTH_ENV = {
   MODE: 'REDIS_AUTH_MODE',
   TLS_CA: 'REDIS_TLS_CA',
   TLS_CA_FILE: 'REDIS_TLS_CA_FILE',
+  TLS_SERVERNAME: 'REDIS_TLS_SERVERNAME',
   /** Google's client libraries read the metadata server's host[:port] from here. */
   METADATA_HOST: 'GCE_METADATA_HOST',
 } as const;
@@ -55,6 +60,8 @@ export interface CacheAuthConfig {
   readonly mode: CacheAuthMode;
   /** PEM of the CA(s) the cache's server certificate chains to (trusted besides the public roots). */
   readonly tlsCa?: string;
+  /** The name the server certificate must carry (and SNI). @default - the URL's host */
+  readonly tlsServername?: string;
   /**
    * host[:port] of the metadata server (gcp-iam): `GCE_METADATA_HOST`, as Google's client
    * libraries read it (https://docs.rs/google-cloud-auth/1.3.0/google_cloud_auth/credentials/mds),
@@ -103,7 +110,12 @@ export function readCacheAuthConfig(env: NodeJS.ProcessEnv, redisUrl: string, pr
     if (!password) problems.push(`${CACHE_AUTH_ENV.MODE}=auth-string needs REDIS_AUTH_TOKEN (the instance's AUTH string, from Secret Manager)`);
     if (username) problems.push(`${CACHE_AUTH_ENV.MODE}=auth-string: REDIS_USERNAME must not be set (Memorystore for Redis AUTH has no user names)`);
   }
-  return { mode, tlsCa, metadataHost: env[CACHE_AUTH_ENV.METADATA_HOST] || DEFAULT_METADATA_HOST };
+  const tlsServername = env[CACHE_AUTH_ENV.TLS_SERVERNAME] || undefined;
+  if (tlsServername !== undefined) {
+    if (!tlsUrl) problems.push(`${CACHE_AUTH_ENV.TLS_SERVERNAME}: set, but REDIS_URL is not rediss://`);
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(tlsServername)) problems.push(`${CACHE_AUTH_ENV.TLS_SERVERNAME}=${JSON.stringify(tlsServername)}: expected a host name`);
+  }
+  return { mode, tlsCa, tlsServername, metadataHost: env[CACHE_AUTH_ENV.METADATA_HOST] || DEFAULT_METADATA_HOST };
 }
 
 /** The CA list for a TLS socket: the public roots plus the configured CA. */

@@ -124,6 +124,8 @@ export const SERVER_ENV = {
   /** PEM of the cache's CA (Memorystore's per-instance CA), trusted besides the public roots. */
   REDIS_TLS_CA: CACHE_AUTH_ENV.TLS_CA,
   REDIS_TLS_CA_FILE: CACHE_AUTH_ENV.TLS_CA_FILE,
+  /** The name the cache's certificate must carry (and SNI), when not the URL's host. */
+  REDIS_TLS_SERVERNAME: CACHE_AUTH_ENV.TLS_SERVERNAME,
   /** host[:port] of the Google metadata server (gcp-iam), as Google's client libraries read it. */
   METADATA_HOST: CACHE_AUTH_ENV.METADATA_HOST,
   REPLICA_ID: 'REPLICA_ID',

@@ -156,6 +156,7 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     authMode: config.cacheAuth.mode,
     metadataHost: config.cacheAuth.metadataHost,
     tlsCa: config.cacheAuth.tlsCa,
+    tlsServername: config.cacheAuth.tlsServername,
     ttlSeconds: config.contextTtlSeconds,
     commandTimeoutMs: config.redisTimeoutMs,
     reconnectMaxMs: config.redisReconnectMaxMs,

@@ -41,6 +41,8 @@ export interface StoreOptions {
   readonly metadataHost?: string;
   /** PEM CA(s) trusted for rediss:// besides the public roots (Memorystore's per-instance CA). */
   readonly tlsCa?: string;
+  /** The name the cache's certificate must carry, instead of the URL's host (also sent as SNI). */
+  readonly tlsServername?: string;
   readonly logger: Logger;
 }
 
@@ -107,7 +109,7 @@ type ReAuth = (password: string) => Promise<void>;
 
 function connect(options: StoreOptions, tokens: MetadataTokenSource | undefined): Connection & { reAuth: ReAuth } {
   const tlsSocket = options.url.startsWith('rediss:')
-    ? { tls: true as const, ...(options.tlsCa ? { ca: trustedCas(options.tlsCa) } : {}) }
+    ? { tls: true as const, ...(options.tlsCa ? { ca: trustedCas(options.tlsCa) } : {}), ...(options.tlsServername ? { servername: options.tlsServername } : {}) }
     : {};
   const socket = {
     connectTimeout: Math.max(options.commandTimeoutMs, 1000),
