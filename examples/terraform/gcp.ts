@@ -15,7 +15,9 @@ import {
 /** The reference project (replace with yours, or set GOOGLE_CLOUD_PROJECT). */
 export const GCP_PROJECT = process.env.GOOGLE_CLOUD_PROJECT ?? 'mcp-ha-reference';
 const server = McpServerSource.container('us-docker.pkg.dev/mcp-ha-reference/mcp/context-server:1.4.0', { port: 8080 });
-const domain: McpDomain = { managedZone: 'example-com', zoneName: 'example.com', recordName: 'mcp' };
+/** The zone; each stack has its own record (mcp-aa, mcp-ap, mcp) and name prefix, so all three deploy into one project. */
+const zone = { managedZone: 'example-com', zoneName: 'example.com' };
+const domain = (recordName: string): McpDomain => ({ ...zone, recordName });
 const certificate = McpCertificate.vault({ vaultAddress: 'https://vault.example.com:8200', role: 'mcp-server', pkiMount: 'pki' });
 const schedule = ScalingSchedule.guidePreset('America/New_York');
 /**
@@ -39,13 +41,13 @@ export function addGcpStacks(app: App): Record<string, TerraformStack> {
   const aa = stack(app, 'gcp-active-active', 'us-east1');
   new ActiveActiveMcpService(aa, 'Mcp', {
     tier: AvailabilityTier.MISSION_CRITICAL, region: 'us-east1', server, capacity: { baseline: 6 }, schedule,
-    certificate, domain, project: GCP_PROJECT, authorization,
+    certificate, domain: domain('mcp-aa'), project: GCP_PROJECT, authorization, namePrefix: 'mcp-aa',
   });
 
   const ap = stack(app, 'gcp-active-passive', 'us-east1');
   new ActivePassiveMcpService(ap, 'Mcp', {
     tier: AvailabilityTier.BUSINESS_CRITICAL, primaryRegion: 'us-east1', standbyRegion: 'us-central1',
-    server, capacity: { baseline: 4 }, schedule, certificate, domain, project: GCP_PROJECT, authorization,
+    server, capacity: { baseline: 4 }, schedule, certificate, domain: domain('mcp-ap'), project: GCP_PROJECT, authorization, namePrefix: 'mcp-ap',
     // Cloud DNS checks every 30 s at the fastest: one failed check (not the tier's two) keeps the 60 s target
     // (30 s detection + 5 s timeout + 5 s aggregation + 15 s TTL = 55 s).
     overrides: { dnsHealthCheck: { failureThreshold: 1 } },
@@ -54,7 +56,7 @@ export function addGcpStacks(app: App): Record<string, TerraformStack> {
   const mr = stack(app, 'gcp-multi-region', 'us-east1');
   new MultiRegionMcpService(mr, 'Mcp', {
     tier: AvailabilityTier.MISSION_CRITICAL, regions: ['us-east1', 'europe-west1'], server, capacity: { baseline: 6 },
-    schedule, certificate, domain, project: GCP_PROJECT, authorization,
+    schedule, certificate, domain: domain('mcp'), project: GCP_PROJECT, authorization, namePrefix: 'mcp-mr',
   });
   return { aa, ap, mr };
 }

@@ -30,7 +30,7 @@ import { PubsubTopicIamMember } from '@cdktf/provider-google/lib/pubsub-topic-ia
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { StorageBucketObject } from '@cdktf/provider-google/lib/storage-bucket-object';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { BudgetTerm } from '../core/failover-budget';
 import { PromotionConfig } from '../core/promotion';
@@ -175,7 +175,9 @@ export class McpCachePromotion extends Construct {
     new ProjectIamMember(this, 'RoleBinding', { project: props.project, role: role.id, member: `serviceAccount:${account.email}` });
 
     const bucket = new StorageBucket(this, 'Source', {
-      name: name('promotion-src'), location: props.functionRegion.toUpperCase(), uniformBucketLevelAccess: true,
+      // Bucket names are global across every project: the project id keeps this one unique.
+      name: Token.isUnresolved(props.project) ? `${props.project}-${props.namePrefix}-promo` : resourceName(`${props.project}-${props.namePrefix}`, 'promo'),
+      location: props.functionRegion.toUpperCase(), uniformBucketLevelAccess: true,
       publicAccessPrevention: 'enforced', versioning: { enabled: true }, forceDestroy: false,
     });
     const asset = new TerraformAsset(this, 'Code', { path: promotionHandlerSource(), type: AssetType.ARCHIVE });

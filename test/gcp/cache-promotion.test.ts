@@ -170,6 +170,8 @@ describe('McpCachePromotion', () => {
     expect(only(t, 'google_project_iam_custom_role').permissions).toEqual([...PROMOTION_PERMISSIONS]);
     expect(only(t, 'google_cloudfunctions2_function')).toMatchObject({ location: 'us-central1', service_config: { ingress_settings: 'ALLOW_INTERNAL_ONLY', max_instance_count: 1 } });
     expect(only(t, 'google_storage_bucket')).toMatchObject({ uniform_bucket_level_access: true, public_access_prevention: 'enforced' });
+    // Bucket names are global across every project: the project id keeps the source bucket's unique.
+    expect(only(t, 'google_storage_bucket').name).toMatch(/^p-mcp-/);
   });
 
   test('the trigger may invoke only this function\'s service; the account holds no other role', () => {

@@ -16,6 +16,9 @@ const synthesized: [string, TfJson][] = Object.values(stacks).map((s) => [s.node
 
 describe.each(synthesized)('%s', (name, t) => {
   const summary = summaryOf(t);
+  /** The service's name: the host the MCP uptime check calls. */
+  const service: string = Object.values(resourcesOf(t, 'google_monitoring_uptime_check_config'))
+    .find((u) => u.http_check.request_method === 'POST').monitored_resource.labels.host;
   const profile: TierProfile = resolveTier(summary.tier as AvailabilityTier);
 
   test('writes the summary output npm run synth reads, within its target', () => {
@@ -86,7 +89,7 @@ describe.each(synthesized)('%s', (name, t) => {
     const issuers = new Set<string>();
     for (const { script } of Object.values(templatesByRegion(t))) {
       issuers.add(envOf(script, 'MCP_AUTH_ISSUER')!);
-      expect(envOf(script, 'MCP_AUTH_AUDIENCE')).toBe('https://mcp.example.com/mcp');
+      expect(envOf(script, 'MCP_AUTH_AUDIENCE')).toBe(`https://${service}/mcp`);
       expect(envOf(script, 'MCP_AUTH_ISSUER')).toMatch(/^https:\/\//);
     }
     expect(issuers.size).toBe(1);
@@ -131,13 +134,29 @@ describe.each(synthesized)('%s', (name, t) => {
     });
     for (const [region, { script }] of Object.entries(templatesByRegion(t))) {
       const allowed = envOf(script, 'MCP_ALLOWED_HOSTS')!.split(',');
-      expect(allowed).toContain('mcp.example.com');
       // The MCP probe calls the service's name; the promotion calls each region's own name.
-      for (const h of checkHosts.filter((x) => x === 'mcp.example.com')) expect(allowed).toContain(h);
+      expect(checkHosts).toContain(service);
+      expect(allowed).toContain(service);
       for (const [r, url] of promotionHosts.filter(([r]) => r === region)) expect([r, allowed]).toEqual([r, expect.arrayContaining([new URL(url).hostname])]);
       // No other region's own name: a request for it reaching this region would be a routing error.
-      expect(allowed.filter((h) => /^mcp-/.test(h) && h !== `mcp-${region}.example.com`)).toEqual([]);
+      const others = promotionHosts.filter(([r]) => r !== region).map(([, url]) => new URL(url).hostname);
+      expect(allowed.filter((h) => others.includes(h))).toEqual([]);
     }
+  });
+
+  test('names that are global or project-wide are unique to this stack (all Google reference stacks deploy into one project)', () => {
+    const others = synthesized.filter(([n]) => n !== name).map(([, o]) => o);
+    const namesOf = (j: TfJson): string[] => [
+      ...Object.values(resourcesOf(j, 'google_storage_bucket')).map((b) => `bucket ${b.name}`),
+      ...Object.values(resourcesOf(j, 'google_compute_network')).map((n) => `network ${n.name}`),
+      ...Object.values(resourcesOf(j, 'google_service_account')).map((a) => `account ${a.account_id}`),
+      ...Object.values(resourcesOf(j, 'google_project_iam_custom_role')).map((r) => `role ${r.role_id}`),
+      ...Object.values(resourcesOf(j, 'google_pubsub_topic')).map((p) => `topic ${p.name}`),
+      ...Object.values(resourcesOf(j, 'google_compute_global_address')).map((a) => `address ${a.name}`),
+      ...Object.values(resourcesOf(j, 'google_dns_record_set')).map((r) => `record ${r.name}`),
+    ];
+    const mine = namesOf(t);
+    expect(mine.filter((n) => others.some((o) => namesOf(o).includes(n)))).toEqual([]);
   });
 
   test('DNS records are A records (no CNAME, so none at an apex)', () => {
