@@ -173,7 +173,7 @@ describe('MultiRegionMcpService (Google Cloud)', () => {
 
   test('without a domain the switchover is not automated: a warning, and no write-recovery figure is promised', () => {
     const { stack: s2 } = testStack('nodomain');
-    const manual = new MultiRegionMcpService(s2, 'Mcp', { ...base, domain: undefined, mcpProbe: false,
+    const manual = new MultiRegionMcpService(s2, 'Mcp', { ...base, regions: regions.slice(0, 2), schedule: undefined, domain: undefined, mcpProbe: false,
       authorization: McpAuthorization.oauth({ issuer: ISSUER, audience: 'https://mcp.example.com/mcp' }) });
     expect(manual.cachePromotion).toBeUndefined();
     expect(manual.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)))
