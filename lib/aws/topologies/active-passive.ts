@@ -33,7 +33,9 @@ import { VaultIssuedCertificate } from '../certificate';
 import { McpProbe } from '../mcp-probe';
 import { McpScheduledScaling } from '../scheduled-scaling';
 import { addWarnings, validatorFor } from '../validation';
-import { addAuthorizationWarnings, probeOAuth, resolveAuthorization } from './authorization';
+import {
+  RegionalProbeCredentials, addAuthorizationWarnings, probeOAuth, resolveAuthorization, validateRegionalProbeCredentials,
+} from './authorization';
 import { McpDomain, McpServiceProps, budgetSummary, recordSummary, serviceName } from './common';
 import { McpDeployment, allowedHostsEnvironment } from './deployment';
 import { chooseCacheWriteModel } from './cache-write';
@@ -402,6 +404,13 @@ export interface CrossRegionActivePassiveMcpStageProps extends McpServiceProps {
    * @default - none beyond env
    */
   readonly stackProps?: StackProps;
+  /**
+   * The MCP probes' client credentials in both regions (`probeClientCredentials` is one region's secret, so it is
+   * refused here): the primary's probe, the standby's probe and the standby's watch of the primary each get a real
+   * token with the client-credentials grant from a secret in their own region. Needs `authorization: McpAuthorization.oauth(...)`.
+   * @default - the probes check that every endpoint answers the 401 challenge (no token)
+   */
+  readonly probeClientCredentialsByRegion?: RegionalProbeCredentials;
 }
 
 /**
@@ -481,6 +490,8 @@ export class CrossRegionActivePassiveMcpStage extends Stage {
       regions: [{ prop: 'primaryRegion', region: primaryRegion }, { prop: 'standbyRegion', region: standbyRegion }],
     });
     const authorization = resolveAuthorization(v, props, true);
+    validateRegionalProbeCredentials(v, props.probeClientCredentialsByRegion, authorization,
+      [primaryRegion ?? '', standbyRegion].filter((r) => r !== ''), account);
     const writeModel = props.cache !== false
       ? chooseCacheWriteModel([], v, props.cache, [primaryRegion ?? '', standbyRegion], CacheWriteModel.SINGLE_WRITER)
       : undefined;
@@ -503,6 +514,7 @@ export class CrossRegionActivePassiveMcpStage extends Stage {
       topology: Topology.ACTIVE_PASSIVE, regions: [this.primaryRegion, standbyRegion], account: account!,
       standbyRegions: [standbyRegion], standbyCapacity: this.standbyCapacity, standbyPercent: percent, stackProps: props.stackProps,
       writeModel, regionStackId: (region) => region, globalStackId: 'global',
+      probeClientCredentials: props.probeClientCredentialsByRegion,
     });
     built.assertBudget(this, this.plan.budget);
     addRegionalWarnings(built.regionStacks[this.primaryRegion], this.plan.warnings, [], authorization);

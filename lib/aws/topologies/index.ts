@@ -20,6 +20,7 @@ export type { ActivePassiveMcpServiceProps, CrossRegionActivePassiveMcpStageProp
 export { MultiRegionMcpService, MultiRegionMcpStage } from './multi-region';
 export type { MultiRegionMcpServiceProps, MultiRegionMcpStageProps } from './multi-region';
 export { McpRegion } from './regional';
+export { RegionalProbeCredentials } from './authorization';
 export type { McpRegionProps } from './regional';
 export { FailoverScaling } from './failover-scaling';
 export type { FailoverScalingProps, FailoverTarget, TargetTable } from './failover-scaling';

@@ -26,7 +26,7 @@ import { ServicePlan, planService } from '../../core/plan';
 import { AvailabilityTier } from '../../core/tiers';
 import { McpAccelerator } from '../accelerator';
 import { validatorFor } from '../validation';
-import { resolveAuthorization } from './authorization';
+import { RegionalProbeCredentials, resolveAuthorization, validateRegionalProbeCredentials } from './authorization';
 import { McpServiceProps } from './common';
 import { chooseCacheWriteModel } from './cache-write';
 import { McpRegion, RegionalService, addRegionalWarnings, checkRegionalScope, checkStackProps, resolveAccount } from './regional';
@@ -44,6 +44,13 @@ export interface MultiRegionMcpStageProps extends McpServiceProps {
    * @default - none beyond env
    */
   readonly stackProps?: StackProps;
+  /**
+   * The MCP probes' client credentials in every region (`probeClientCredentials` is one region's secret, so it
+   * is refused here): each region's probes get a real token with the client-credentials grant from a secret
+   * in their own region. Needs `authorization: McpAuthorization.oauth(...)`.
+   * @default - the probes check that every endpoint answers the 401 challenge (no token)
+   */
+  readonly probeClientCredentialsByRegion?: RegionalProbeCredentials;
 }
 
 /**
@@ -89,6 +96,7 @@ export class MultiRegionMcpStage extends Stage {
     const built = new RegionalService(this, id, props, this.plan, {
       topology: Topology.MULTI_REGION, regions: props.regions, account: resolved.account, standbyRegions: [], stackProps: props.stackProps,
       writeModel: resolved.writeModel, regionStackId: (region) => region, globalStackId: 'global',
+      probeClientCredentials: props.probeClientCredentialsByRegion,
     });
     built.assertBudget(this, this.plan.budget);
     addRegionalWarnings(built.regionStacks[props.regions[0]], this.plan.warnings, resolved.writeWarnings, resolved.authorization);
@@ -136,6 +144,7 @@ export class MultiRegionMcpService extends Construct {
     const built = new RegionalService(scope, id, props, this.plan, {
       topology: Topology.MULTI_REGION, regions: props.regions, account: resolved.account, standbyRegions: [], stackProps: props.stackProps,
       writeModel: resolved.writeModel, regionStackId: (region) => `${id}-${region}`, globalStackId: `${id}-global`,
+      probeClientCredentials: props.probeClientCredentialsByRegion,
     });
     built.assertBudget(this, this.plan.budget);
     // The service itself sits outside any stack: its warnings go on the first region's stack, where cdk synth shows them.
@@ -163,6 +172,7 @@ function resolveMultiRegion(v: Validator, owner: Construct, scope: Construct, pr
   checkStackProps(v, props.stackProps);
   validateServiceProps(v, props, { multiRegion: true, regions: props.regions.map((r) => ({ prop: 'regions', region: r })) });
   const authorization = resolveAuthorization(v, props, true);
+  validateRegionalProbeCredentials(v, props.probeClientCredentialsByRegion, authorization, props.regions, account);
   const writeWarnings: string[] = [];
   const writeModel = props.cache === false ? undefined
     : chooseCacheWriteModel(writeWarnings, v, props.cache, props.regions, CacheWriteModel.MULTI_WRITER);

@@ -14,6 +14,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CacheWriteModel, RegionHealthPolicy, regionHealthPolicy } from '../../core/cache-write-model';
 import { ASSUMPTIONS, Cloud, FailoverBudget, Topology, computeFailoverBudget } from '../../core/failover-budget';
@@ -32,7 +33,7 @@ import { McpScheduledScaling } from '../scheduled-scaling';
 import { ResolvedAuthorization } from '../../core/authorization';
 import { Validator } from '../../core/errors';
 import { addWarnings } from '../validation';
-import { addAuthorizationWarnings, authorizationOf, probeOAuth } from './authorization';
+import { RegionalProbeCredentials, addAuthorizationWarnings, authorizationOf, probeOAuth } from './authorization';
 import { McpServiceProps, budgetSummary, recordSummary, regionalName, serviceName } from './common';
 import { DeploymentCache, McpDeployment, allowedHostsEnvironment } from './deployment';
 import { FailoverScaling, TargetTable, ownScheduleTable } from './failover-scaling';
@@ -59,6 +60,12 @@ export class McpRegion extends Construct {
   public readonly monitoring: McpMonitoring;
   /** Probes of the other regions, by region (multi-region: the survivors' signal). */
   public readonly regionWatches: Record<string, McpProbe> = {};
+  /**
+   * The secret in this region that every probe of this region (its own, its watches of the other regions)
+   * reads its client credentials from.
+   * @default - none: the probes check the 401 challenge only (no `probeClientCredentialsByRegion`)
+   */
+  public readonly probeClientCredentials?: secretsmanager.ISecret;
   // Set by the wiring methods the topology calls once every region exists (each region watches the others).
   private _primaryWatch?: McpProbe;
   private _cachePromotion?: McpCachePromotion;
@@ -74,6 +81,7 @@ export class McpRegion extends Construct {
     const profile = plan.profile;
     const domain = service.domain;
     this.region = region;
+    this.probeClientCredentials = props.probeClientCredentials?._secretIn(this, region);
 
     this.logEncryptionKey = props.logEncryptionKey;
     this.vpc = createVpc(this, profile.minZones, this.logEncryptionKey);
@@ -141,7 +149,7 @@ export class McpRegion extends Construct {
         this.probe = new McpProbe(this, 'Probe', {
           url: `https://${regionalName(domain, region)}${service.server.mcpPath}`, endpointName: regionalName(domain, region),
           logEncryptionKey: this.logEncryptionKey, trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
-          oauth: probeOAuth(authorizationOf(service), service),
+          oauth: probeOAuth(authorizationOf(service), service, this.probeClientCredentials),
         });
         this.probe.node.addDependency(this.regionalRecord);
       }
@@ -214,7 +222,7 @@ export class McpRegion extends Construct {
       logEncryptionKey: this.logEncryptionKey,
       // Every region's certificate comes from the same source: this region's CA chain is the other's.
       trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
-      oauth: probeOAuth(authorizationOf(service), service),
+      oauth: probeOAuth(authorizationOf(service), service, this.probeClientCredentials),
     });
     this.regionWatches[other] = watch;
     this.monitoring.routeAlarm(`Watch-${other}`, watch.alarm);
@@ -264,7 +272,7 @@ export class McpRegion extends Construct {
       logEncryptionKey: this.logEncryptionKey,
       // Every region's certificate comes from the same source (one Vault PKI): this region's CA chain is the primary's.
       trustedCa: VaultIssuedCertificate.trustedCaOf(this.certificate),
-      oauth: probeOAuth(authorizationOf(service), service),
+      oauth: probeOAuth(authorizationOf(service), service, this.probeClientCredentials),
     });
     this._primaryWatch = watch;
     this.regionWatches[primaryRegion] = watch;
@@ -350,6 +358,11 @@ export interface McpRegionProps {
   /** The cache write model. @default CacheWriteModel.SINGLE_WRITER */
   readonly writeModel?: CacheWriteModel;
   /**
+   * Where this region's probes read their client credentials (a secret in this region).
+   * @default - none: the probes check the 401 challenge only
+   */
+  readonly probeClientCredentials?: RegionalProbeCredentials;
+  /**
    * MULTI_WRITER, every region but the first: the full MemoryDB multi-Region cluster name.
    * @default - none (the first region creates it)
    */
@@ -405,6 +418,8 @@ export interface RegionalServiceOptions {
   readonly stackProps?: StackProps;
   /** The cache write model (chooseCacheWriteModel). @default CacheWriteModel.SINGLE_WRITER */
   readonly writeModel?: CacheWriteModel;
+  /** The probes' client credentials, a secret per region. @default - none (the probes check the 401 challenge) */
+  readonly probeClientCredentials?: RegionalProbeCredentials;
 }
 
 /** The stacks of a cross-region service and what they hold. */
@@ -456,7 +471,7 @@ export class RegionalService {
         service, plan, topology: o.topology, region, primary, standby, logEncryptionKey,
         capacity: standby && o.standbyCapacity ? o.standbyCapacity : service.capacity,
         globalDatastoreSuffix: suffix, globalReplicationGroupId: globalId, multiRegionClusterName,
-        writeModel, standbyPercent: o.standbyPercent,
+        writeModel, standbyPercent: o.standbyPercent, probeClientCredentials: o.probeClientCredentials,
         absorbPercent: o.topology === Topology.MULTI_REGION ? absorbPercent : undefined,
         cacheEnvironment: plan.cacheWrite?.environmentFor(region, grace.cacheGraceSeconds),
       });

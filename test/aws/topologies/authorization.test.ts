@@ -1,7 +1,8 @@
 /**
  * MCP authorization on the AWS topologies: the environment every fleet renders is
  * core's (value for value), the probes authenticate (client credentials, or the 401
- * challenge without a client), the summary names the issuer or the opt-out, and each
+ * challenge without a client; across regions, a secret in each probe's own region),
+ * the summary names the issuer or the opt-out, and each
  * refusal names the construct path, the prop, the value and what is allowed.
  */
 import { Stack } from 'aws-cdk-lib';
@@ -11,7 +12,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { OAUTH_ENV, TOKEN_METRIC } from '../../../lib/aws/mcp-probe-handler/oauth';
 import { ActiveActiveMcpService, ActiveActiveMcpServiceProps } from '../../../lib/aws/topologies/active-active';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
-import { MultiRegionMcpStage } from '../../../lib/aws/topologies/multi-region';
+import { CrossRegionActivePassiveMcpStage } from '../../../lib/aws/topologies/active-passive';
+import { RegionalProbeCredentials } from '../../../lib/aws/topologies/authorization';
+import { MultiRegionMcpStage, MultiRegionMcpStageProps } from '../../../lib/aws/topologies/multi-region';
 import { AvailabilityTier, McpAuthEnv, McpAuthorization, McpServerSource } from '../../../lib/core';
 import { Validator } from '../../../lib/core/errors';
 import { SUMMARY_KEY } from '../../../lib/core/summary';
@@ -112,7 +115,7 @@ describe('refusals (path, prop, value, what is allowed)', () => {
       regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT, server, capacity: { baseline: 4 },
       certificate: McpCertificate.dnsValidated(), domain, authorization: McpAuthorization.oauth({ issuer: ISSUER }),
       probeClientCredentials: new secretsmanager.Secret(other, 'ProbeClient'), cache: false,
-    })).toThrow(/MR: 1 invalid setting\n {2}- probeClientCredentials: got "\(a secret\)"; allowed: no value on a service spanning regions/);
+    })).toThrow(/MR: 1 invalid setting\n {2}- probeClientCredentials: got "\(a secret\)"; allowed: no value on a service spanning regions .*probeClientCredentialsByRegion/);
   });
 });
 
@@ -138,5 +141,96 @@ describe('multi-region: every region renders it', () => {
       for (const vars of probes) expect(vars![OAUTH_ENV.challengeOnly]).toBe('true');
       expect(template.toJSON().Metadata[SUMMARY_KEY][`MR/${region}/Service`].authorization).toBe('cognito-idp.us-east-1.amazonaws.com');
     }
+  });
+});
+
+/**
+ * Issue 13: with a secret per region, every probe of a service spanning regions gets a real token. Requirement:
+ * each probe function (a region's own probe, its watches of the other regions, the standby's watch of the
+ * primary) reads its client credentials from a secret in its own region (its Secrets Manager client calls its
+ * own region), and its role may read that secret only: no other region's, no wildcard action.
+ */
+describe('services spanning regions: every region\'s probes read a secret in their own region', () => {
+  const auth = McpAuthorization.oauth({ issuer: ISSUER, readScopes: ['https://mcp.example.com/mcp/read'] });
+  const regional = (over: Partial<MultiRegionMcpStageProps> = {}): MultiRegionMcpStageProps => ({
+    tier: AvailabilityTier.STANDARD, regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT, server, capacity: { baseline: 2 },
+    certificate: McpCertificate.dnsValidated(), domain, routing: TrafficRouting.dns(), authorization: auth, cache: false, ...over,
+  });
+  const ARNS = {
+    'us-east-1': `arn:aws:secretsmanager:us-east-1:${TEST_ACCOUNT}:secret:mcp/probe-east-AbCdEf`,
+    'us-west-2': `arn:aws:secretsmanager:us-west-2:${TEST_ACCOUNT}:secret:mcp/probe-west-GhIjKl`,
+  };
+  // GIVEN a multi-region service with one replicated secret, and a cross-region active-passive with a secret per region
+  const multi = new MultiRegionMcpStage(testApp(), 'MR', regional({ probeClientCredentialsByRegion: RegionalProbeCredentials.replicated('mcp/probe-credentials') }));
+  const cross = new CrossRegionActivePassiveMcpStage(testApp(), 'XR', {
+    ...regional(), primaryRegion: 'us-east-1', standbyRegion: 'us-west-2', probeClientCredentialsByRegion: RegionalProbeCredentials.fromSecretArns(ARNS),
+  });
+
+  type Cfn = { Type: string; Properties: Record<string, unknown> };
+  /** A template value with the partition resolved (`Fn::Join` of strings and `Ref AWS::Partition`). */
+  const text = (x: unknown): string => {
+    if (typeof x === 'string') return x;
+    const o = x as Record<string, unknown>;
+    if (o.Ref === 'AWS::Partition') return 'aws';
+    if (o['Fn::Join']) { const [sep, parts] = o['Fn::Join'] as [string, unknown[]]; return parts.map(text).join(sep); }
+    return JSON.stringify(x);
+  };
+  /** Per probe function of the stack: the secret it reads and the Secrets Manager statements its role has. */
+  function probes(stack: Stack) {
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, Cfn>;
+    return Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id, r]) => ({ id, env: ((r.Properties.Environment as { Variables?: Record<string, unknown> })?.Variables ?? {}), role: (r.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] }))
+      .filter((f) => f.env.MCP_PROBE_URL !== undefined)
+      .map((f) => ({
+        ...f,
+        secret: f.env[OAUTH_ENV.credentialsSecretArn] === undefined ? undefined : text(f.env[OAUTH_ENV.credentialsSecretArn]),
+        statements: Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy'
+          && (r.Properties.Roles as { Ref: string }[]).some((x) => x.Ref === f.role))
+          .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+          .map((st) => ({ actions: ([] as string[]).concat(st.Action), resources: ([] as unknown[]).concat(st.Resource).map(text) }))
+          .filter((st) => st.actions.some((a) => a.startsWith('secretsmanager:'))),
+      }));
+  }
+
+  test.each([
+    ['multi-region, replicated secret', () => multi.regionStacks, (r: string) => `arn:aws:secretsmanager:${r}:${TEST_ACCOUNT}:secret:mcp/probe-credentials`,
+      (r: string) => `arn:aws:secretsmanager:${r}:${TEST_ACCOUNT}:secret:mcp/probe-credentials-??????`, 4],
+    ['cross-region active-passive, a secret per region', () => cross.regionStacks, (r: string) => ARNS[r as keyof typeof ARNS],
+      (r: string) => ARNS[r as keyof typeof ARNS], 3],
+  ] as const)('%s', (_name, stacks, secretOf, grantOf, probeCount) => {
+    const checked: string[] = [];
+    for (const [region, stack] of Object.entries(stacks())) {
+      for (const p of probes(stack)) {
+        checked.push(`${region}/${p.id}`);
+        // A real token: the client-credentials grant against the issuer, for the service's resource; not the challenge-only check.
+        expect({ probe: p.id, secret: p.secret, challengeOnly: p.env[OAUTH_ENV.challengeOnly] }).toEqual({ probe: p.id, secret: secretOf(region), challengeOnly: undefined });
+        expect(p.env[OAUTH_ENV.issuer]).toBe(ISSUER);
+        expect(p.env[OAUTH_ENV.resource]).toBe('https://mcp.example.com/mcp');
+        expect(p.env[OAUTH_ENV.scope]).toBe('https://mcp.example.com/mcp/read');
+        // Least privilege, per region: read that one secret, in this region; no wildcard action.
+        expect(p.statements).toEqual([{ actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resources: [grantOf(region)] }]);
+      }
+    }
+    // Every probe was checked: multi-region, each region's own probe and its watch of the other (2 x 2);
+    // active-passive, both regions' probes and the standby's watch of the primary (3).
+    expect(checked).toHaveLength(probeCount);
+  });
+
+  test.each<[string, () => unknown, RegExp]>([
+    ['a replicated secret named like an ARN suffix', () => new MultiRegionMcpStage(testApp(), 'MR', regional({ probeClientCredentialsByRegion: RegionalProbeCredentials.replicated('mcp/probe-AbCdEf') })),
+      /probeClientCredentialsByRegion\.secretName: got "mcp\/probe-AbCdEf"; allowed: a Secrets Manager secret name \(not an ARN\)/],
+    ['a secret ARN for one region only', () => new MultiRegionMcpStage(testApp(), 'MR', regional({ probeClientCredentialsByRegion: RegionalProbeCredentials.fromSecretArns({ 'us-east-1': ARNS['us-east-1'] }) })),
+      /probeClientCredentialsByRegion\.eu-west-1: got undefined; allowed: a secret ARN in eu-west-1 \(RegionalProbeCredentials\.fromSecretArns has us-east-1\)/],
+    ['a secret of another region, another account, and a region the service does not run in', () => new MultiRegionMcpStage(testApp(), 'MR', regional({
+      probeClientCredentialsByRegion: RegionalProbeCredentials.fromSecretArns({
+        'us-east-1': ARNS['us-east-1'].replace(TEST_ACCOUNT, '222222222222'), 'eu-west-1': ARNS['us-east-1'], 'us-west-2': ARNS['us-west-2'],
+      }),
+    })), /3 invalid settings[\s\S]*probeClientCredentialsByRegion\.us-east-1: got "arn:aws:secretsmanager:us-east-1:222222222222:[^"]*"; allowed: the complete ARN of a secret in us-east-1 of account 111111111111[\s\S]*probeClientCredentialsByRegion\.eu-west-1: got "arn:aws:secretsmanager:us-east-1:[^"]*"; allowed: the complete ARN of a secret in eu-west-1[\s\S]*probeClientCredentialsByRegion\.us-west-2: got "[^"]*"; allowed: only regions of the service \(us-east-1, eu-west-1\): no probe runs in us-west-2/],
+    ['credentials with the opt-out', () => new CrossRegionActivePassiveMcpStage(testApp(), 'XR', {
+      ...regional({ authorization: McpAuthorization.allowUnauthenticated('internal test') }), primaryRegion: 'us-east-1', standbyRegion: 'us-west-2',
+      probeClientCredentialsByRegion: RegionalProbeCredentials.fromSecretArns(ARNS),
+    }), /probeClientCredentialsByRegion: got "\(secrets\)"; allowed: only with authorization: McpAuthorization\.oauth/],
+  ])('refuses %s', (_name, create, message) => {
+    expect(create).toThrow(message);
   });
 });
