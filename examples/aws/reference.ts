@@ -23,7 +23,8 @@ export const EXAMPLE_VAULT = { vaultAddress: 'https://vault.example.com:8200', r
 /**
  * Who may call the reference stacks: an OAuth 2.1 authorization server (docs/SECURITY.md compares Amazon Cognito,
  * Microsoft Entra ID, Google Identity Platform and any OIDC provider). `cdk synth -c mcpIssuer=https://...` names yours;
- * the default is an example Amazon Cognito user pool issuer. The probes check the 401 challenge (no probe client here).
+ * the default is an example Amazon Cognito user pool issuer. The probes check the 401 challenge (no probe client here:
+ * give one with `probeClientCredentials`, or `probeClientCredentialsByRegion` on the multi-region Stage).
  */
 export function referenceAuthorization(app: App): McpAuthorization {
   const issuer = (app.node.tryGetContext('mcpIssuer') as string | undefined) ?? McpAuthorization.cognitoIssuer('us-east-1', 'us-east-1_EXAMPLE01');
