@@ -294,7 +294,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     : google ? switchoverTerms(extendedOutageSeconds(profile)) : budget.cacheRecovery?.terms;
   const recoverySeconds = recoveryTerms?.reduce((a, t) => a + t.seconds, 0);
   const plan = CacheWritePlan.of({
-    model, regions: regionNames,
+    model, regions: [...regionNames],
     ...(singleWriter && recoveryTerms ? { recoveryTerms: [...recoveryTerms] } : {}),
   });
   // Instance health vs region health: readiness tolerates an unreachable cache for the
