@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Jest's node environment plus one CloudFormation Validate engine per worker instead of one per test file
+  // (test/setup/environment.js); aws-cdk-lib reaches it through the mapped package below.
+  testEnvironment: '<rootDir>/test/setup/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // swc strips types only; `npm run typecheck` (tsc --noEmit) checks them.
@@ -11,6 +13,9 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@aws/cloudformation-validate$': '<rootDir>/test/setup/cloudformation-validate.js',
+  },
   snapshotSerializers: ['<rootDir>/test/setup/mask-asset-hashes.js'],
   testTimeout: 120000,
   // Two cores, three workers: the failover drills (test/drill, about 85 s together) spend most of their time
