@@ -72,11 +72,11 @@ export class McpScheduledScaling extends Construct {
   /** The scheduled actions, by transition name (`business-hours-0700`, `holiday-1225`). */
   public readonly actions: Record<string, autoscaling.ScheduledAction>;
   /** The transitions rendered, in schedule order. */
-  public readonly transitions: readonly ScheduleTransition[];
+  public readonly transitions: ScheduleTransition[];
   /** Instance counts per window as rendered (after minCapacityPercent and maxCapacityPercent). */
-  public readonly capacities: readonly WindowCapacity[];
+  public readonly capacities: WindowCapacity[];
   /** The schedule's own instance counts per window for `baseline` and `floor` (before the percentages). */
-  public readonly scheduleCapacities: readonly WindowCapacity[];
+  public readonly scheduleCapacities: WindowCapacity[];
   /** The floor applied. */
   public readonly floor: number;
   /** The group scaled. */

@@ -163,23 +163,71 @@ export enum AuthorizationMode {
 /** Text the synth summary prints for an explicit opt-out. */
 export const UNAUTHENTICATED_SUMMARY = 'unauthenticated (opt-out)';
 
+/** The values of a `ResolvedAuthorization` (what `McpAuthorization.resolve` computes). */
+export interface ResolvedAuthorizationProps {
+  /** OAuth, or the explicit opt-out. */
+  readonly mode: AuthorizationMode;
+  /**
+   * The issuer.
+   * @default - none (UNAUTHENTICATED)
+   */
+  readonly issuer?: string;
+  /**
+   * The resource URL tokens must be issued for.
+   * @default - none (UNAUTHENTICATED)
+   */
+  readonly audience?: string;
+  /** Scopes a lookup needs (empty for the opt-out). */
+  readonly readScopes: string[];
+  /** Scopes a write needs (empty for the opt-out). */
+  readonly writeScopes: string[];
+  /** Seconds a fetched JWKS is trusted (0 for the opt-out). */
+  readonly jwksCacheMaxAgeSeconds: number;
+  /** Seconds between two JWKS fetches for an unknown `kid` (0 for the opt-out). */
+  readonly jwksCooldownSeconds: number;
+  /** Seconds of clock skew tolerated (0 for the opt-out). */
+  readonly clockSkewSeconds: number;
+  /** JWS algorithms accepted (empty for the opt-out). */
+  readonly algorithms: string[];
+  /** Warnings a topology passes to its deploy tool (the opt-out on an internet-facing service). */
+  readonly warnings: string[];
+}
+
 /** An authorization resolved against a service: what a topology renders. */
 export class ResolvedAuthorization {
-  constructor(
-    public readonly mode: AuthorizationMode,
-    /** The issuer (OAUTH only). */
-    public readonly issuer: string | undefined,
-    /** The resource URL tokens must be issued for (OAUTH only). */
-    public readonly audience: string | undefined,
-    public readonly readScopes: readonly string[],
-    public readonly writeScopes: readonly string[],
-    public readonly jwksCacheMaxAgeSeconds: number,
-    public readonly jwksCooldownSeconds: number,
-    public readonly clockSkewSeconds: number,
-    public readonly algorithms: readonly string[],
-    /** Warnings a topology passes to its deploy tool (the opt-out on an internet-facing service). */
-    public readonly warnings: readonly string[],
-  ) {}
+  /** OAuth, or the explicit opt-out. */
+  public readonly mode: AuthorizationMode;
+  /** The issuer (OAUTH only). */
+  public readonly issuer: string | undefined;
+  /** The resource URL tokens must be issued for (OAUTH only). */
+  public readonly audience: string | undefined;
+  /** Scopes a lookup needs. */
+  public readonly readScopes: string[];
+  /** Scopes a write needs. */
+  public readonly writeScopes: string[];
+  /** Seconds a fetched JWKS is trusted. */
+  public readonly jwksCacheMaxAgeSeconds: number;
+  /** Seconds between two JWKS fetches for an unknown `kid`. */
+  public readonly jwksCooldownSeconds: number;
+  /** Seconds of clock skew tolerated on `exp` / `nbf`. */
+  public readonly clockSkewSeconds: number;
+  /** JWS algorithms accepted. */
+  public readonly algorithms: string[];
+  /** Warnings a topology passes to its deploy tool (the opt-out on an internet-facing service). */
+  public readonly warnings: string[];
+
+  constructor(props: ResolvedAuthorizationProps) {
+    this.mode = props.mode;
+    this.issuer = props.issuer;
+    this.audience = props.audience;
+    this.readScopes = [...props.readScopes];
+    this.writeScopes = [...props.writeScopes];
+    this.jwksCacheMaxAgeSeconds = props.jwksCacheMaxAgeSeconds;
+    this.jwksCooldownSeconds = props.jwksCooldownSeconds;
+    this.clockSkewSeconds = props.clockSkewSeconds;
+    this.algorithms = [...props.algorithms];
+    this.warnings = [...props.warnings];
+  }
 
   /** RFC 9728 metadata URL for the audience: the well-known path inserted before the resource's path. */
   public get resourceMetadataUrl(): string | undefined {
@@ -292,7 +340,10 @@ export class McpAuthorization {
       const warnings = context.internetFacing
         ? [`${prop}: McpAuthorization.allowUnauthenticated()${this.reason ? ` (${this.reason})` : ''}: the internet-facing MCP endpoint checks no token; anyone who reaches it can call every tool`]
         : [];
-      return new ResolvedAuthorization(AuthorizationMode.UNAUTHENTICATED, undefined, undefined, [], [], 0, 0, 0, [], warnings);
+      return new ResolvedAuthorization({
+        mode: AuthorizationMode.UNAUTHENTICATED, readScopes: [], writeScopes: [], jwksCacheMaxAgeSeconds: 0, jwksCooldownSeconds: 0,
+        clockSkewSeconds: 0, algorithms: [], warnings,
+      });
     }
     const o = this.options;
     const v = validator.nested(prop);
@@ -314,9 +365,10 @@ export class McpAuthorization {
     v.check(algorithms.length > 0, 'algorithms', algorithms, `at least one of ${ASYMMETRIC_JWS_ALGORITHMS.join(', ')}`);
     algorithms.forEach((alg, i) => v.check(ASYMMETRIC_JWS_ALGORITHMS.includes(alg), `algorithms[${i}]`, alg,
       `an asymmetric JWS algorithm (${ASYMMETRIC_JWS_ALGORITHMS.join(', ')}); "none" and HMAC ("HS*") are never accepted`));
-    return new ResolvedAuthorization(
-      AuthorizationMode.OAUTH, o.issuer, audience ?? '', readScopes, writeScopes, maxAge, cooldown, skew, algorithms, [],
-    );
+    return new ResolvedAuthorization({
+      mode: AuthorizationMode.OAUTH, issuer: o.issuer, audience: audience ?? '', readScopes, writeScopes,
+      jwksCacheMaxAgeSeconds: maxAge, jwksCooldownSeconds: cooldown, clockSkewSeconds: skew, algorithms, warnings: [],
+    });
   }
 }
 

@@ -63,14 +63,14 @@ export interface CacheWritePlanInput {
   /** How the regions write: one region, every region (multi-writer), or one writer region (single writer). */
   readonly model: CacheWriteModel;
   /** Regions that serve traffic, the first holding the writer for SINGLE_WRITER. */
-  readonly regions: readonly string[];
+  readonly regions: string[];
   /**
    * SINGLE_WRITER: seconds from the writer region's loss to a promoted writer
    * (promotion trigger, alarm evaluation, the promotion itself), as the budget's
    * cache terms. SINGLE_REGION: the in-region automatic failover terms.
    * @default - no terms: write recovery 0 s (always the case for MULTI_WRITER, where nothing is promoted)
    */
-  readonly recoveryTerms?: readonly BudgetTerm[];
+  readonly recoveryTerms?: BudgetTerm[];
   /**
    * Seconds a surviving region's writes may lag behind (MULTI_WRITER RPO), with its source.
    * @default - not stated (the plan reports no replication lag)
@@ -99,7 +99,7 @@ export class CacheWritePlan {
   /** The region holding the writer at deployment time (SINGLE_WRITER and SINGLE_REGION). */
   public readonly writerRegion?: string;
   /** Terms from the writer's loss to writes accepted again in a surviving region. */
-  public readonly recoveryTerms: readonly BudgetTerm[];
+  public readonly recoveryTerms: BudgetTerm[];
   /** Seconds from the writer's loss until a surviving region writes again (0 for MULTI_WRITER). */
   public readonly writeRecoverySeconds: number;
   public readonly replicationLag?: BudgetTerm;

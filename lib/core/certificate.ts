@@ -109,7 +109,7 @@ export interface VaultCertificateOptions {
    * Further DNS names (sent as `alt_names`).
    * @default - none
    */
-  readonly subjectAlternativeNames?: readonly string[];
+  readonly subjectAlternativeNames?: string[];
   /**
    * Requested lifetime, whole days.
    * @default 45 - the rotation interval plus 15 days
@@ -151,7 +151,7 @@ export interface VaultCertificatePolicy {
   /** The certificate's common name. */
   readonly commonName: string;
   /** Deduplicated, without the common name. */
-  readonly subjectAlternativeNames: readonly string[];
+  readonly subjectAlternativeNames: string[];
   /** Requested lifetime, whole days. */
   readonly ttlDays: number;
   /** The TTL as Vault reads it (`"1080h"`). */
@@ -165,7 +165,7 @@ export interface VaultCertificatePolicy {
   /** How the rotation function authenticates, with the AWS auth mount resolved. */
   readonly auth: ResolvedVaultAuthSettings;
   /** Advice that is not an error (outside the guide's ranges). */
-  readonly warnings: readonly string[];
+  readonly warnings: string[];
 }
 
 const DNS_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;

@@ -45,7 +45,7 @@ export interface ProbeLimits {
   /** Where the ranges below are documented. */
   readonly docUrl: string;
   /** Allowed intervals: a range, or the only values the service accepts. */
-  readonly intervalSeconds: NumberRange | readonly number[];
+  readonly intervalSeconds: NumberRange | number[];
   /** Allowed timeouts. @default - absent: the service fixes the timeout (see `fixedTimeoutSeconds`) */
   readonly timeoutSeconds?: NumberRange;
   /** How the timeout must relate to the interval (less than, or at most). */

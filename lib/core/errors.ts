@@ -32,10 +32,10 @@ export function formatValue(value: unknown): string {
 
 /** Thrown at synth time when one or more settings are invalid. */
 export class McpHaValidationError extends Error {
-  public readonly problems: readonly ValidationProblem[];
+  public readonly problems: ValidationProblem[];
   public readonly constructPath: string | undefined;
 
-  constructor(problems: readonly ValidationProblem[], constructPath?: string) {
+  constructor(problems: ValidationProblem[], constructPath?: string) {
     const where = constructPath ? `${constructPath}: ` : '';
     const count = problems.length === 1 ? '1 invalid setting' : `${problems.length} invalid settings`;
     const lines = problems.map((p) => `  - ${p.prop}: got ${formatValue(p.value)}; allowed: ${p.allowed}`);
@@ -101,7 +101,7 @@ export class Validator {
   }
 
   /** Problems found so far. */
-  public get problems(): readonly ValidationProblem[] {
+  public get problems(): ValidationProblem[] {
     return this.found;
   }
 

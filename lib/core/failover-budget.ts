@@ -219,23 +219,31 @@ export const ASSUMPTIONS = {
   },
 } as const;
 
+/** How long the cache writer takes to recover, stated beside the serving budget. */
+export interface CacheRecovery {
+  /** The terms, in order. */
+  readonly terms: BudgetTerm[];
+  /** Their sum, seconds. */
+  readonly totalSeconds: number;
+}
+
 /** The result: named terms, their sum, and how it compares with the tier's target. */
 export class FailoverBudget {
-  public readonly terms: readonly BudgetTerm[];
+  public readonly terms: BudgetTerm[];
   /** Seconds from a failure to traffic served elsewhere (sum of `terms`). */
   public readonly totalSeconds: number;
   public readonly targetSeconds: number;
   public readonly topology: Topology;
   public readonly routing: RoutingMechanism;
   /** The cache writer's recovery, stated separately: serving traffic does not wait for it. */
-  public readonly cacheRecovery?: { readonly terms: readonly BudgetTerm[]; readonly totalSeconds: number };
+  public readonly cacheRecovery?: CacheRecovery;
 
   constructor(
     topology: Topology,
     routing: RoutingMechanism,
-    terms: readonly BudgetTerm[],
+    terms: BudgetTerm[],
     targetSeconds: number,
-    cacheTerms?: readonly BudgetTerm[],
+    cacheTerms?: BudgetTerm[],
   ) {
     this.topology = topology;
     this.routing = routing;

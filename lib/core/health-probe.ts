@@ -37,6 +37,24 @@ export interface HealthProbeOptions {
   readonly unhealthyThreshold?: number;
 }
 
+/** A complete load-balancer probe, every value given (what `HealthProbe.of` takes and `toOptions` returns). */
+export interface HealthProbeSettings {
+  /** Readiness path, probed by load balancers and DNS checkers. */
+  readonly path: string;
+  /** Liveness path, probed by instance autohealing and process supervisors. */
+  readonly livenessPath: string;
+  /** HTTP status the readiness path returns when healthy. */
+  readonly healthyHttpStatus: number;
+  /** Seconds between probes of one target. */
+  readonly intervalSeconds: number;
+  /** Seconds a probe waits for an answer. */
+  readonly timeoutSeconds: number;
+  /** Consecutive successes before a target is healthy again. */
+  readonly healthyThreshold: number;
+  /** Consecutive failures before a target is taken out. */
+  readonly unhealthyThreshold: number;
+}
+
 /** The settings of a DNS checker (Route 53 health check, Traffic Manager monitor, Cloud DNS health check). */
 export interface DnsHealthCheckOptions {
   /** Seconds between checks by each checker. @default - from the tier */
@@ -61,7 +79,7 @@ export class HealthProbe {
    * status outside 200-399, non-positive numbers). Cloud ranges are checked by
    * `validateFor`, once the mechanism is known.
    */
-  public static of(options: Required<HealthProbeOptions>, mcpPath = '/mcp', validator?: Validator): HealthProbe {
+  public static of(options: HealthProbeSettings, mcpPath = '/mcp', validator?: Validator): HealthProbe {
     const v = validator ?? new Validator({ propPrefix: 'healthCheck' });
     const probe = new HealthProbe(options);
     probe.validateShape(v, mcpPath);
@@ -77,7 +95,7 @@ export class HealthProbe {
   public readonly healthyThreshold: number;
   public readonly unhealthyThreshold: number;
 
-  private constructor(o: Required<HealthProbeOptions>) {
+  private constructor(o: HealthProbeSettings) {
     this.path = o.path;
     this.livenessPath = o.livenessPath;
     this.healthyHttpStatus = o.healthyHttpStatus;
@@ -107,7 +125,7 @@ export class HealthProbe {
     return new HealthProbe({ ...this.toOptions(), ...definedOnly(overrides) });
   }
 
-  public toOptions(): Required<HealthProbeOptions> {
+  public toOptions(): HealthProbeSettings {
     return {
       path: this.path,
       livenessPath: this.livenessPath,

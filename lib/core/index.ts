@@ -15,9 +15,9 @@ export type { NumberRange, ValidationProblem, ValidatorOptions } from './errors'
 export { CLOUD_FACTS, PROBE_LIMITS, ProbeMechanism, TimeoutRule } from './cloud-limits';
 export type { DocumentedFact, ProbeLimits } from './cloud-limits';
 export { HealthProbe } from './health-probe';
-export type { DnsHealthCheck, DnsHealthCheckOptions, HealthProbeOptions } from './health-probe';
+export type { DnsHealthCheck, DnsHealthCheckOptions, HealthProbeOptions, HealthProbeSettings } from './health-probe';
 export { TimeoutChain } from './timeouts';
-export type { TimeoutChainOptions } from './timeouts';
+export type { TimeoutChainOptions, TimeoutChainSettings } from './timeouts';
 export {
   AvailabilityTier, COMPOSITE_HEALTH_SCORE, GUIDE_ESCALATION, RoutingMechanism,
   downtimeMinutesPerYear, extendedOutageSeconds, resolveTier,
@@ -26,7 +26,7 @@ export type {
   AlarmThresholdOverrides, AlarmThresholds, EscalationStep, FailoverTargetOverrides, FailoverTargets, TierOverrides, TierProfile,
 } from './tiers';
 export { ASSUMPTIONS, Cloud, DnsRecordKind, FailoverBudget, TermSource, Topology, computeFailoverBudget } from './failover-budget';
-export type { BudgetTerm, CacheFailoverInput, DnsRouting, FailoverBudgetInput } from './failover-budget';
+export type { BudgetTerm, CacheFailoverInput, CacheRecovery, DnsRouting, FailoverBudgetInput } from './failover-budget';
 export { planService } from './plan';
 export type { ServicePlan, ServicePlanInput } from './plan';
 export { MAX_SCHEDULED_ACTIONS, ScalingSchedule, WEEKDAYS, Weekday, WindowKind } from './schedule';
@@ -44,4 +44,4 @@ export type { ResolvedVaultAuthSettings, VaultAuthSettings, VaultCertificateOpti
 export { CacheWriteEnv, CacheWriteModel, CacheWritePlan, RegionWriteMode } from './cache-write-model';
 export type { CacheWritePlanInput, RegionHealthPolicy } from './cache-write-model';
 export { AuthorizationMode, McpAuthEnv, McpAuthorization, ResolvedAuthorization } from './authorization';
-export type { AuthorizationContext, OAuthAuthorizationOptions } from './authorization';
+export type { AuthorizationContext, OAuthAuthorizationOptions, ResolvedAuthorizationProps } from './authorization';

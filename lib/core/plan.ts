@@ -41,7 +41,7 @@ export interface ServicePlanInput {
    * @default - two unnamed regions across regions, one unnamed region otherwise (the model: SINGLE_REGION
    * without crossRegion, MULTI_WRITER with cache.multiWriter, else SINGLE_WRITER)
    */
-  readonly cacheRegions?: readonly string[];
+  readonly cacheRegions?: string[];
   /**
    * DNS routing only: the records carry a CALCULATED health check (HTTPS AND the MCP probe's alarm),
    * which adds Route 53's aggregation of the children to the budget.
@@ -74,7 +74,7 @@ export interface ServicePlan {
    */
   readonly cacheWrite?: CacheWritePlan;
   /** Problems accepted because the user opted out of enforcement. */
-  readonly warnings: readonly string[];
+  readonly warnings: string[];
 }
 
 /** Resolves and validates a whole service plan; throws McpHaValidationError listing every problem. */

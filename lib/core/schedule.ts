@@ -362,9 +362,9 @@ export class ScalingSchedule {
   /** IANA time zone of every time in the schedule. */
   public readonly timeZone: string;
   /** Weekly windows, in the order given. */
-  public readonly windows: readonly ScheduleWindow[];
+  public readonly windows: ScheduleWindow[];
   /** Holiday windows, in the order given. */
-  public readonly holidays: readonly HolidayWindowProps[];
+  public readonly holidays: HolidayWindowProps[];
   private constructor(props: ScalingScheduleProps, cover: Int16Array) {
     this.timeZone = props.timeZone;
     COVERAGE.set(this, cover);

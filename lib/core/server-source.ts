@@ -271,7 +271,7 @@ export abstract class McpServerSource {
    * The commands after the shell options; `env` is complete, `secretNames` are shell
    * variables already holding secret values, to pass on by name.
    */
-  protected abstract renderBody(env: Record<string, string>, secretNames: readonly string[], osFamily: OsFamily): string[];
+  protected abstract renderBody(env: Record<string, string>, secretNames: string[], osFamily: OsFamily): string[];
 }
 
 class ContainerServerSource extends McpServerSource {
@@ -283,7 +283,7 @@ class ContainerServerSource extends McpServerSource {
     return 2;
   }
 
-  protected renderBody(env: Record<string, string>, secretNames: readonly string[], osFamily: OsFamily): string[] {
+  protected renderBody(env: Record<string, string>, secretNames: string[], osFamily: OsFamily): string[] {
     const drain = env[McpServerEnv.DRAIN_SECONDS];
     const run = [
       'docker run -d --restart unless-stopped --name mcp',
@@ -311,7 +311,7 @@ class CommandsServerSource extends McpServerSource {
     super(endpoint);
   }
 
-  protected renderBody(env: Record<string, string>, secretNames: readonly string[]): string[] {
+  protected renderBody(env: Record<string, string>, secretNames: string[]): string[] {
     return [
       ...Object.entries(env).map(([k, val]) => `export ${k}=${shellQuote(val)}`),
       ...secretNames.map((k) => `export ${k}`),

@@ -22,7 +22,7 @@ export interface StackSummary {
   /** Zones the stack's part of the service spans. @default - not stated (a global or multi-region stack: see `regions`) */
   readonly zones?: number;
   /** Regions of a multi-region service. @default - not stated (single region: see `zones`) */
-  readonly regions?: readonly string[];
+  readonly regions?: string[];
   /** Instances the fleet keeps at least. @default - not stated (a stack without a fleet) */
   readonly minInstances?: number;
   /** Instances the fleet may grow to. @default - not stated (a stack without a fleet) */

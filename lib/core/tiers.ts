@@ -93,7 +93,7 @@ export interface TierProfile {
   /** Alarm and scaling thresholds. */
   readonly alarms: AlarmThresholds;
   /** The escalation ladder; its last step's `afterSeconds` is when standby systems are promoted. */
-  readonly escalation: readonly EscalationStep[];
+  readonly escalation: EscalationStep[];
   /** Failover targets the failover budget is compared with. */
   readonly targets: FailoverTargets;
   /** Refuse a configuration whose failover budget exceeds the target (else warn). */
@@ -170,7 +170,7 @@ export interface TierOverrides {
   /** Alarm and scaling thresholds, field by field. @default - the guide's (P95 500 ms for 2 min, 1 % errors, CPU 80 % for 5 min, target CPU 70 %, memory 90 %, pool 80 %) */
   readonly alarms?: AlarmThresholdOverrides;
   /** The escalation ladder (replaces it whole; the first step at 0 s, in time order). @default GUIDE_ESCALATION - 0 / 30 / 60 / 300 s */
-  readonly escalation?: readonly EscalationStep[];
+  readonly escalation?: EscalationStep[];
   /** Failover targets, field by field. @default - the tier's */
   readonly targets?: FailoverTargetOverrides;
   /** Refuse (true) or only warn about (false) a failover budget above the target. @default true - refused at synth time */
@@ -352,7 +352,7 @@ export function resolveTier(tier: AvailabilityTier, overrides: TierOverrides = {
   av.check(alarms.targetCpuPercent < alarms.cpuPercent, 'targetCpuPercent', alarms.targetCpuPercent,
     `less than cpuPercent (${alarms.cpuPercent}): scaling must act before the alarm fires`);
 
-  const escalation = o.escalation ?? GUIDE_ESCALATION;
+  const escalation = [...(o.escalation ?? GUIDE_ESCALATION)];
   validateEscalation(escalation, v.nested('escalation'));
 
   const targets: FailoverTargets = { ...base.targets, ...definedOnly(o.targets ?? {}) };

@@ -30,13 +30,27 @@ export interface TimeoutChainOptions {
   readonly drainSeconds?: number;
 }
 
+/** A complete timeout chain, every value given (what `TimeoutChain.of` takes and `toOptions` returns). */
+export interface TimeoutChainSettings {
+  /** The longest a single MCP tool call may take, end to end. */
+  readonly longestToolCallSeconds: number;
+  /** How long the server (or the load balancer's backend) waits for a response before giving up. */
+  readonly originReadTimeoutSeconds: number;
+  /** Load balancer idle timeout: a connection with no bytes for this long is closed. */
+  readonly idleTimeoutSeconds: number;
+  /** Interval of the server's stream keep-alive (SSE comment/ping) on long responses. */
+  readonly keepAliveSeconds: number;
+  /** Deregistration delay / connection draining before an instance stops. */
+  readonly drainSeconds: number;
+}
+
 /** A complete, validated timeout chain. */
 export class TimeoutChain {
   /**
    * Validates a complete chain; problems go to `validator` when given (the caller
    * throws), else they are thrown here.
    */
-  public static of(options: Required<TimeoutChainOptions>, validator?: Validator): TimeoutChain {
+  public static of(options: TimeoutChainSettings, validator?: Validator): TimeoutChain {
     const v = validator ?? new Validator({ propPrefix: 'timeouts' });
     const chain = new TimeoutChain(options);
     chain.validate(v);
@@ -50,7 +64,7 @@ export class TimeoutChain {
   public readonly keepAliveSeconds: number;
   public readonly drainSeconds: number;
 
-  private constructor(o: Required<TimeoutChainOptions>) {
+  private constructor(o: TimeoutChainSettings) {
     this.longestToolCallSeconds = o.longestToolCallSeconds;
     this.originReadTimeoutSeconds = o.originReadTimeoutSeconds;
     this.idleTimeoutSeconds = o.idleTimeoutSeconds;
@@ -58,7 +72,7 @@ export class TimeoutChain {
     this.drainSeconds = o.drainSeconds;
   }
 
-  public toOptions(): Required<TimeoutChainOptions> {
+  public toOptions(): TimeoutChainSettings {
     return {
       longestToolCallSeconds: this.longestToolCallSeconds,
       originReadTimeoutSeconds: this.originReadTimeoutSeconds,
