@@ -3,7 +3,7 @@
  * resolution): documented limits at exactly the limit and one past it, formats anchored at both ends,
  * and summary cells that must not print a figure the stack does not have.
  */
-import { McpAuthorization, resolveServiceAuthorization } from '../../lib/core/authorization';
+import { AuthorizationMode, McpAuthorization, ResolvedAuthorization, UNAUTHENTICATED_SUMMARY, resolveServiceAuthorization } from '../../lib/core/authorization';
 import { isCertificateDnsName, resolveVaultCertificatePolicy } from '../../lib/core/certificate';
 import { describeAllowed } from '../../lib/core/cloud-limits';
 import { McpHaValidationError, Validator } from '../../lib/core/errors';
@@ -103,6 +103,18 @@ describe('authorization messages at their edges', () => {
       'authorization: McpAuthorization.allowUnauthenticated(): the internet-facing MCP endpoint checks no token; anyone who reaches it can call every tool',
     ]);
     expect(resolve(McpAuthorization.allowUnauthenticated('x'), { internetFacing: false }).r?.warnings).toEqual([]);
+  });
+});
+
+describe('an unauthenticated authorization checks no token, whatever else it carries', () => {
+  test('built by hand with an issuer and an audience: no auth environment, the opt-out in the summary', () => {
+    const r = new ResolvedAuthorization({
+      mode: AuthorizationMode.UNAUTHENTICATED, issuer: 'https://issuer.example.com', audience: 'https://mcp.example.com/mcp',
+      readScopes: ['mcp:read'], writeScopes: ['mcp:write'], jwksCacheMaxAgeSeconds: 600, jwksCooldownSeconds: 30, clockSkewSeconds: 60,
+      algorithms: ['RS256'], warnings: [],
+    });
+    expect(r.environment()).toEqual({});
+    expect(r.summary).toBe(UNAUTHENTICATED_SUMMARY);
   });
 });
 
