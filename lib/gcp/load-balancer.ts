@@ -384,6 +384,9 @@ export class McpLoadBalancer extends Construct {
    * draining and outlier detection. The group stays a backend of the main service too; both use
    * UTILIZATION balancing (backend services sharing an instance group need compatible balancing
    * modes: https://cloud.google.com/load-balancing/docs/backend-service#restrictions_and_guidance).
+   * UTILIZATION measures the instances' CPU, the same in both services, so the autoscaler's
+   * load-balancing signal does not depend on which service a request came through (the host backend
+   * carries only the promotion's probes and requests for the region's own name).
    */
   public addHostBackend(options: McpHostBackendOptions): ComputeBackendService {
     const v = validatorFor(this);
