@@ -119,3 +119,18 @@ describe('McpLoadBalancer', () => {
     expect(t.resource).toMatchSnapshot();
   });
 });
+
+describe('McpLoadBalancer.addHostBackend (a name served by one group only)', () => {
+  test('refuses a regional load balancer, a name that is not a DNS name, and a host routed twice', () => {
+    const { stack: s } = testStack('hosts');
+    const net = new McpNetwork(s, 'Net', { regions: ['us-east1'], serverPort: 8080, regionalLoadBalancerRegions: ['us-east1'] });
+    const reg = new McpLoadBalancer(s, 'Reg', { network: net, server, scope: LoadBalancerScope.REGIONAL, region: 'us-east1', sslCertificates: [CERT] });
+    expect(() => reg.addHostBackend({ host: 'mcp-us-east1.example.com', instanceGroup: 'g', id: 'us-east1' }))
+      .toThrow(/hosts\/Reg: 1 invalid setting\n {2}- scope: got "regional"; allowed: global: host backends route names behind the global load balancer/);
+    const glob = new McpLoadBalancer(s, 'Glob', { network: net, server, sslCertificates: [CERT] });
+    expect(() => glob.addHostBackend({ host: 'MCP_us-east1', instanceGroup: 'g', id: 'x' })).toThrow(/host: got "MCP_us-east1"; allowed: a lowercase DNS name/);
+    glob.addHostBackend({ host: 'mcp-us-east1.example.com', instanceGroup: 'g', id: 'us-east1' });
+    expect(() => glob.addHostBackend({ host: 'mcp-us-east1.example.com', instanceGroup: 'g2', id: 'again' }))
+      .toThrow(/host: got "mcp-us-east1\.example\.com"; allowed: a host not already routed/);
+  });
+});
