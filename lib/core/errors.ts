@@ -102,7 +102,7 @@ export class Validator {
 
   /** Problems found so far. */
   public get problems(): ValidationProblem[] {
-    return this.found;
+    return [...this.found];
   }
 
   public get valid(): boolean {
