@@ -106,6 +106,20 @@ describe('authorization messages at their edges', () => {
   });
 });
 
+describe('several scopes reach the server as one space-separated list (the OAuth scope syntax, RFC 6749 section 3.3)', () => {
+  test('read and write scopes', () => {
+    const v = new Validator();
+    const r = resolveServiceAuthorization(v, McpAuthorization.oauth({
+      issuer: McpAuthorization.cognitoIssuer('us-east-1', 'us-east-1_AbCdEf123'), readScopes: ['mcp:read', 'mcp:list'], writeScopes: ['mcp:write', 'mcp:admin'],
+    }), { serviceName: 'mcp.example.com', mcpPath: '/mcp', internetFacing: true });
+    expect(v.problems).toEqual([]);
+    const env = r!.environment();
+    expect(env.MCP_AUTH_SCOPES_READ).toBe('mcp:read mcp:list');
+    expect(env.MCP_AUTH_SCOPES_WRITE).toBe('mcp:write mcp:admin');
+    expect(env.MCP_AUTH_SCOPES_READ.split(' ')).toEqual(['mcp:read', 'mcp:list']);
+  });
+});
+
 describe('an unauthenticated authorization checks no token, whatever else it carries', () => {
   test('built by hand with an issuer and an audience: no auth environment, the opt-out in the summary', () => {
     const r = new ResolvedAuthorization({

@@ -121,8 +121,8 @@ describe('the healthiest candidate is the one that answered fastest', () => {
   test('latency is the time from the request to its answer, in milliseconds', async () => {
     const delays: Record<string, number> = { 'https://eu/ready': 200, 'https://ap/ready': 1 };
     const timed: Fetch = async (url) => {
+      await new Promise((r) => setTimeout(r, delays[url] ?? 50));
       if (url === 'https://us/ready') throw new Error('down');
-      await new Promise((r) => setTimeout(r, delays[url]));
       return { status: 200 };
     };
     const { cache, calls } = api();
@@ -142,5 +142,8 @@ describe('the healthiest candidate is the one that answered fastest', () => {
     expect(latency['eu-west-1']).toBeLessThanOrEqual(elapsed);
     expect(latency['ap-southeast-2']).toBeGreaterThanOrEqual(0);
     expect(latency['ap-southeast-2']).toBeLessThan(latency['eu-west-1']);
+    // A failed request's latency is measured the same way (here the 50 ms before the error).
+    expect(d.recheck![0].latencyMs).toBeGreaterThanOrEqual(40);
+    expect(d.recheck![0].latencyMs).toBeLessThanOrEqual(elapsed);
   });
 });
