@@ -83,9 +83,12 @@ const build = {
   },
 };
 
+// The multi-region Stage with the base props, built once: the stateful-ids check and the migration check share it.
+const multiRegionBase = new MultiRegionMcpStage(testApp(), 'MR', { ...base(), regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
+
 describe.each(Object.keys(build) as (keyof typeof build)[])('%s', (topology) => {
   test('stateful logical ids and replacement-causing properties survive capacity, schedule and threshold changes', () => {
-    const before = stateOf(build[topology](base()));
+    const before = stateOf(topology === 'multi-region' ? Object.values(multiRegionBase.regionStacks) : build[topology](base()));
     const after = stateOf(build[topology](changed()));
     expect(Object.keys(before).some((k) => k.includes('Cache'))).toBe(true);
     expect(after).toEqual(before);
@@ -97,7 +100,7 @@ describe('migration from the deprecated MultiRegionMcpService to MultiRegionMcpS
   // (cache, Global Datastore, secrets, buckets, log groups, keys) changes a logical id or a replacement-causing property.
   const app = testApp();
   const legacy = new MultiRegionMcpService(app, 'MR', { ...base(), regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
-  const stage = new MultiRegionMcpStage(testApp(), 'MR', { ...base(), regions: ['us-east-1', 'eu-west-1'], account: TEST_ACCOUNT });
+  const stage = multiRegionBase;
 
   test('the same stack names; the deprecated service still creates its stacks beside itself', () => {
     expect(Object.values(legacy.regionStacks).map((s) => s.stackName)).toEqual(['MR-us-east-1', 'MR-eu-west-1']);
