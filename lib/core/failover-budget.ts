@@ -229,6 +229,17 @@ export interface CacheRecovery {
 
 /** The result: named terms, their sum, and how it compares with the tier's target. */
 export class FailoverBudget {
+  /**
+   * Computes the budget (`computeFailoverBudget`): routing that cannot serve the topology is reported to
+   * `validator` (or thrown when none is given) rather than guessed around.
+   */
+  public static compute(input: FailoverBudgetInput, validator?: Validator): FailoverBudget {
+    const v = validator ?? new Validator();
+    const budget = computeFailoverBudget(input, v);
+    if (validator === undefined) v.throwIfInvalid();
+    return budget;
+  }
+
   public readonly terms: BudgetTerm[];
   /** Seconds from a failure to traffic served elsewhere (sum of `terms`). */
   public readonly totalSeconds: number;

@@ -20,14 +20,14 @@ export { TimeoutChain } from './timeouts';
 export type { TimeoutChainOptions, TimeoutChainSettings } from './timeouts';
 export {
   AvailabilityTier, COMPOSITE_HEALTH_SCORE, GUIDE_ESCALATION, RoutingMechanism,
-  downtimeMinutesPerYear, extendedOutageSeconds, resolveTier,
+  TierProfiles, downtimeMinutesPerYear, extendedOutageSeconds, resolveTier,
 } from './tiers';
 export type {
   AlarmThresholdOverrides, AlarmThresholds, EscalationStep, FailoverTargetOverrides, FailoverTargets, TierOverrides, TierProfile,
 } from './tiers';
 export { ASSUMPTIONS, Cloud, DnsRecordKind, FailoverBudget, TermSource, Topology, computeFailoverBudget } from './failover-budget';
 export type { BudgetTerm, CacheFailoverInput, CacheRecovery, DnsRouting, FailoverBudgetInput } from './failover-budget';
-export { planService } from './plan';
+export { ServicePlanner, planService } from './plan';
 export type { ServicePlan, ServicePlanInput } from './plan';
 export { MAX_SCHEDULED_ACTIONS, ScalingSchedule, WEEKDAYS, Weekday, WindowKind } from './schedule';
 export type {

@@ -130,3 +130,13 @@ export function planService(input: ServicePlanInput): ServicePlan {
 export function limitsDocUrl(mechanism: ProbeMechanism): string {
   return PROBE_LIMITS[mechanism].docUrl;
 }
+
+/** `planService` as a static method, for languages that reach the library through jsii. */
+export class ServicePlanner {
+  /** Resolves and validates a whole service plan; throws McpHaValidationError listing every problem. */
+  public static plan(input: ServicePlanInput): ServicePlan {
+    return planService(input);
+  }
+
+  private constructor() {}
+}

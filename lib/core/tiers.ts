@@ -430,3 +430,29 @@ export function mergeOverrides(base: TierOverrides = {}, top: TierOverrides = {}
     targets: nested(base.targets, top.targets),
   };
 }
+
+/**
+ * The tier functions as static methods (`resolveTier`, `downtimeMinutesPerYear`, `extendedOutageSeconds`),
+ * for languages that reach the library through jsii, where a capability needs a class to live on.
+ */
+export class TierProfiles {
+  /**
+   * Resolves a tier and the user's overrides into a complete, validated profile (`resolveTier`).
+   * @param validator where problems go; when omitted, problems are thrown here.
+   */
+  public static resolve(tier: AvailabilityTier, overrides?: TierOverrides, validator?: Validator): TierProfile {
+    return resolveTier(tier, overrides ?? {}, validator);
+  }
+
+  /** Minutes of downtime a year that an availability percentage allows (365.25-day year). */
+  public static downtimeMinutesPerYear(availabilityPercent: number): number {
+    return downtimeMinutesPerYear(availabilityPercent);
+  }
+
+  /** Seconds of outage after which the escalation ladder promotes standby systems (its last step). */
+  public static extendedOutageSeconds(profile: TierProfile): number {
+    return extendedOutageSeconds(profile);
+  }
+
+  private constructor() {}
+}
