@@ -124,6 +124,14 @@ export class McpCache extends Construct {
   /** Host of the endpoint the servers connect to. */
   public readonly host: string;
   public readonly port: string;
+  /**
+   * PEM of the CA(s) that sign the instance's server certificates (a Terraform reference, resolved at
+   * apply): no public root signs them, so a TLS client must trust these. Valkey: every certificate of
+   * `managed_server_ca`, the per-instance CA, every CA listed so a CA rotation is trusted ahead of time
+   * (https://cloud.google.com/memorystore/docs/valkey/manage-in-transit-encryption);
+   * Redis: `server_ca_certs[0].cert`.
+   */
+  public readonly tlsCaPem: string;
   /** True when this instance is a cross-region secondary (read-only until switched over). */
   public readonly secondary: boolean;
   public readonly instanceId: string;
@@ -200,6 +208,7 @@ export class McpCache extends Construct {
       });
       this.host = this.redis.host;
       this.port = '6378';
+      this.tlsCaPem = `\${google_redis_instance.${this.redis.friendlyUniqueId}.server_ca_certs[0].cert}`;
       // Direct peering puts the instance in a reserved range outside the subnets: let the servers reach it (TLS port 6378).
       new ComputeFirewall(this, 'AllowRedisEgress', {
         name: resourceName(prefix, 'allow-redis'),
@@ -256,6 +265,7 @@ export class McpCache extends Construct {
       // The first endpoint's first connection: the discovery (cluster) or primary (cluster disabled) address.
       this.host = `\${google_memorystore_instance.${this.valkey.friendlyUniqueId}.endpoints[0].connections[0].psc_auto_connection[0].ip_address}`;
       this.port = '6379';
+      this.tlsCaPem = `\${join("\\n", flatten([for ca in google_memorystore_instance.${this.valkey.friendlyUniqueId}.managed_server_ca : [for c in ca.ca_certs : c.certificates]]))}`;
     }
 
     (props.clientServiceAccounts ?? []).forEach((email) => this.grantClient(email));

@@ -54,8 +54,11 @@ describe('McpCache (Memorystore for Valkey)', () => {
   test('Memorystore for Redis STANDARD_HA is an option for one region, with TLS and AUTH, and is refused for 3-zone tiers', () => {
     const r = testStack();
     const n = new McpNetwork(r.stack, 'Net', { regions: ['us-east1'], serverPort: 8080 });
-    new McpCache(r.stack, 'Redis', { network: n, region: 'us-east1', tier: AvailabilityTier.STANDARD, service: CacheService.REDIS_STANDARD_HA });
-    const redis = Object.values(resourcesOf(synthJson(r.stack), 'google_redis_instance'))[0];
+    const redisCache = new McpCache(r.stack, 'Redis', { network: n, region: 'us-east1', tier: AvailabilityTier.STANDARD, service: CacheService.REDIS_STANDARD_HA });
+    const redisInstances = resourcesOf(synthJson(r.stack), 'google_redis_instance');
+    const redis = Object.values(redisInstances)[0];
+    // TLS with the instance's own server CA (no public root signs it).
+    expect(redisCache.tlsCaPem).toBe(`\${google_redis_instance.${Object.keys(redisInstances)[0]}.server_ca_certs[0].cert}`);
     expect(redis).toMatchObject({ tier: 'STANDARD_HA', transit_encryption_mode: 'SERVER_AUTHENTICATION', auth_enabled: true, replica_count: 1 });
     expect(errorOf((sc) => new McpCache(sc, 'R', {
       network: new McpNetwork(sc, 'N', { regions: ['us-east1'], serverPort: 8080 }), region: 'us-east1', tier: AvailabilityTier.BUSINESS_CRITICAL,

@@ -36,6 +36,8 @@ describe.each(synthesized)('%s', (name, t) => {
       const url = envOf(script, 'REDIS_URL')!;
       const [instance] = Object.keys(instances).filter((k) => url.includes(`google_memorystore_instance.${k}.`));
       expect(instances[instance].location).toBe(region);
+      // TLS to the instance: its own CA (managed_server_ca) is the one the server trusts.
+      expect(script).toMatch(new RegExp(`-e REDIS_TLS_CA='\\$\\{join\\("\\\\n", flatten\\(\\[for ca in google_memorystore_instance\\.${instance}\\.managed_server_ca `));
       const secondary = instances[instance].cross_instance_replication_config?.instance_role === 'SECONDARY';
       expect(envOf(script, 'CACHE_WRITE_MODE')).toBe(secondary ? 'read-only-unless-promoted' : 'local');
       if (secondary) expect(envOf(script, 'CACHE_WRITER_REGION')).toBe(writers[0].region);

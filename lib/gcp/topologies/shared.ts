@@ -22,6 +22,8 @@ export function cacheEnvironment(
     REDIS_URL: `rediss://${cache.host}:${cache.port}`,
     // Memorystore IAM authentication: the server sends its service account's access token as the AUTH password.
     REDIS_AUTH_MODE: cache.valkey ? 'gcp-iam' : 'auth-string',
+    // No public root signs Memorystore's server certificates: the servers trust the instance's own CA.
+    REDIS_TLS_CA: cache.tlsCaPem,
     ...cacheWrite.environmentFor(region, health.cacheGraceSeconds),
   };
 }

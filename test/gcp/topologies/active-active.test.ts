@@ -40,6 +40,9 @@ describe('ActiveActiveMcpService (Google Cloud)', () => {
     const instance = Object.keys(resourcesOf(t, 'google_memorystore_instance'))[0];
     expect(envOf(script, 'REDIS_URL')).toMatch(new RegExp(`^rediss://\\$\\{google_memorystore_instance\\.${instance}\\.endpoints\\[0\\]`));
     expect(envOf(script, 'CACHE_WRITE_MODE')).toBe('local');
+    // No public root signs Memorystore's certificates: the servers trust every CA of the very instance they connect to.
+    expect(envOf(script, 'REDIS_AUTH_MODE')).toBe('gcp-iam');
+    expect(script).toContain(`-e REDIS_TLS_CA='\${join("\\n", flatten([for ca in google_memorystore_instance.${instance}.managed_server_ca : [for c in ca.ca_certs : c.certificates]]))}'`);
     const grace = Number(envOf(script, 'CACHE_GRACE_SECONDS'));
     expect(grace).toBeGreaterThan(ASSUMPTIONS.cacheAutomaticFailover[Cloud.GCP].seconds);
     expect(grace).toBe(ASSUMPTIONS.cacheAutomaticFailover[Cloud.GCP].seconds + svc.plan.profile.healthProbe.intervalSeconds);
