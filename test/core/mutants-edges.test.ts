@@ -25,6 +25,10 @@ describe('a certificate DNS name is at most 253 characters (RFC 1035 / RFC 5280 
   test('two labels are enough (example.com), one is not (localhost)', () => {
     expect([isCertificateDnsName('example.com'), isCertificateDnsName('localhost')]).toEqual([true, false]);
   });
+  test('an IPv4 address is not a DNS name (all-numeric last label); a last label with digits and letters is', () => {
+    expect(['10.0.0.10', '192.168.1.1', 'mcp.example.10'].map(isCertificateDnsName)).toEqual([false, false, false]);
+    expect(['mcp.lab.b2', 'mcp.lab.3com', 'mcp.lab.k8s'].map(isCertificateDnsName)).toEqual([true, true, true]);
+  });
   test('the empty name and non-strings are refused', () => {
     expect([isCertificateDnsName(''), isCertificateDnsName(undefined), isCertificateDnsName(42)]).toEqual([false, false, false]);
   });

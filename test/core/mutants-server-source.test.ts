@@ -27,6 +27,15 @@ describe('an image that is not a string is refused by name, not with a TypeError
   });
 });
 
+describe('every start command must be a command', () => {
+  test.each([[['systemctl start mcp', '']], [['   ']], [['run', 42]]])('%p is refused', (commands) => {
+    expect(() => McpServerSource.commands(commands as string[], { port: 9000 })).toThrow(/server\.commands: got .*; allowed: at least one non-empty shell command/);
+  });
+  test('several non-empty commands are accepted, in order', () => {
+    expect(McpServerSource.commands(['a', 'b'], { port: 9000 }).renderStartScript().slice(-2)).toEqual(['a', 'b']);
+  });
+});
+
 describe('validateHealthPath: a load balancer must probe a path the server serves', () => {
   // Built in each test: the mutation run attributes coverage per test (describe bodies count for none).
   const source = () => McpServerSource.container('img:1', { readinessPath: '/ready', livenessPath: '/live' });
