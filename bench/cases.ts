@@ -22,7 +22,7 @@ const reference = (): typeof import('../examples/aws/reference') => require('../
 const multiRegion = (n: number, group: CaseGroup, what: string): BenchCase => ({
   name: `multi-region-${n}`,
   group,
-  description: `${what}MultiRegionMcpService, ${n} regions (${SWEEP_REGIONS.slice(0, n).join(', ')}): ${n} regional stacks + global stack`,
+  description: `${what}MultiRegionMcpStage, ${n} regions (${SWEEP_REGIONS.slice(0, n).join(', ')}): ${n} regional stacks + global stack`,
   load: () => {
     const m = reference();
     return (app) => { m.buildMultiRegion(app, SWEEP_REGIONS.slice(0, n)); };
