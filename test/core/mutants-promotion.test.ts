@@ -147,3 +147,18 @@ describe('the healthiest candidate is the one that answered fastest', () => {
     expect(d.recheck![0].latencyMs).toBeLessThanOrEqual(elapsed);
   });
 });
+
+describe('the re-check waits between its attempts', () => {
+  test('without a sleep option, real time passes between attempts (3 attempts, 100 ms apart: at least 200 ms)', async () => {
+    const times: number[] = [];
+    const recording: Fetch = async (url) => {
+      if (url === 'https://us/ready') times.push(Date.now());
+      return { status: url === 'https://us/ready' ? 503 : 200 };
+    };
+    const { cache } = api();
+    await promote(config({ recheckAttempts: 3, recheckIntervalMs: 100 }), cache, recording);
+    expect(times).toHaveLength(3);
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(95);
+    expect(times[2] - times[1]).toBeGreaterThanOrEqual(95);
+  });
+});
