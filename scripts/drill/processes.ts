@@ -33,17 +33,30 @@ export function requireBinary(name: string): string {
   );
 }
 
+/**
+ * Ports this process handed out: never handed out twice, so drills running side by side in one
+ * process (each binding its ports a little after asking) cannot be given the same one.
+ */
+const handedOut = new Set<number>();
+
 /** A free TCP port on 127.0.0.1 (bound, read, released; the caller binds it right after). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, LOOPBACK, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.on('error', reject);
+      srv.listen(0, LOOPBACK, () => {
+        const { port: p } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(p));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free loopback port that this process has not handed out already (50 attempts)');
 }
 
 export function sleep(ms: number): Promise<void> {

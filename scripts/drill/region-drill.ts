@@ -124,6 +124,11 @@ export interface RegionDrillOptions {
    * @default false
    */
   readonly authorization?: boolean;
+  /**
+   * With `authorization`: an OpenID Provider the caller started (and stops) for DRILL_RESOURCE with
+   * DRILL_CLIENT (drills running side by side share one). @default - the drill starts its own
+   */
+  readonly identityProvider?: OidcProvider;
 }
 
 /** What a write through one region's load balancer did. */
@@ -229,6 +234,11 @@ const MEMORYSTORE_DRILL_TOKEN = 'drill-function-sa-token-loopback-only';
 
 /** The resource (audience) the drill's servers protect: the service the front stands for. */
 export const DRILL_RESOURCE = 'https://mcp.drill.example/mcp';
+/** An OpenID Provider for the drill's resource and client (on loopback), to share between drills. */
+export function startDrillIdentityProvider(): Promise<OidcProvider> {
+  return startOidcProvider({ resource: DRILL_RESOURCE, scopes: ['mcp:read', 'mcp:write'], clients: [DRILL_CLIENT] });
+}
+
 const DRILL_CLIENT: TestClient = { clientId: 'drill-client', clientSecret: 'drill-secret-for-loopback-only-000000001', scope: 'mcp:read mcp:write', accessTokenTtlSeconds: 3600 };
 
 interface ServerReplica {
@@ -353,7 +363,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     // The bundle, the OpenID Provider and the writer's cache start together.
     const [bundle, provider, redisA] = await Promise.all([
       sharedBundle(),
-      options.authorization ? startOidcProvider({ resource: DRILL_RESOURCE, scopes: ['mcp:read', 'mcp:write'], clients: [DRILL_CLIENT] }) : undefined,
+      options.authorization ? (options.identityProvider ?? startDrillIdentityProvider()) : undefined,
       startRedis(group, { name: `redis-${regionNames[0]}` }),
     ]);
     idp = provider;
@@ -686,7 +696,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     for (const w of watchers) w.stop();
     await Promise.allSettled(loadClients.map((c) => c.stop()));
     await Promise.allSettled(writers.map((c) => c.close()));
-    await idp?.stop();
+    if (idp !== options.identityProvider) await idp?.stop();
     if (!options.group) await group.stopAll();
   }
 

@@ -28,7 +28,9 @@ import { renderFrontConfig, frontCheck } from '../../scripts/drill/front-config'
 import { requireBinary } from '../../scripts/drill/processes';
 import {
   CI_REGION_DRILL, DRILL_RESOURCE, RegionDrillResult, RegionFault, RegionFaultResult, checkSequence, formatRegionTable, regionViolations, runRegionDrill,
+  startDrillIdentityProvider,
 } from '../../scripts/drill/region-drill';
+import type { OidcProvider } from '../support/oidc';
 
 jest.setTimeout(150_000);
 
@@ -48,6 +50,7 @@ const GOOGLE_TIER = AvailabilityTier.BUSINESS_CRITICAL;
 const GOOGLE_OVERRIDES: TierOverrides = { dnsHealthCheck: { failureThreshold: 1 } };
 const [googleWriter, googleStandby] = ['us-east1', 'us-central1'];
 
+let idp: Promise<OidcProvider> | undefined;
 let awsRun: Promise<RegionDrillResult> | undefined;
 let googleRun: Promise<RegionDrillResult> | undefined;
 const timings: Record<string, number> = {};
@@ -63,15 +66,22 @@ function startDrills(): void {
       timings[name] = (Date.now() - t0) / 1000;
       process.stdout.write(`${formatRegionTable(r)}\n(${name} drill: ${timings[name]} s wall clock)\n`);
       return r;
+    }, (err: unknown) => {
+      process.stdout.write(`(${name} drill failed after ${(Date.now() - t0) / 1000} s: ${err instanceof Error ? err.message : String(err)})\n`);
+      throw err;
     });
   };
-  awsRun = timed('aws', runRegionDrill({
+  // One OpenID Provider for both drills (its start is the heaviest part of the set-up).
+  idp = startDrillIdentityProvider();
+  const withIdp = (o: Parameters<typeof runRegionDrill>[0]): Promise<RegionDrillResult> =>
+    (idp as Promise<OidcProvider>).then((identityProvider) => runRegionDrill({ ...o, identityProvider }));
+  awsRun = timed('aws', withIdp({
     tier: AvailabilityTier.MISSION_CRITICAL, writeModel: CacheWriteModel.SINGLE_WRITER, regions: ['us-east-1', 'eu-west-1'],
     faults: CI_REGION_DRILL, probeScale: PROBE_SCALE, ladderScale: LADDER_SCALE, clients: 3, settleSeconds: 1,
     // MCP authorization on (issue 13): every server checks tokens from a real OpenID Provider on loopback.
     authorization: true,
   }));
-  googleRun = timed('gcp', runRegionDrill({
+  googleRun = timed('gcp', withIdp({
     cloud: Cloud.GCP, tier: GOOGLE_TIER, tierOverrides: GOOGLE_OVERRIDES, writeModel: CacheWriteModel.SINGLE_WRITER,
     regions: [googleWriter, googleStandby], faults: CI_REGION_DRILL, probeScale: PROBE_SCALE, ladderScale: LADDER_SCALE,
     clients: 3, settleSeconds: 1, authorization: true,
@@ -231,6 +241,11 @@ describe('region-failure drill on Google (active-passive, Memorystore switchover
   test('authorization on: tokens obtained before the first fault kept working through the switchover', () => {
     expect(result.authorization).toMatchObject({ resource: DRILL_RESOURCE, tokensIssuedDuringFaults: 0, authRefusedCalls: 0, tokensIssued: 3 + 2 });
   });
+});
+
+afterAll(async () => {
+  await Promise.allSettled([awsRun, googleRun]);
+  await (await idp?.catch(() => undefined))?.stop();
 });
 
 describe('region drill pieces', () => {
