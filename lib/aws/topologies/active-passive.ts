@@ -491,7 +491,7 @@ export class CrossRegionActivePassiveMcpStage extends Stage {
     });
     const authorization = resolveAuthorization(v, props, true);
     validateRegionalProbeCredentials(v, props.probeClientCredentialsByRegion, authorization,
-      [primaryRegion ?? '', standbyRegion].filter((r) => r !== ''), account);
+      [primaryRegion ?? '', standbyRegion].filter((r) => r !== ''), account, props.mcpProbe);
     const writeModel = props.cache !== false
       ? chooseCacheWriteModel([], v, props.cache, [primaryRegion ?? '', standbyRegion], CacheWriteModel.SINGLE_WRITER)
       : undefined;

@@ -154,9 +154,13 @@ class SecretArns extends RegionalProbeCredentials {
  */
 export function validateRegionalProbeCredentials(
   v: Validator, credentials: RegionalProbeCredentials | undefined, resolved: ResolvedAuthorization | undefined,
-  regions: readonly string[], account: string | undefined,
+  regions: readonly string[], account: string | undefined, mcpProbe: boolean | undefined,
 ): void {
   if (credentials === undefined) return;
+  if (mcpProbe === false) {
+    v.add('probeClientCredentialsByRegion', '(secrets)', 'no value with mcpProbe: false (no probe runs to read them)');
+    return;
+  }
   if (resolved?.mode !== AuthorizationMode.OAUTH) {
     v.add('probeClientCredentialsByRegion', '(secrets)', 'only with authorization: McpAuthorization.oauth(...) (the probe\'s client of that issuer)');
     return;

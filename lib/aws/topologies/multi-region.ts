@@ -172,7 +172,7 @@ function resolveMultiRegion(v: Validator, owner: Construct, scope: Construct, pr
   checkStackProps(v, props.stackProps);
   validateServiceProps(v, props, { multiRegion: true, regions: props.regions.map((r) => ({ prop: 'regions', region: r })) });
   const authorization = resolveAuthorization(v, props, true);
-  validateRegionalProbeCredentials(v, props.probeClientCredentialsByRegion, authorization, props.regions, account);
+  validateRegionalProbeCredentials(v, props.probeClientCredentialsByRegion, authorization, props.regions, account, props.mcpProbe);
   const writeWarnings: string[] = [];
   const writeModel = props.cache === false ? undefined
     : chooseCacheWriteModel(writeWarnings, v, props.cache, props.regions, CacheWriteModel.MULTI_WRITER);

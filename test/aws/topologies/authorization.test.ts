@@ -230,6 +230,9 @@ describe('services spanning regions: every region\'s probes read a secret in the
       ...regional({ authorization: McpAuthorization.allowUnauthenticated('internal test') }), primaryRegion: 'us-east-1', standbyRegion: 'us-west-2',
       probeClientCredentialsByRegion: RegionalProbeCredentials.fromSecretArns(ARNS),
     }), /probeClientCredentialsByRegion: got "\(secrets\)"; allowed: only with authorization: McpAuthorization\.oauth/],
+    ['credentials with no probe to read them', () => new MultiRegionMcpStage(testApp(), 'MR', regional({
+      mcpProbe: false, probeClientCredentialsByRegion: RegionalProbeCredentials.replicated('mcp/probe-credentials'),
+    })), /probeClientCredentialsByRegion: got "\(secrets\)"; allowed: no value with mcpProbe: false/],
   ])('refuses %s', (_name, create, message) => {
     expect(create).toThrow(message);
   });
