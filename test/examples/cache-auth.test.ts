@@ -291,6 +291,21 @@ describe('gcp-iam against a TLS redis-server whose password is the metadata serv
     await server.close();
   });
 
+  test('auth-string (Memorystore for Redis): TLS with the CA and the AUTH string as the password; a wrong string never gets in', async () => {
+    const redis = await startTlsRedis(tls, 'the-instance-auth-string');
+    const env = { REDIS_URL: redis.url, REDIS_AUTH_MODE: 'auth-string', REDIS_TLS_CA: tls.caPem, HOST: LOOPBACK, MCP_PORT: '0' };
+    const good = createServer({ ...readConfig({ ...env, REDIS_AUTH_TOKEN: 'the-instance-auth-string' }), logSink: () => undefined });
+    const bad = createServer({ ...readConfig({ ...env, REDIS_AUTH_TOKEN: 'a-stale-auth-string' }), logSink: () => undefined, cacheGraceSeconds: 0 });
+    servers.push(good, bad);
+    const [{ url }] = await Promise.all([good.start(), bad.start()]);
+    await waitFor('healthy on the AUTH string', async () => (await good.readiness()).status === 'healthy', 10_000, 50);
+    expect((await good.readiness()).cache.credentials).toBe('static');
+    expect(await write(await connectClient(url), 'auth-string')).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await bad.readiness()).toMatchObject({ httpStatus: 503, cache: { reachable: false } });
+    await Promise.all([good.close(), bad.close()]);
+  });
+
   test('REDIS_TLS_SERVERNAME: the certificate is checked against that name instead of the address; a name it does not carry fails', async () => {
     metadata.token = 'token-servername';
     metadata.expiresIn = 3600;
