@@ -4,7 +4,7 @@
  * and summary cells that must not print a figure the stack does not have.
  */
 import { AuthorizationMode, McpAuthorization, ResolvedAuthorization, UNAUTHENTICATED_SUMMARY, resolveServiceAuthorization } from '../../lib/core/authorization';
-import { isCertificateDnsName, resolveVaultCertificatePolicy } from '../../lib/core/certificate';
+import { countPemCertificates, isCertificateDnsName, resolveVaultCertificatePolicy } from '../../lib/core/certificate';
 import { describeAllowed } from '../../lib/core/cloud-limits';
 import { McpHaValidationError, Validator } from '../../lib/core/errors';
 import { ScalingSchedule, ScalingScheduleProps, Weekday } from '../../lib/core/schedule';
@@ -140,5 +140,44 @@ describe('the Vault address must parse as a URL', () => {
   test.each(['vault.example.com:8200', 'not a url', ''])('%p is refused', (vaultAddress) => {
     expect(() => resolveVaultCertificatePolicy({ vaultAddress, role: 'mcp', commonName: 'mcp.example.com' }))
       .toThrow(/vaultAddress: got .*; allowed: an https:\/\/ URL of Vault/);
+  });
+});
+
+describe('a coverage gap reads as the minutes it spans', () => {
+  const every = Object.values(Weekday);
+  const gapOf = (windows: ScalingScheduleProps['windows']) => {
+    try {
+      ScalingSchedule.of({ timeZone: 'UTC', windows });
+    } catch (e) {
+      return (e as Error).message.match(/schedule\.windows: got "([^"]+)"; allowed: every minute/)?.[1];
+    }
+    return undefined;
+  };
+  test('one uncovered minute each day: "MON 20:00-20:00"', () => {
+    expect(gapOf([
+      { name: 'day', times: [{ weekdays: every, start: '08:00', end: '20:00' }], minPercent: 100, maxPercent: 150 },
+      { name: 'night', times: [{ weekdays: every, start: '20:01', end: '08:00' }], minPercent: 50, maxPercent: 100 },
+    ])).toBe('MON 20:00-20:00');
+  });
+  test('a gap that wraps the week back into its first day names both days', () => {
+    // Only Monday 10:00-11:00 is covered: the gap runs from MON 11:00 round the week to MON 09:59.
+    expect(gapOf([{ name: 'only', times: [{ weekdays: [Weekday.MONDAY], start: '10:00', end: '11:00' }], minPercent: 100, maxPercent: 100 }]))
+      .toBe('MON 11:00-MON 09:59');
+  });
+});
+
+describe('a CA bundle counts only when every block is a certificate', () => {
+  const block = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+  test('one real-sized block and one truncated block: not a bundle (0)', () => {
+    const real = block('A'.repeat(64));
+    expect(countPemCertificates(real)).toBe(1);
+    expect(countPemCertificates(real + block('AAAA'))).toBe(0);
+    expect(countPemCertificates(real + real)).toBe(2);
+  });
+});
+
+describe('Microsoft Entra ID issuers carry the tenant GUID in lower case', () => {
+  test('an upper-case tenant id gives the issuer the tokens carry', () => {
+    expect(McpAuthorization.entraIdIssuer('AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE')).toBe('https://sts.windows.net/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/');
   });
 });

@@ -162,3 +162,24 @@ describe('the re-check waits between its attempts', () => {
     expect(times[2] - times[1]).toBeGreaterThanOrEqual(95);
   });
 });
+
+describe('each decision is logged as one structured record with what it was based on', () => {
+  test('promoted: the region, the candidates\' health, the re-check, the time it took and whether it was confirmed', async () => {
+    const records: Record<string, unknown>[] = [];
+    const { cache } = api();
+    await promote(config({ recheckAttempts: 1, completionTimeoutMs: 1000 }), cache,
+      fetchFrom({ 'https://us/ready': 503, 'https://eu/ready': 200 }), { ...options, log: (r) => records.push(r) });
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ decision: 'promoted', blocked: false, region: 'eu-west-1', confirmed: true,
+      health: [expect.objectContaining({ region: 'eu-west-1', status: 200 })], recheck: [expect.objectContaining({ region: 'us-east-1', status: 503 })] });
+    expect(typeof records[0].promotionMs).toBe('number');
+    expect(records[0]).not.toHaveProperty('status');
+  });
+
+  test('blocked by the cache\'s status: the status is logged; no timing, no health, no re-check, no region', async () => {
+    const records: Record<string, unknown>[] = [];
+    const { cache } = api([{ status: 'modifying' }]);
+    await promote(config(), cache, fetchFrom({}), { ...options, log: (r) => records.push(r) });
+    expect(records).toEqual([{ decision: 'in-progress', blocked: true, status: 'modifying', reason: expect.stringContaining("ldgnf-mcp is 'modifying'") }]);
+  });
+});
