@@ -245,7 +245,9 @@ describe('health', () => {
     const { port, url } = await s.start();
     const ready = `http://${LOOPBACK}:${port}/health/ready`;
     const live = `http://${LOOPBACK}:${port}/health/live`;
-    await waitFor('ready', async () => (await httpStatus(ready)) === 200, 5000);
+    // Healthy, not merely 200: a probe before the first connection counts as unreachable, and a
+    // "cache-grace" 200 then would start the grace period before Redis stops.
+    await waitFor('healthy', async () => (await s.readiness()).status === 'healthy', 5000);
     const client = await connect(url, 'modern');
     clients.push(client);
     // WHEN Redis stops
