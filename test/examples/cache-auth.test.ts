@@ -358,7 +358,8 @@ describe('gcp-iam against a TLS redis-server whose password is the metadata serv
     expect(metadata.refusedForHeader).toBe(0);
 
     metadata.failing = false;
-    await waitFor('ready once the metadata server answers', async () => (await httpStatus(`${base}/health/ready`)) === 200, 10_000, 100);
+    await waitFor('healthy once the metadata server answers', async () => (await server.readiness()).status === 'healthy', 10_000, 100);
+    expect(await httpStatus(`${base}/health/ready`)).toBe(200);
     const client = await connectClient(`${base}/mcp`);
     expect(await write(client, 'after-metadata-outage')).toMatchObject({ ok: true });
     await server.close();
