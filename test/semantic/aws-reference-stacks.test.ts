@@ -19,7 +19,8 @@ import {
   EXAMPLE_ACCOUNT, EXAMPLE_VAULT, EXAMPLE_ZONE, REFERENCE_MULTI_REGION_REGIONS, buildActiveActive, buildActivePassive, buildMultiRegion,
   referenceSchedule, referenceServer,
 } from '../../examples/aws/reference';
-import { CrossRegionActivePassiveMcpStage, McpCertificate, MultiRegionMcpStage, TrafficRouting } from '../../lib/aws';
+import { CrossRegionActivePassiveMcpStage, McpCertificate, MultiRegionMcpStage, RegionalProbeCredentials, TrafficRouting } from '../../lib/aws';
+import { OAUTH_ENV } from '../../lib/aws/mcp-probe-handler/oauth';
 import { AvailabilityTier, McpAuthorization } from '../../lib/core';
 import { testApp } from '../support/app';
 import {
@@ -66,7 +67,10 @@ const crossRegion = new CrossRegionActivePassiveMcpStage(crossApp, 'McpCrossRegi
   certificate: McpCertificate.vault(EXAMPLE_VAULT),
   domain: { ...EXAMPLE_ZONE, recordName: 'mcp-xr' },
   routing: TrafficRouting.dns(),
-  authorization: McpAuthorization.oauth({ issuer: 'https://idp.example.com' }),
+  // An issuer outside the service's zone: (g) reads every example.com name a function calls as a service name.
+  authorization: McpAuthorization.oauth({ issuer: McpAuthorization.cognitoIssuer('us-east-1', 'us-east-1_EXAMPLE01') }),
+  // Its probes authenticate: a client secret replicated to both regions (issue 13).
+  probeClientCredentialsByRegion: RegionalProbeCredentials.replicated('mcp/probe-credentials'),
 });
 const cross = modelsOf(crossApp, stacksOf(crossApp));
 
@@ -208,6 +212,29 @@ describe.each(Object.entries(APPS))('%s', (_name, models) => {
       .filter((h) => h.endsWith(EXAMPLE_ZONE.zoneName));
     expect(called.length).toBeGreaterThan(0);
     expect(called.filter((h) => !everyAllowed.has(h))).toEqual([]);
+  });
+});
+
+describe('(h) MCP probes that authenticate read their client secret in their own region (issue 13)', () => {
+  // Requirement: a probe's Secrets Manager client calls the function's own region, so a secret of another region
+  // is a probe that never gets a token; and its role reads that secret only (least privilege, per region).
+  test('every authenticating probe function names a secret of its stack\'s region, and its role may read only that one there', () => {
+    const checked: string[] = [];
+    for (const [, m] of ALL) {
+      for (const [id] of m.resources('AWS::Lambda::Function')) {
+        const env = m.functionEnvironment(id);
+        if (env.MCP_PROBE_URL === undefined || env[OAUTH_ENV.credentialsSecretArn] === undefined) continue;
+        checked.push(`${m.name}/${id}`);
+        const secretRegion = /^arn:[^:]+:secretsmanager:([a-z0-9-]+):/.exec(env[OAUTH_ENV.credentialsSecretArn])?.[1] ?? env[OAUTH_ENV.credentialsSecretArn];
+        const grants = m.roleStatements(m.functionRole(id)!).filter((st) => st.actions.some((a) => a.startsWith('secretsmanager:')));
+        const granted = grants.flatMap((st) => st.resources.map((r) => m.render(r)));
+        expect({ probe: `${m.name}/${id}`, secretRegion, wildcard: grants.some((st) => st.actions.some((a) => a.includes('*'))) })
+          .toEqual({ probe: `${m.name}/${id}`, secretRegion: m.region, wildcard: false });
+        expect(granted).toEqual([`${env[OAUTH_ENV.credentialsSecretArn]}-??????`]);
+      }
+    }
+    // The cross-region variant's probes: the primary's, the standby's and the standby's watch of the primary.
+    expect(checked.filter((c) => c.startsWith('McpCrossRegion-'))).toHaveLength(3);
   });
 });
 
