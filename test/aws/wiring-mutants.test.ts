@@ -201,6 +201,15 @@ describe('the metric-math length limit (1024 characters) at its boundary', () =>
   });
 });
 
+describe('FailoverScaling refuses evaluation periods CloudWatch does not take, by name', () => {
+  test.each([0, 61, 1.5])('%p', (evaluationPeriods) => {
+    expect(() => new FailoverScaling(stack, `Periods${String(evaluationPeriods).replace('.', '_')}`, {
+      autoScalingGroup: group, servingSignal: serving, signalDescription: 'x', keyMetrics: { mn: serving }, keyExpression: 'mn',
+      targets: [{ window: 'w', key: 1, capacity: 2 }], evaluationPeriods, description: 'x',
+    })).toThrow(new RegExp(`evaluationPeriods: got ${evaluationPeriods}; allowed: an integer from 1 to 60`));
+  });
+});
+
 describe('the promotion trigger\'s description prints the figures the alarm renders', () => {
   const trigger = secondaryModel.resource(secondary.getLogicalId((promotion.trigger as cloudwatch.Alarm).node.defaultChild as never))!.Properties!;
 

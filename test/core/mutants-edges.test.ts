@@ -174,9 +174,23 @@ describe('a CA bundle counts only when every block is a certificate', () => {
     expect(countPemCertificates(real + block('AAAA'))).toBe(0);
     expect(countPemCertificates(real + real)).toBe(2);
   });
+  test('the size is counted without line breaks: 60 characters on 6 lines are too few, 64 on 2 lines enough', () => {
+    expect(countPemCertificates(block(Array(6).fill('A'.repeat(10)).join('\n')))).toBe(0);
+    expect(countPemCertificates(block(`${'A'.repeat(32)}\n${'A'.repeat(32)}`))).toBe(1);
+  });
 });
 
 describe('Microsoft Entra ID issuers carry the tenant GUID in lower case', () => {
+  test('a v2.0 (login.microsoftonline.com) issuer is refused with the v1.0 issuer to use instead, its tenant filled in when the URL has one', () => {
+    const message = (issuer: string) => {
+      const v = new Validator();
+      resolveServiceAuthorization(v, McpAuthorization.oauth({ issuer }), { serviceName: 'mcp.example.com', mcpPath: '/mcp', internetFacing: true });
+      return v.problems.find((p) => p.prop === 'authorization.issuer')?.allowed ?? '';
+    };
+    expect(message('https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0'))
+      .toMatch(/^the issuer of Entra ID v1\.0 access tokens, https:\/\/sts\.windows\.net\/11111111-2222-3333-4444-555555555555\/ /);
+    expect(message('https://login.microsoftonline.com/')).toMatch(/^the issuer of Entra ID v1\.0 access tokens, https:\/\/sts\.windows\.net\/<tenantId>\/ /);
+  });
   test('an upper-case tenant id gives the issuer the tokens carry', () => {
     expect(McpAuthorization.entraIdIssuer('AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE')).toBe('https://sts.windows.net/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/');
   });

@@ -183,3 +183,20 @@ describe('each decision is logged as one structured record with what it was base
     expect(records).toEqual([{ decision: 'in-progress', blocked: true, status: 'modifying', reason: expect.stringContaining("ldgnf-mcp is 'modifying'") }]);
   });
 });
+
+describe('a writer already outside the failed region: nothing to do, and the reason says where it is', () => {
+  test('before probing', async () => {
+    const { cache, calls } = api([{ members: MEMBERS.map((m) => ({ ...m, role: m.region === 'eu-west-1' ? 'PRIMARY' : 'SECONDARY' })) }]);
+    const d = await promote(config(), cache, fetchFrom({}), options);
+    expect(d).toMatchObject({ action: PromotionAction.ALREADY_PROMOTED, blocked: false, region: 'eu-west-1', replicationGroupId: 'mcp-eu',
+      reason: 'the writer of ldgnf-mcp is already in eu-west-1' });
+    expect(calls).toEqual(['describe']);
+  });
+  test('moved while the regions were probed', async () => {
+    const { cache, calls } = api([{}, { members: MEMBERS.map((m) => ({ ...m, role: m.region === 'ap-southeast-2' ? 'PRIMARY' : 'SECONDARY' })) }]);
+    const d = await promote(config(), cache, fetchFrom({ 'https://us/ready': new Error('down'), 'https://eu/ready': 200 }), options);
+    expect(d).toMatchObject({ action: PromotionAction.ALREADY_PROMOTED, region: 'ap-southeast-2',
+      reason: 'the writer of ldgnf-mcp moved to ap-southeast-2 while the regions were probed' });
+    expect(calls).not.toContain('failover eu-west-1');
+  });
+});
