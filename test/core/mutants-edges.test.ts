@@ -6,7 +6,7 @@
 import { AuthorizationMode, McpAuthorization, ResolvedAuthorization, UNAUTHENTICATED_SUMMARY, resolveServiceAuthorization } from '../../lib/core/authorization';
 import { countPemCertificates, isCertificateDnsName, resolveVaultCertificatePolicy } from '../../lib/core/certificate';
 import { describeAllowed } from '../../lib/core/cloud-limits';
-import { McpHaValidationError, Validator } from '../../lib/core/errors';
+import { McpHaValidationError, Validator, formatValue } from '../../lib/core/errors';
 import { ScalingSchedule, ScalingScheduleProps, Weekday } from '../../lib/core/schedule';
 import { formatSummaryTable, formatWriteRecovery } from '../../lib/core/summary';
 
@@ -193,5 +193,13 @@ describe('Microsoft Entra ID issuers carry the tenant GUID in lower case', () =>
   });
   test('an upper-case tenant id gives the issuer the tokens carry', () => {
     expect(McpAuthorization.entraIdIssuer('AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE')).toBe('https://sts.windows.net/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee/');
+  });
+});
+
+describe('a bad number reads as itself in an error, never as JSON\'s "null"', () => {
+  test('NaN and the infinities (a division by zero in a computed prop)', () => {
+    expect([NaN, Infinity, -Infinity].map(formatValue)).toEqual(['NaN', 'Infinity', '-Infinity']);
+    expect(new McpHaValidationError([{ prop: 'capacity.baseline', value: NaN, allowed: 'a whole number' }]).message)
+      .toBe('1 invalid setting\n  - capacity.baseline: got NaN; allowed: a whole number');
   });
 });

@@ -109,6 +109,13 @@ describe('the cache is read again right before acting', () => {
     expect(calls).toEqual(['describe', 'describe']);
   });
 
+  test('a cache API that reports no status at all (undefined on every read) does not block: the failover goes ahead', async () => {
+    const { cache, calls } = api([{ status: undefined }]);
+    const d = await promote(config(), cache, fetchFrom({ 'https://us/ready': new Error('down'), 'https://eu/ready': 200 }), options);
+    expect(d.action).toBe(PromotionAction.PROMOTED);
+    expect(calls).toContain('failover eu-west-1');
+  });
+
   test('a status the second read does not report (undefined) is taken as available: the failover goes ahead', async () => {
     const { cache, calls } = api([{}, { status: undefined }]);
     const d = await promote(config(), cache, fetchFrom({ 'https://us/ready': new Error('down'), 'https://eu/ready': 200 }), options);
