@@ -17,7 +17,7 @@ import { CdnFrontdoorOriginGroup } from '@cdktf/provider-azurerm/lib/cdn-frontdo
 import { CdnFrontdoorProfile } from '@cdktf/provider-azurerm/lib/cdn-frontdoor-profile';
 import { CdnFrontdoorRoute } from '@cdktf/provider-azurerm/lib/cdn-frontdoor-route';
 import { Construct } from 'constructs';
-import { FrontDoorSettings } from './budget';
+import { FrontDoorSettings } from './plan';
 
 /** One regional gateway behind Front Door. */
 export interface FrontDoorOrigin {

@@ -21,6 +21,7 @@ import { Fn, ITerraformDependable, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { VaultCertificatePolicy, resolveVaultCertificatePolicy } from '../core/certificate';
 import { Validator } from '../core/errors';
+import { CertificateBindContext } from './private/certificate-binding';
 
 /** The Vault PKI options on Azure (Terraform's Vault provider authenticates from its environment, e.g. VAULT_TOKEN). */
 export interface VaultCertificateSourceOptions {
@@ -91,16 +92,6 @@ export interface KeyVaultSecretOptions {
    * @default true
    */
   readonly publiclyTrusted?: boolean;
-}
-
-/** Where and for which names a certificate is bound (the topology's region). */
-export interface CertificateBindContext {
-  readonly region: string;
-  readonly keyVaultId: string;
-  /** Names the certificate must cover: the service name, then the regional name. */
-  readonly domainNames: string[];
-  /** Resources the import must wait for (the deployer's Key Vault role). */
-  readonly dependsOn: ITerraformDependable[];
 }
 
 /** Where the HTTPS listeners' certificates come from. */

@@ -8,7 +8,7 @@
 import { TrafficManagerAzureEndpoint } from '@cdktf/provider-azurerm/lib/traffic-manager-azure-endpoint';
 import { TrafficManagerProfile } from '@cdktf/provider-azurerm/lib/traffic-manager-profile';
 import { Construct } from 'constructs';
-import { TrafficManagerSettings } from './budget';
+import { TrafficManagerSettings } from './plan';
 import { AZURE_FACTS } from './facts';
 import { validatorFor } from './validation';
 

@@ -135,3 +135,6 @@ export const MANAGED_REDIS_SKUS: readonly string[] = [
   ...['M10', 'M20', 'M50', 'M100', 'M150', 'M250', 'M350', 'M500', 'M700', 'M1000', 'M1500', 'M2000'].map((s) => `MemoryOptimized_${s}`),
   ...['A250', 'A500', 'A700', 'A1000', 'A1500', 'A2000', 'A4500'].map((s) => `FlashOptimized_${s}`),
 ];
+
+/** Port of the Managed Redis default database (TLS). */
+export const MANAGED_REDIS_PORT = 10000;

@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { McpServerSource, OsFamily, shellQuote, timeoutEnvironment } from '../core/server-source';
 import { AvailabilityTier, TierOverrides, TierProfile, resolveTier } from '../core/tiers';
 import { AZURE_FACTS, AZURE_ZONES } from './facts';
+import { resolveFleetCapacity } from './private/fleet-capacity';
 import { validatorFor } from './validation';
 
 /** Instances of the fleet (the same shape as on AWS). */
@@ -35,12 +36,6 @@ export interface ResolvedFleetCapacity {
   readonly min: number;
   /** Instances scaling may reach. */
   readonly max: number;
-}
-
-/** Resolves capacity against the tier (min at least the tier's minCapacity). */
-export function resolveFleetCapacity(capacity: FleetCapacity, profile: TierProfile): ResolvedFleetCapacity {
-  const min = capacity.min ?? Math.max(capacity.baseline, profile.minCapacity);
-  return { baseline: capacity.baseline, min, max: capacity.max ?? Math.max(2 * capacity.baseline, min) };
 }
 
 /** Props of `McpFleet`: one region's scale set. */
@@ -209,7 +204,7 @@ export class McpFleet extends Construct {
  * A string with CDKTF tokens as a Terraform expression: the literal parts
  * escaped (quotes, `${`), the tokens left to resolve.
  */
-export function terraformString(value: string): string {
+function terraformString(value: string): string {
   const parts = value.split(/(\$\{TfToken\[[^\]]+\]\})/).filter((x) => x !== '');
   return Fn.join('', parts.map((x) => (/^\$\{TfToken\[/.test(x) ? x : Fn.rawString(x))));
 }

@@ -4,45 +4,35 @@
  * certificates), behind their own entry point so an AWS-only user never loads
  * the Terraform provider bindings.
  *
- * Every export is named on purpose: this list is the public surface of
- * `mcp-ha-constructs/azure`. Helpers the constructs share (`validatorFor`,
- * `addWarnings`, the summary writer, the plan function and its probe terms,
- * region checks, documented-limit tables such as `AZURE_FACTS`) stay in their
- * modules; import them from the module path inside this repository. A change
- * here changes `api/mcp-ha-constructs.api.md` (`npm run api`).
+ * The public surface of `mcp-ha-constructs/azure` is chosen module by module:
+ * each module listed here declares only public constructs, props and types, and
+ * is re-exported whole. Helpers the constructs share (`validatorFor`,
+ * `addWarnings`, the summary writer, the plan function `planAzureService` and its
+ * probe terms, region checks, capacity and profile planning, documented-limit
+ * tables such as `AZURE_FACTS`) live in modules this list leaves out (`budget`,
+ * `facts`, `validation`, `topologies/shared`) or in `private/`; a module that
+ * gains a helper must move it there. Why `export *` and not names: jsii (the
+ * multi-language build) places a type in a submodule only when the submodule's
+ * barrel re-exports it with `export *`; a type re-exported by name resolves to
+ * the root namespace, and jsii 6 refuses it where it is a base interface or a
+ * method parameter (JSII9002). A change here changes
+ * `api/mcp-ha-constructs.api.md` (`npm run api`, reviewed by test/docs/api.test.ts).
  */
 export { ProbeMechanism, PROBE_LIMITS } from '../core/cloud-limits';
 export { McpAuthorization } from '../core/authorization';
-export type { FrontDoorOptions, FrontDoorSettings, TrafficManagerSettings, AzureServicePlan } from './budget';
-export { McpNetwork } from './network';
-export type { ExistingNetwork, McpNetworkProps, SubnetPrefixes } from './network';
-export { McpLoadBalancer } from './load-balancer';
-export type { GatewayCapacity, GatewayCertificate, McpLoadBalancerProps, McpWafOptions } from './load-balancer';
-export { McpFleet } from './fleet';
-export type { FleetCapacity, McpFleetProps, ResolvedFleetCapacity } from './fleet';
-export { McpScheduledScaling } from './scheduled-scaling';
-export type { AutoscaleProfilePlan, FailoverSignal, McpScheduledScalingProps } from './scheduled-scaling';
-export { McpCache, McpCacheGeoReplication } from './cache';
-export type { McpCacheGeoReplicationProps, McpCacheProps, McpServiceCacheOptions } from './cache';
-export { McpTrafficManager } from './dns-failover';
-export type { McpTrafficManagerProps, TrafficManagerTarget } from './dns-failover';
-export { McpFrontDoor } from './anycast';
-export type { FrontDoorOrigin, McpFrontDoorProps } from './anycast';
-export { McpCertificate, VaultIssuedCertificate } from './certificate';
-export type { BoundCertificate, KeyVaultSecretOptions, VaultCertificateSourceOptions, VaultIssuedCertificateProps } from './certificate';
-export { McpMonitoring } from './monitoring';
-export type { McpAlarmTopic, McpMonitoringProps, MonitoredRegion } from './monitoring';
-export { McpProbe } from './mcp-probe';
-export type { McpProbeProps } from './mcp-probe';
-export { AzureActiveActiveMcpService } from './topologies/active-active';
-export type { AzureActiveActiveMcpServiceProps } from './topologies/active-active';
-export { AzureActivePassiveMcpService } from './topologies/active-passive';
-export type { AzureActivePassiveMcpServiceProps } from './topologies/active-passive';
-export { AzureMultiRegionMcpService } from './topologies/multi-region';
-export type { AzureMultiRegionMcpServiceProps } from './topologies/multi-region';
-export { TrafficRouting } from './topologies/props';
-export type {
-  AzureDnsZoneOptions, AzureMcpServiceProps, AzureTopologyPlan, DnsRoutingOptions, FrontDoorRoutingOptions, McpDomain,
-} from './topologies/props';
-export { McpCacheEnv, McpRegion } from './topologies/regional';
-export type { McpRegionProps } from './topologies/regional';
+export * from './plan';
+export * from './network';
+export * from './load-balancer';
+export * from './fleet';
+export * from './scheduled-scaling';
+export * from './cache';
+export * from './dns-failover';
+export * from './anycast';
+export * from './certificate';
+export * from './monitoring';
+export * from './mcp-probe';
+export * from './topologies/props';
+export * from './topologies/regional';
+export * from './topologies/active-active';
+export * from './topologies/active-passive';
+export * from './topologies/multi-region';

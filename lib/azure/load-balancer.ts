@@ -102,7 +102,7 @@ function rateLimitRule(perMinute: number) {
 }
 
 /** The names the gateway's sub-resources get (the fleet joins `backendPoolName`). */
-export const GATEWAY_NAMES = {
+const GATEWAY_NAMES = {
   backendPool: 'mcp-servers',
   httpSettings: 'mcp-http',
   probe: 'mcp-ready',

@@ -89,7 +89,7 @@ const RESOURCE_RAMP_POINTS = 25;
  * >= 95 %), staleness 10 % (the MCP probe's worst result of the last 10 minutes; no
  * result counts as 0). Without the MCP probe the staleness weight is left out.
  */
-export function healthScoreQuery(withProbe: boolean): string {
+function healthScoreQuery(withProbe: boolean): string {
   const h = COMPOSITE_HEALTH_SCORE;
   const ramp = (value: string, good: number, bad: number) => `max_of(0.0, min_of(1.0, (${bad}.0 - ${value}) / ${bad - good}.0))`;
   const cpuGood = h.resources.criticalCpuPercent - RESOURCE_RAMP_POINTS;
@@ -109,7 +109,7 @@ export function healthScoreQuery(withProbe: boolean): string {
 }
 
 /** Azure metric alert windows: the smallest allowed window of at least `minutes`. */
-export function alertWindow(minutes: number): string {
+function alertWindow(minutes: number): string {
   const allowed: [number, string][] = [[1, 'PT1M'], [5, 'PT5M'], [15, 'PT15M'], [30, 'PT30M'], [60, 'PT1H'], [360, 'PT6H'], [720, 'PT12H'], [1440, 'P1D']];
   return (allowed.find(([m]) => m >= minutes) ?? allowed[allowed.length - 1])[1];
 }

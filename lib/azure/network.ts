@@ -15,10 +15,9 @@ import { SubnetNatGatewayAssociation } from '@cdktf/provider-azurerm/lib/subnet-
 import { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { Construct } from 'constructs';
+import { MANAGED_REDIS_PORT } from './facts';
 import { validatorFor } from './validation';
 
-/** Port of the Managed Redis default database (TLS). */
-export const MANAGED_REDIS_PORT = 10000;
 
 /** Subnets you already have. */
 export interface ExistingNetwork {

@@ -3,17 +3,13 @@
  * (tier, server, capacity, schedule, cache, certificate, domain, routing,
  * tierOverrides, waf, alarmTopic, mcpProbe, authorization) plus what Azure needs (namePrefix for
  * globally unique names, sshPublicKey, deployerIpRanges, holidayYears,
- * frontDoor), and the summary each stack writes as a Terraform output.
+ * frontDoor). The summary writer and the name helpers live in ../private/service-names.ts.
  */
-import { TerraformOutput, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
 import { McpAuthorization, ResolvedAuthorization } from '../../core/authorization';
-import { Validator } from '../../core/errors';
 import { McpServerSource } from '../../core/server-source';
 import { ScalingSchedule } from '../../core/schedule';
-import { SUMMARY_KEY, StackSummary } from '../../core/summary';
 import { AvailabilityTier, RoutingMechanism, TierOverrides } from '../../core/tiers';
-import { AzureServicePlan, FrontDoorOptions } from '../budget';
+import { AzureServicePlan, FrontDoorOptions } from '../plan';
 import { McpServiceCacheOptions } from '../cache';
 import { McpCertificate } from '../certificate';
 import { FleetCapacity } from '../fleet';
@@ -188,48 +184,4 @@ export interface AzureTopologyPlan extends AzureServicePlan {
    * @default - undefined only when synthesis was refused
    */
   readonly authorization?: ResolvedAuthorization;
-}
-
-/** The fully qualified service name. */
-export function serviceName(domain: McpDomain): string {
-  return domain.recordName === '' ? domain.zoneName : `${domain.recordName}.${domain.zoneName}`;
-}
-
-/** The name of one region's deployment (`mcp-westeurope.example.com`). */
-export function regionalName(domain: McpDomain, region: string): string {
-  const label = domain.recordName === '' ? region : `${domain.recordName}-${region}`;
-  return `${label}.${domain.zoneName}`;
-}
-
-/** Validates what every topology shares (before anything is built). */
-export function validateServiceProps(v: Validator, props: AzureMcpServiceProps, regions: readonly string[]): void {
-  v.check(typeof props.namePrefix === 'string' && /^[a-z][a-z0-9]{2,10}$/.test(props.namePrefix), 'namePrefix', props.namePrefix,
-    '3-11 lowercase letters and digits starting with a letter (Key Vault names are at most 24 characters and global)');
-  const d = props.domain;
-  v.check(!!d && typeof d.zoneName === 'string' && /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/.test(d.zoneName), 'domain.zoneName', d?.zoneName,
-    'a DNS zone name such as "example.com"');
-  v.check(!!d && typeof d.recordName === 'string' && /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$/.test(d.recordName), 'domain.recordName', d?.recordName,
-    'one DNS label ("mcp") or "" for the zone apex');
-  (props.deployerIpRanges ?? []).forEach((r, i) => v.check(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(r), `deployerIpRanges[${i}]`, r, 'an IPv4 address or CIDR range'));
-  for (const r of Object.keys(props.networks ?? {})) {
-    v.check(regions.includes(r), `networks.${r}`, r, `a region of the service (${regions.join(', ')})`);
-  }
-  const dup = regions.filter((r, i) => regions.indexOf(r) !== i);
-  v.check(dup.length === 0, 'regions', regions, `distinct regions (${[...new Set(dup)].join(', ')} given twice): two deployments in one region fail together`);
-}
-
-/** Short, stable suffix of a region for global names (`westeurope` -> 6 characters). */
-export function regionSuffix(region: string): string {
-  let h = 5381;
-  for (const ch of region) h = ((h * 33) ^ ch.charCodeAt(0)) >>> 0;
-  return h.toString(36).slice(0, 6).padStart(6, '0');
-}
-
-/** Writes the summary as the stack's Terraform output `McpHa_Summary` (`npm run synth` reads it). */
-export function recordSummary(scope: Construct, summary: StackSummary): TerraformOutput {
-  const stack = TerraformStack.of(scope);
-  const name = SUMMARY_KEY.replace(/\W+/g, '_');
-  const output = new TerraformOutput(stack, name, { value: JSON.stringify(summary), description: 'mcp-ha-constructs stack summary' });
-  output.overrideLogicalId(name);
-  return output;
 }

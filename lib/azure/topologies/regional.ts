@@ -19,7 +19,8 @@ import { McpLoadBalancer } from '../load-balancer';
 import { McpNetwork } from '../network';
 import { RegionalKeyVault } from '../private/key-vault';
 import { FailoverSignal, McpScheduledScaling } from '../scheduled-scaling';
-import { AzureMcpServiceProps, AzureTopologyPlan, regionSuffix, regionalName, serviceName } from './props';
+import { regionSuffix, regionalName, serviceName } from '../private/service-names';
+import { AzureMcpServiceProps, AzureTopologyPlan } from './props';
 
 /** Environment variables that point the server at its region's cache. */
 export enum McpCacheEnv {
@@ -30,7 +31,7 @@ export enum McpCacheEnv {
 }
 
 /** Host names the reference server accepts (examples/mcp-server: `MCP_ALLOWED_HOSTS`). */
-export const ALLOWED_HOSTS_ENV = 'MCP_ALLOWED_HOSTS';
+const ALLOWED_HOSTS_ENV = 'MCP_ALLOWED_HOSTS';
 
 /** Props of `McpRegion`: one region of a topology (the topologies create it; its fields expose what it built). */
 export interface McpRegionProps {

@@ -10,16 +10,19 @@ import { Topology } from '../../core/failover-budget';
 import { StackSummary } from '../../core/summary';
 import { AvailabilityTier, RoutingMechanism } from '../../core/tiers';
 import { AZURE_FACTS, AZURE_ZONES } from '../facts';
-import { AZURE_MCP_PROBE, AzureServicePlan, azureMcpProbeTerms, planAzureService } from '../budget';
-import { validateCacheOptions } from '../cache';
+import { AZURE_MCP_PROBE, azureMcpProbeTerms, planAzureService } from '../budget';
+import { AzureServicePlan } from '../plan';
+import { validateCacheOptions } from '../private/cache-options';
 import { McpFrontDoor } from '../anycast';
 import { McpTrafficManager } from '../dns-failover';
 import { McpProbe } from '../mcp-probe';
 import { McpMonitoring } from '../monitoring';
-import { resolveFleetCapacity } from '../fleet';
-import { FailoverSignal, planProfiles } from '../scheduled-scaling';
+import { resolveFleetCapacity } from '../private/fleet-capacity';
+import { planProfiles } from '../private/autoscale-profiles';
+import { FailoverSignal } from '../scheduled-scaling';
 import { validateZonalRegion } from '../validation';
-import { AzureMcpServiceProps, AzureTopologyPlan, recordSummary, regionSuffix, serviceName, validateServiceProps } from './props';
+import { recordSummary, regionSuffix, serviceName, validateServiceProps } from '../private/service-names';
+import { AzureMcpServiceProps, AzureTopologyPlan } from './props';
 import { McpRegion } from './regional';
 
 /**
