@@ -4,7 +4,7 @@
  * and summary cells that must not print a figure the stack does not have.
  */
 import { AuthorizationMode, McpAuthorization, ResolvedAuthorization, UNAUTHENTICATED_SUMMARY, resolveServiceAuthorization } from '../../lib/core/authorization';
-import { countPemCertificates, isCertificateDnsName, resolveVaultCertificatePolicy } from '../../lib/core/certificate';
+import { VaultAuthMethod, countPemCertificates, isCertificateDnsName, resolveVaultCertificatePolicy } from '../../lib/core/certificate';
 import { describeAllowed } from '../../lib/core/cloud-limits';
 import { McpHaValidationError, Validator, formatValue } from '../../lib/core/errors';
 import { ScalingSchedule, ScalingScheduleProps, Weekday } from '../../lib/core/schedule';
@@ -201,5 +201,18 @@ describe('a bad number reads as itself in an error, never as JSON\'s "null"', ()
     expect([NaN, Infinity, -Infinity].map(formatValue)).toEqual(['NaN', 'Infinity', '-Infinity']);
     expect(new McpHaValidationError([{ prop: 'capacity.baseline', value: NaN, allowed: 'a whole number' }]).message)
       .toBe('1 invalid setting\n  - capacity.baseline: got NaN; allowed: a whole number');
+  });
+});
+
+describe('Vault\'s IAM server ID header is a printable HTTP header value (it is signed into the login request)', () => {
+  const policy = (iamServerIdHeader: string) => () => resolveVaultCertificatePolicy({
+    vaultAddress: 'https://vault.example.com:8200', role: 'mcp', commonName: 'mcp.example.com',
+    auth: { method: VaultAuthMethod.AWS_IAM, vaultRole: 'mcp', iamServerIdHeader },
+  });
+  test.each(['', ' leading-space', 'tab\there', 'x'.repeat(256), 'caf\u00e9'])('%p is refused', (header) => {
+    expect(policy(header)).toThrow(/auth\.iamServerIdHeader: 1 to 255 printable ASCII characters/);
+  });
+  test.each(['vault.example.com', 'x'.repeat(255), 'a b'])('%p is accepted', (header) => {
+    expect(policy(header)).not.toThrow();
   });
 });
