@@ -166,6 +166,24 @@ describe('FailoverScaling.restore: the standby goes back to its own minimum once
   });
 });
 
+describe('every name the metric math reads is bound to the metric it stands for', () => {
+  type Query = { Id: string; Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: { Name: string; Value: unknown }[] } } };
+  const bindings = (c: FailoverScaling) => {
+    const metrics = resource(c.alarm).Properties!.Metrics as Query[];
+    const ids = new Set((alarmExpression(resource(c.alarm)).match(/[a-z][a-zA-Z0-9_]*/g) ?? []));
+    return { ids: [...ids].sort(), byId: Object.fromEntries(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric])) };
+  };
+
+  test.each([['raise', () => up], ['restore', () => back]] as const)('%s: serving, desired and the key each read their own metric (CloudWatch refuses unknown ids)', (_name, of) => {
+    const { ids, byId } = bindings(of());
+    expect(ids).toEqual(['desired', 'mn', 'serving']);
+    for (const id of ids) expect(byId[id]).toBeDefined();
+    expect(byId.serving).toMatchObject({ Namespace: 'Test', MetricName: 'Serving' });
+    expect(byId.desired).toMatchObject({ Namespace: 'AWS/AutoScaling', MetricName: 'GroupDesiredCapacity',
+      Dimensions: [{ Name: 'AutoScalingGroupName', Value: { Ref: stack.getLogicalId(group.node.defaultChild as never) } }] });
+  });
+});
+
 describe('what the failover alarms tell the operator', () => {
   const metricLabel = (a: ReturnType<typeof resource>) => (a.Properties!.Metrics as { Label?: string; ReturnData?: boolean }[])
     .find((m) => m.ReturnData !== false)?.Label;
