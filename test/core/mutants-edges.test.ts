@@ -216,3 +216,43 @@ describe('Vault\'s IAM server ID header is a printable HTTP header value (it is 
     expect(policy(header)).not.toThrow();
   });
 });
+
+describe('cron day lists: runs of three or more compress, others are listed', () => {
+  const cronOf = (weekdays: Weekday[]) => {
+    const others = Object.values(Weekday).filter((d) => !weekdays.includes(d));
+    const schedule = ScalingSchedule.of({
+      timeZone: 'UTC',
+      windows: [
+        { name: 'on', times: [{ weekdays, start: '07:00', end: '19:00' }], minPercent: 100, maxPercent: 150 },
+        { name: 'off', times: [{ weekdays, start: '00:00', end: '07:00' }, { weekdays, start: '19:00', end: '24:00' },
+          ...(others.length ? [{ weekdays: others, start: '00:00', end: '24:00' }] : [])],
+          minPercent: 50, maxPercent: 100 },
+      ],
+    });
+    return schedule.transitions().find((t) => t.name.startsWith('on-'))!.cronExpression;
+  };
+  test('MON, WED, FRI: 1,3,5 (no run); MON-WED and FRI: 1-3,5; MON-TUE: 1,2', () => {
+    expect(cronOf([Weekday.MONDAY, Weekday.WEDNESDAY, Weekday.FRIDAY])).toBe('0 7 * * 1,3,5');
+    expect(cronOf([Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.FRIDAY])).toBe('0 7 * * 1-3,5');
+    expect(cronOf([Weekday.MONDAY, Weekday.TUESDAY])).toBe('0 7 * * 1,2');
+  });
+});
+
+describe('the opt-out advertises nothing a token could be checked against', () => {
+  test('no scopes, no algorithms', () => {
+    const v = new Validator();
+    const r = resolveServiceAuthorization(v, McpAuthorization.allowUnauthenticated('internal'), { mcpPath: '/mcp', internetFacing: false })!;
+    expect([r.readScopes, r.writeScopes, r.algorithms, r.scopesSupported]).toEqual([[], [], [], []]);
+  });
+});
+
+describe('range and choice messages name their documented source', () => {
+  test('numberInRange and oneOf append "(source)" when given, nothing when not', () => {
+    const v = new Validator();
+    v.numberInRange('ratio', 2, { min: 0, max: 1 }, 'the docs').numberInRange('ratio2', 2, { min: 0, max: 1 })
+      .oneOf('interval', 15, [10, 30], 'Route 53').oneOf('interval2', 15, [10, 30]);
+    expect(v.problems.map((p) => p.allowed)).toEqual([
+      'a number from 0 to 1 (the docs)', 'a number from 0 to 1', 'one of 10, 30 (Route 53)', 'one of 10, 30',
+    ]);
+  });
+});
