@@ -68,6 +68,12 @@ export interface HaproxyConfigInput {
    * scale is printed). The idle timeouts of the chain are not scaled. @default 1
    */
   readonly timeScale?: number;
+  /**
+   * Lower bound of the scaled check and connect timeouts, in milliseconds: on a loaded machine a
+   * healthy replica can take longer than a probe timeout scaled to 0.2 s. Only a hung replica's
+   * detection depends on the timeout (the region drill hangs none). @default - none
+   */
+  readonly minCheckTimeoutMs?: number;
   /** Backend name. @default BACKEND_NAME */
   readonly backendName?: string;
 }
@@ -111,6 +117,20 @@ export function haproxySettings(probe: HealthProbe, timeouts: TimeoutChain, cade
   };
 }
 
+/** `settings` with the check and connect timeouts at least `minMs` (fastinter follows, or goes when inter <= timeout). */
+function floorTimeouts(settings: HaproxySettings, probe: HealthProbe, timeScale: number, minMs: number | undefined): HaproxySettings {
+  const timeoutMs = probe.timeoutSeconds * timeScale * 1000;
+  if (minMs === undefined || timeoutMs >= minMs) return settings;
+  const interMs = probe.intervalSeconds * timeScale * 1000;
+  const { fastinter, ...rest } = settings;
+  return {
+    ...rest,
+    timeoutCheck: `${minMs}ms`,
+    timeoutConnect: `${minMs}ms`,
+    ...(fastinter !== undefined && interMs > minMs ? { fastinter: `${Math.round(interMs - minMs)}ms` } : {}),
+  };
+}
+
 export const BACKEND_NAME = 'mcp_replicas';
 export const FRONTEND_NAME = 'mcp';
 
@@ -119,7 +139,8 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
   for (const s of input.servers) {
     if (!/^[A-Za-z0-9_.-]+$/.test(s.name)) throw new Error(`renderHaproxyConfig: server name ${JSON.stringify(s.name)} (letters, digits, "_", ".", "-")`);
   }
-  const s = haproxySettings(input.probe, input.timeouts, input.checkCadence ?? 'fixed', input.timeScale ?? 1);
+  const scaled = haproxySettings(input.probe, input.timeouts, input.checkCadence ?? 'fixed', input.timeScale ?? 1);
+  const s = floorTimeouts(scaled, input.probe, input.timeScale ?? 1, input.minCheckTimeoutMs);
   const backend = input.backendName ?? BACKEND_NAME;
   const scale = input.timeScale ?? 1;
   const bindHost = input.bindHost ?? '127.0.0.1';

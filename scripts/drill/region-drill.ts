@@ -229,6 +229,14 @@ export interface RegionDrillResult {
   };
 }
 
+/**
+ * Health-check timeouts (the regions' load balancers, the front) are not scaled below this: a busy
+ * 2-core machine answers a healthy check slower than a scaled 0.2-0.5 s timeout, and one slow answer
+ * with a fall of 1 (Google's DNS check) moved a healthy region. Only a hung region's detection would
+ * depend on the timeout; the region drill hangs none (its faults refuse connections or answer 503).
+ */
+export const CHECK_TIMEOUT_FLOOR_MS = 1000;
+
 /** The access token the drill's promotion function presents to the loopback Memorystore API. */
 const MEMORYSTORE_DRILL_TOKEN = 'drill-function-sa-token-loopback-only';
 
@@ -260,7 +268,12 @@ interface Region {
 }
 
 const READ_ONLY = /is read-only/;
-/** Head start given to a replacement redis-server so it answers when the scaled failover time ends. */
+/**
+ * Head start given to a replacement redis-server so it answers when the scaled failover time ends:
+ * at least this, or 1.5 x what starting the drill's second redis-server took (a loaded machine
+ * starts a process in over a second), at most a quarter of the outage (the measured outage, printed
+ * and asserted below the grace, stays at least three quarters of the modelled failover time).
+ */
 const REDIS_START_ALLOWANCE_MS = 200;
 /** A client "kept working" with a good call started in the window's last 2.5 s (a 1.5 s slow_echo fits). */
 const KEPT_WORKING_MS = 2500;
@@ -313,7 +326,10 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
   const policy = regionHealthPolicy(cacheFailoverSeconds, probe.intervalSeconds);
   const graceScaled = round2(policy.cacheGraceSeconds * probeScale);
   const servingScaled = round2(budget.totalSeconds * probeScale);
-  const front = frontCheck(profile, budget, routing, probeScale);
+  // Check timeouts are not scaled below CHECK_TIMEOUT_FLOOR_MS: a loaded 2-core machine answers a
+  // healthy check slower than a 5 s timeout x 0.1; no region here hangs, so no expectation depends on them.
+  const scaledFront = frontCheck(profile, budget, routing, probeScale);
+  const front: FrontCheck = { ...scaledFront, timeoutMs: Math.max(scaledFront.timeoutMs, CHECK_TIMEOUT_FLOOR_MS) };
   // One data point per period: the CloudWatch alarm's period (AWS) or the writer check's period (Google's
   // uptime check, the switchover terms' first term; 60 s = core's alarm evaluation where it is not named).
   const periodSeconds = (google ? recoveryTerms?.find((t) => t.name === 'cache-trigger-check-period')?.seconds : undefined)
@@ -323,7 +339,8 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
   const promotionScaled = recoverySeconds !== undefined ? round2(recoverySeconds * ladderScale) : undefined;
   const scaleText = `probe x ${round3(probeScale)} (load-balancer probe ${probe.intervalSeconds} s / ${probe.timeoutSeconds} s -> `
     + `${round2(probe.intervalSeconds * probeScale)} s / ${round2(probe.timeoutSeconds * probeScale)} s; grace ${policy.cacheGraceSeconds} s -> ${graceScaled} s; `
-    + `region check inter ${front.interMs} ms x fall ${front.fall}; server reconnect backoff cap 1000 ms -> ${reconnectCapMs(probeScale)} ms)`
+    + `region check inter ${front.interMs} ms x fall ${front.fall}; check timeouts at least ${CHECK_TIMEOUT_FLOOR_MS} ms; `
+    + `server reconnect backoff cap 1000 ms -> ${reconnectCapMs(probeScale)} ms)`
     + (singleWriter
       ? `; promotion ladder x ${round3(ladderScale)} (trigger ${extendedOutageSeconds(profile)} s -> ${round2(extendedOutageSeconds(profile) * ladderScale)} s = `
         + `${evaluationPeriods} alarm periods of ${alarmPeriodMs} ms; write recovery ${recoverySeconds} s -> ${promotionScaled} s)`
@@ -369,7 +386,9 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
     idp = provider;
     if (idp) log(`authorization: issuer ${idp.issuer}, resource ${DRILL_RESOURCE}`);
     const regions: Region[] = [];
+    const redisStartT0 = Date.now();
     const redisB = await startRedis(group, { name: `redis-${regionNames[1]}`, ...(singleWriter ? { replicaOf: redisA.port } : {}) });
+    const redisStartMs = Date.now() - redisStartT0;
     const cache = new LocalReplicatedCache('mcp-ha-drill', [
       { region: regionNames[0], port: redisA.port, role: 'PRIMARY' },
       { region: regionNames[1], port: redisB.port, role: singleWriter ? 'SECONDARY' : 'PRIMARY' },
@@ -393,7 +412,7 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
       const statsSocket = join(group.dir, `haproxy-${name}.sock`);
       const cfgFile = join(group.dir, `haproxy-${name}.cfg`);
       writeFileSync(cfgFile, renderHaproxyConfig({
-        probe, timeouts: profile.timeouts, bindPort: lbPort, statsSocket, timeScale: probeScale,
+        probe, timeouts: profile.timeouts, bindPort: lbPort, statsSocket, timeScale: probeScale, minCheckTimeoutMs: CHECK_TIMEOUT_FLOOR_MS,
         source: `region ${name}, tier ${tier}, probe x ${round3(probeScale)}`,
         servers: replicas.map((r) => ({ name: r.name, host: LOOPBACK, port: r.port })),
       }));
@@ -543,12 +562,13 @@ export async function runRegionDrill(options: RegionDrillOptions = {}): Promise<
         const outageMs = Math.round(cacheFailoverSeconds * probeScale * 1000);
         log(`${fault}: ${target.name}'s cache down for ${outageMs} ms (in-region failover ${cacheFailoverSeconds} s, scaled; grace ${graceScaled} s)`);
         t0 = Date.now();
-        // The node dies (SIGKILL); its replacement is started REDIS_START_ALLOWANCE_MS before the
-        // outage ends, so the measured outage (until it answers PING) is the failover time, not
-        // that plus a process start on a loaded machine.
+        // The node dies (SIGKILL); its replacement is started ahead of the outage's end by what a
+        // redis-server start takes here, so the measured outage (until it answers PING) is the
+        // failover time, not that plus a process start on a loaded machine.
+        const allowanceMs = Math.min(outageMs / 4, Math.max(REDIS_START_ALLOWANCE_MS, Math.round(1.5 * redisStartMs)));
         group.signal(target.redis.process, 'SIGKILL');
         await target.redis.process.exited;
-        await sleep(Math.max(0, outageMs - REDIS_START_ALLOWANCE_MS - (Date.now() - t0)));
+        await sleep(Math.max(0, outageMs - allowanceMs - (Date.now() - t0)));
         target.redis = await startRedis(group, { port: target.redis.port, name: `redis-${target.name}-failover`, ...replicaOfFor(target) });
         outageSeconds = round2((Date.now() - t0) / 1000);
         // Long enough that a wrongful move would show: grace, then the region check.
