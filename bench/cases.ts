@@ -29,6 +29,21 @@ const multiRegion = (n: number, group: CaseGroup, what: string): BenchCase => ({
   },
 });
 
+/**
+ * The region sweep: the reference multi-region service without its shared cache (`cache: false`), so every
+ * point of the sweep can be built. A shared cache caps the region count (MemoryDB Multi-Region: 5 members; a
+ * Global Datastore: 3 regions; both refused at synth beyond that), and 8 regions is the sweep's top point.
+ */
+const sweep = (n: number): BenchCase => ({
+  name: `sweep-${n}`,
+  group: 'sweep',
+  description: `MultiRegionMcpStage without a shared cache, ${n} regions (${SWEEP_REGIONS.slice(0, n).join(', ')}): ${n} regional stacks + global stack`,
+  load: () => {
+    const m = reference();
+    return (app) => { m.buildMultiRegion(app, SWEEP_REGIONS.slice(0, n), undefined, { cache: false }); };
+  },
+});
+
 export const CASES: readonly BenchCase[] = [
   {
     name: 'active-active',
@@ -42,9 +57,11 @@ export const CASES: readonly BenchCase[] = [
     description: 'Reference McpActivePassive (ActivePassiveMcpService, mission-critical, standby in other zones)',
     load: () => (app) => { reference().buildActivePassive(app); },
   },
-  multiRegion(2, 'reference', 'Reference McpMultiRegion-* = sweep point 2: '),
-  multiRegion(4, 'sweep', ''),
-  multiRegion(8, 'sweep', ''),
+  multiRegion(2, 'reference', 'Reference McpMultiRegion-*: '),
+  multiRegion(4, 'sweep', 'The reference with a 4-member MemoryDB Multi-Region cache: '),
+  sweep(2),
+  sweep(4),
+  sweep(8),
   {
     name: 'active-active-blocks',
     group: 'blocks',

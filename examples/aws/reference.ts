@@ -103,6 +103,7 @@ export function buildActivePassive(app: App, server: NodeServerSource = referenc
  */
 export function buildMultiRegion(
   app: App, regions: string[] = REFERENCE_MULTI_REGION_REGIONS, server: NodeServerSource = referenceServer(),
+  options: { readonly cache?: false } = {},
 ): MultiRegionMcpStage {
   const svc = new MultiRegionMcpStage(app, 'McpMultiRegion', {
     tier: AvailabilityTier.MISSION_CRITICAL,
@@ -115,6 +116,7 @@ export function buildMultiRegion(
     domain: { ...EXAMPLE_ZONE, recordName: 'mcp' },
     routing: TrafficRouting.accelerator(),
     authorization: referenceAuthorization(app),
+    ...(options.cache === false ? { cache: false as const } : {}),
   });
   for (const region of Object.values(svc.regions)) outputs(region, svc.budget.describe(), undefined);
   if (svc.accelerator) {
