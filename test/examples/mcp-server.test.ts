@@ -198,9 +198,14 @@ describe('health', () => {
   test('liveness 200; readiness 200 when Redis answers fast', async () => {
     const s = start();
     const { port } = await s.start();
-    await waitFor('ready', async () => (await httpStatus(`http://${LOOPBACK}:${port}/health/ready`)) === 200, 5000);
+    // Polled until healthy: on a loaded machine a PING may exceed the 250 ms degraded threshold once.
+    let body: Record<string, unknown> = {};
+    await waitFor('healthy', async () => {
+      const r = await fetch(`http://${LOOPBACK}:${port}/health/ready`);
+      body = await r.json() as Record<string, unknown>;
+      return r.status === 200 && body.status === 'healthy';
+    }, 10_000);
     expect(await httpStatus(`http://${LOOPBACK}:${port}/health/live`)).toBe(200);
-    const body = await (await fetch(`http://${LOOPBACK}:${port}/health/ready`)).json();
     expect(body).toMatchObject({ status: 'healthy', cache: { reachable: true, role: 'primary', canWrite: true } });
     // Nothing sensitive: no replica (host) name, no cache address
     expect(JSON.stringify(body)).not.toMatch(/replica-a|127\.0\.0\.1|redis:\/\//);
