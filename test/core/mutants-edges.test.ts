@@ -137,7 +137,7 @@ describe('an unauthenticated authorization checks no token, whatever else it car
 });
 
 describe('the Vault address must parse as a URL', () => {
-  test.each(['vault.example.com:8200', 'not a url', ''])('%p is refused', (vaultAddress) => {
+  test.each(['vault.example.com:8200', 'not a url', '', 'https://user@vault.example.com', 'https://:secret@vault.example.com'])('%p is refused', (vaultAddress) => {
     expect(() => resolveVaultCertificatePolicy({ vaultAddress, role: 'mcp', commonName: 'mcp.example.com' }))
       .toThrow(/vaultAddress: got .*; allowed: an https:\/\/ URL of Vault/);
   });
