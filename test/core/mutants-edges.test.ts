@@ -196,6 +196,14 @@ describe('Microsoft Entra ID issuers carry the tenant GUID in lower case', () =>
   });
 });
 
+describe('a bad string is shown whole, however long (only objects are cut at 120 characters)', () => {
+  test('a 200-character URL', () => {
+    const url = `https://${'a'.repeat(180)}.example.com/mcp`;
+    expect(formatValue(url)).toBe(JSON.stringify(url));
+    expect(formatValue(url).endsWith('...')).toBe(false);
+  });
+});
+
 describe('a bad number reads as itself in an error, never as JSON\'s "null"', () => {
   test('NaN and the infinities (a division by zero in a computed prop)', () => {
     expect([NaN, Infinity, -Infinity].map(formatValue)).toEqual(['NaN', 'Infinity', '-Infinity']);
