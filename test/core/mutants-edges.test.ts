@@ -137,7 +137,8 @@ describe('an unauthenticated authorization checks no token, whatever else it car
 });
 
 describe('the Vault address must parse as a URL', () => {
-  test.each(['vault.example.com:8200', 'not a url', '', 'https://user@vault.example.com', 'https://:secret@vault.example.com'])('%p is refused', (vaultAddress) => {
+  test.each(['vault.example.com:8200', 'not a url', '', 'https://user@vault.example.com', 'https://:secret@vault.example.com',
+    'https://vault.example.com:8200/?token=x', 'https://vault.example.com:8200/#frag'])('%p is refused', (vaultAddress) => {
     expect(() => resolveVaultCertificatePolicy({ vaultAddress, role: 'mcp', commonName: 'mcp.example.com' }))
       .toThrow(/vaultAddress: got .*; allowed: an https:\/\/ URL of Vault/);
   });
@@ -243,6 +244,15 @@ describe('cron day lists: runs of three or more compress, others are listed', ()
     expect(cronOf([Weekday.MONDAY, Weekday.WEDNESDAY, Weekday.FRIDAY])).toBe('0 7 * * 1,3,5');
     expect(cronOf([Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.FRIDAY])).toBe('0 7 * * 1-3,5');
     expect(cronOf([Weekday.MONDAY, Weekday.TUESDAY])).toBe('0 7 * * 1,2');
+  });
+});
+
+describe('the key-refetch cooldown outside its range is refused by name', () => {
+  test.each([0, 3601])('%p', (jwksCooldownSeconds) => {
+    const v = new Validator();
+    resolveServiceAuthorization(v, McpAuthorization.oauth({ issuer: McpAuthorization.cognitoIssuer('us-east-1', 'us-east-1_AbCdEf123'), jwksCooldownSeconds }),
+      { serviceName: 'mcp.example.com', mcpPath: '/mcp', internetFacing: true });
+    expect(v.problems.map((p) => `${p.prop}: ${String(p.value)}: ${p.allowed}`)).toContain(`authorization.jwksCooldownSeconds: ${jwksCooldownSeconds}: an integer from 1 to 3600`);
   });
 });
 
