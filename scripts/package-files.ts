@@ -69,9 +69,25 @@ export function reachableFiles(root: string): PackageReach {
     const typings = file.replace(/\.js$/, '.d.ts');
     if (fs.existsSync(typings)) dts.add(typings);
   }
+  // A type-only module reached through the typings compiles to an empty module
+  // (TypeScript still emits it): it ships beside its typings, it costs nothing.
+  for (const file of dts) {
+    const compiled = file.replace(/\.d\.ts$/, '.js');
+    if (!js.has(compiled) && fs.existsSync(compiled) && isTypeOnlyModule(fs.readFileSync(compiled, 'utf8'))) js.add(compiled);
+  }
   const bundles = listFiles(path.join(root, 'dist')).filter((f) => /\/bundle\/index\.js$/.test(f.split(path.sep).join('/')));
   const all = [...js, ...dts, ...bundles].map((f) => path.relative(root, f).split(path.sep).join('/'));
   return { files: [...new Set(all)].sort(), missing };
+}
+
+/** True when a compiled module has no runtime content (only TypeScript's CommonJS preamble). */
+export function isTypeOnlyModule(source: string): boolean {
+  const body = source
+    .replace(/^\s*"use strict";\s*/, '')
+    .replace(/Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);\s*/, '')
+    .replace(/\/\/# sourceMappingURL=.*$/m, '')
+    .trim();
+  return body === '';
 }
 
 function listFiles(dir: string): string[] {

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { builtinModules } from 'module';
 import * as os from 'os';
-import { reachableFiles } from '../../scripts/package-files';
+import { isTypeOnlyModule, reachableFiles } from '../../scripts/package-files';
 import { McpProbe } from '../../lib/aws/mcp-probe';
 import { HandlerFunction, LIBRARY_HANDLERS, libraryHandlerDir } from '../../lib/aws/private/handler-function';
 import { PROMOTION_HANDLER_BUNDLE_DIR, PROMOTION_HANDLER_DIR } from '../../lib/gcp/private/handler-bundle';
@@ -103,6 +103,14 @@ test('the peer range check follows npm\'s caret and tilde rules', () => {
   expect([satisfies('2.276.0', '^2.276.0'), satisfies('2.300.1', '^2.276.0'), satisfies('3.0.0', '^2.276.0'), satisfies('2.275.9', '^2.276.0')]).toEqual([true, true, false, false]);
   expect([satisfies('0.21.4', '~0.21.0'), satisfies('0.22.0', '~0.21.0'), satisfies('0.21.4', '^0.21.0'), satisfies('0.22.0', '^0.21.0')]).toEqual([true, false, true, false]);
   expect([satisfies('10.8.1', '10.8.1'), satisfies('10.8.2', '10.8.1')]).toEqual([true, false]);
+});
+
+test('a compiled module counts as type-only only when it has nothing but TypeScript\'s preamble', () => {
+  const preamble = '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n';
+  expect(isTypeOnlyModule(preamble)).toBe(true);
+  expect(isTypeOnlyModule(`${preamble}//# sourceMappingURL=x.js.map\n`)).toBe(true);
+  expect(isTypeOnlyModule(`${preamble}exports.A = 1;\n`)).toBe(false);
+  expect(isTypeOnlyModule(`${preamble}require("./other");\n`)).toBe(false);
 });
 
 function npmErrors(stderr: string): string[] {
