@@ -126,6 +126,16 @@ export class Validator {
     return this;
   }
 
+  /**
+   * Records a problem when a comparison of two values fails, unless either is an
+   * unresolved token (a comparison with a value the framework resolves later
+   * means nothing now; the problem is reported against `value`).
+   */
+  public checkPair(ok: boolean, prop: string, value: unknown, other: unknown, allowed: string): this {
+    if (!ok && !this.isUnresolved(value) && !this.isUnresolved(other)) this.add(prop, value, allowed);
+    return this;
+  }
+
   /** `value` must be a whole number within `range`. `source` names the documented limit. */
   public integerInRange(prop: string, value: number | undefined, range: NumberRange, source?: string): this {
     if (value === undefined) return this;

@@ -189,10 +189,10 @@ export function validateProbeNumbers(
     v.check(allows(limits.timeoutSeconds, n.timeoutSeconds), name('timeoutSeconds'), n.timeoutSeconds,
       `${describeAllowed(limits.timeoutSeconds)} (${source})`);
     if (limits.timeoutRule === TimeoutRule.BELOW_INTERVAL) {
-      v.check(n.timeoutSeconds < n.intervalSeconds, name('timeoutSeconds'), n.timeoutSeconds,
+      v.checkPair(n.timeoutSeconds < n.intervalSeconds, name('timeoutSeconds'), n.timeoutSeconds, n.intervalSeconds,
         `less than ${name('intervalSeconds')} (${n.intervalSeconds}) (${source})`);
     } else if (limits.timeoutRule === TimeoutRule.AT_MOST_INTERVAL) {
-      v.check(n.timeoutSeconds <= n.intervalSeconds, name('timeoutSeconds'), n.timeoutSeconds,
+      v.checkPair(n.timeoutSeconds <= n.intervalSeconds, name('timeoutSeconds'), n.timeoutSeconds, n.intervalSeconds,
         `at most ${name('intervalSeconds')} (${n.intervalSeconds}) (${source})`);
     }
   }

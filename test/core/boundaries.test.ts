@@ -280,6 +280,15 @@ describe('probe ranges at their documented limits, for every mechanism of PROBE_
     });
 });
 
+describe('Validator comparisons of two values', () => {
+  test('checkPair reports a failed comparison against the first value, and skips it when either value is unresolved', () => {
+    const v = new Validator({ propPrefix: 'p', isUnresolved: (x) => x === 'TOKEN' });
+    v.checkPair(true, 'ok', 1, 2, 'x').checkPair(false, 'bad', 3, 2, 'less than 2');
+    v.checkPair(false, 'first', 'TOKEN', 2, 'y').checkPair(false, 'second', 3, 'TOKEN', 'z');
+    expect(v.problems.map((p) => `${p.prop}=${String(p.value)}: ${p.allowed}`)).toEqual(['p.bad=3: less than 2']);
+  });
+});
+
 describe('Validator ranges at their ends', () => {
   test('integerInRange and numberInRange accept both ends and refuse just outside; undefined is not checked', () => {
     const v = new Validator({ propPrefix: 'p' });
