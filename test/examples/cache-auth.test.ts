@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createClient } from 'redis';
-import { ConfigError, ReferenceServer, createServer, readConfig } from '../../examples/mcp-server/src';
+import { ConfigError, ReferenceServer, accessSecretVersion, crc32c, createServer, readConfig, resolveCacheSecret } from '../../examples/mcp-server/src';
 import { CacheAuthMode, TOKEN_PATH, refreshLeadMs } from '../../examples/mcp-server/src/cache-credentials';
 import {
   LOOPBACK, Managed, ProcessGroup, freePort, httpStatus, requireBinary, waitFor,
@@ -149,6 +149,7 @@ async function read(c: Client): Promise<string> {
 
 let tls: Tls;
 const metadata = new FakeMetadata();
+const SECRET_NAME = 'projects/123456789/secrets/mcp-redis-auth/versions/1';
 
 beforeAll(async () => {
   requireBinary('redis-server');
@@ -201,7 +202,21 @@ describe('configuration (REDIS_AUTH_MODE, REDIS_TLS_CA)', () => {
     ]);
     expect(problems({ REDIS_AUTH_MODE: 'auth-string', REDIS_URL: 'rediss://10.0.0.5:6378', REDIS_TLS_CA_FILE: '/nonexistent/ca.pem' })).toEqual([
       expect.stringMatching(/^REDIS_TLS_CA_FILE="\/nonexistent\/ca.pem": cannot be read/),
-      'REDIS_AUTH_MODE=auth-string needs REDIS_AUTH_TOKEN (the instance\'s AUTH string, from Secret Manager)',
+      'REDIS_AUTH_MODE=auth-string needs REDIS_AUTH_SECRET (the Secret Manager secret version holding the instance\'s AUTH string) or REDIS_AUTH_TOKEN (the string itself)',
+    ]);
+    const authString = { REDIS_AUTH_MODE: 'auth-string', REDIS_URL: 'rediss://10.0.0.5:6378' };
+    expect(problems({ ...authString, REDIS_AUTH_TOKEN: 'x', REDIS_AUTH_SECRET: SECRET_NAME })).toEqual(['REDIS_AUTH_TOKEN and REDIS_AUTH_SECRET: set one, not both']);
+    expect(problems({ ...authString, REDIS_AUTH_SECRET: 'projects/p/secrets/s' })).toEqual([
+      'REDIS_AUTH_SECRET="projects/p/secrets/s": expected a secret version name, projects/P/secrets/S/versions/V (V a number or latest)',
+    ]);
+    expect(problems({ REDIS_URL: 'rediss://10.0.0.5:6378', REDIS_AUTH_SECRET: SECRET_NAME })).toEqual([
+      'REDIS_AUTH_SECRET: set, but REDIS_AUTH_MODE is password (only auth-string reads its password from Secret Manager)',
+    ]);
+    expect(problems({ ...authString, REDIS_AUTH_SECRET: SECRET_NAME, REDIS_AUTH_SECRET_ENDPOINT: 'http://secretmanager.example.com' })).toEqual([
+      'REDIS_AUTH_SECRET_ENDPOINT="http://secretmanager.example.com": expected https://host[:port] (http only on loopback): the service account token is sent there',
+    ]);
+    expect(problems({ ...authString, REDIS_AUTH_TOKEN: 'x', REDIS_AUTH_SECRET_ENDPOINT: 'https://secretmanager.us-east1.rep.googleapis.com' })).toEqual([
+      'REDIS_AUTH_SECRET_ENDPOINT: set, but REDIS_AUTH_SECRET is not (the endpoint would never be used)',
     ]);
     expect(problems({ REDIS_AUTH_MODE: 'iam' })).toEqual(['REDIS_AUTH_MODE="iam": expected one of password, auth-string, gcp-iam']);
     expect(problems({ REDIS_TLS_CA: 'not a pem', REDIS_URL: 'rediss://x:1' })).toEqual(['REDIS_TLS_CA: expected PEM certificates (-----BEGIN CERTIFICATE-----)']);
@@ -216,11 +231,124 @@ describe('configuration (REDIS_AUTH_MODE, REDIS_TLS_CA)', () => {
     expect(c.redisPassword).toBe('secret-auth-string');
   });
 
+  test('auth-string from Secret Manager: the secret version and its endpoint are read; the password is not known yet', () => {
+    const c = readConfig({
+      REDIS_AUTH_MODE: 'auth-string', REDIS_URL: 'rediss://10.0.0.5:6378', REDIS_AUTH_SECRET: 'projects/123456789/secrets/mcp-redis-auth/versions/1',
+      REDIS_AUTH_SECRET_ENDPOINT: 'https://secretmanager.us-east1.rep.googleapis.com',
+    });
+    expect(c.cacheAuth).toMatchObject({ mode: 'auth-string', authSecret: 'projects/123456789/secrets/mcp-redis-auth/versions/1', secretEndpoint: 'https://secretmanager.us-east1.rep.googleapis.com' });
+    expect(c.redisPassword).toBeUndefined();
+    // createServer will not connect without the password: the secret must be read first.
+    expect(() => createServer({ ...c, port: 0, host: LOOPBACK, logSink: () => undefined })).toThrow(/read it first with resolveCacheSecret\(config\)/);
+  });
+
+  test('CRC-32C is the Castagnoli checksum Secret Manager reports', () => {
+    // The check value of CRC-32C (RFC 3720 B.4; "123456789" -> 0xE3069283).
+    expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+    expect(crc32c(new Uint8Array(0))).toBe(0);
+  });
+
   test('a token is replaced at half its remaining life, at most 10 minutes before expiry', () => {
     expect(refreshLeadMs(3600_000)).toBe(600_000);
     expect(refreshLeadMs(600_000)).toBe(300_000);
     expect(refreshLeadMs(2000)).toBe(1000);
     expect(refreshLeadMs(-5)).toBe(0);
+  });
+});
+
+/** A stand-in for Secret Manager's versions.access: the payload for the metadata server's token, Google's error shape otherwise. */
+class FakeSecretManager {
+  public readonly secrets = new Map<string, string>();
+  public denied = new Set<string>();
+  public corrupt = false;
+  public failuresLeft = 0;
+  public requests = 0;
+  public endpoint = '';
+  public bearer = '';
+  private readonly server = http.createServer((req, res) => {
+    this.requests++;
+    const m = /^\/v1\/(projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/:]+):access$/.exec(req.url ?? '');
+    const error = (code: number, status: string): void => {
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code, message: status.toLowerCase(), status } }));
+    };
+    if (req.method !== 'GET' || !m) return error(404, 'NOT_FOUND');
+    if (req.headers.authorization !== `Bearer ${this.bearer}`) return error(401, 'UNAUTHENTICATED');
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      return error(503, 'UNAVAILABLE');
+    }
+    if (this.denied.has(m[1])) return error(403, 'PERMISSION_DENIED');
+    const value = this.secrets.get(m[1]);
+    if (value === undefined) return error(404, 'NOT_FOUND');
+    const data = Buffer.from(value);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+      name: m[1], payload: { data: data.toString('base64'), dataCrc32c: String(crc32c(data) + (this.corrupt ? 1 : 0)) },
+    }));
+  });
+
+  public async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, LOOPBACK, resolve));
+    this.endpoint = `http://${LOOPBACK}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  public stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+describe('auth-string read from Secret Manager (what the Google topologies render for Memorystore for Redis)', () => {
+  const secrets = new FakeSecretManager();
+  beforeAll(() => secrets.start());
+  afterAll(() => secrets.stop());
+
+  test('the server reads the AUTH string with its service account token, connects over TLS with it and writes; nothing secret is logged', async () => {
+    metadata.token = 'token-secret-reader';
+    metadata.expiresIn = 3600;
+    metadata.failing = false;
+    secrets.bearer = metadata.token;
+    secrets.secrets.set(SECRET_NAME, 'auth-string-from-secret-manager');
+    secrets.failuresLeft = 1; // one transient 503: retried
+    const redis = await startTlsRedis(tls, 'auth-string-from-secret-manager');
+    const lines: string[] = [];
+    const config = await resolveCacheSecret(readConfig({
+      REDIS_URL: redis.url, REDIS_AUTH_MODE: 'auth-string', REDIS_TLS_CA: tls.caPem, REDIS_AUTH_SECRET: SECRET_NAME,
+      REDIS_AUTH_SECRET_ENDPOINT: secrets.endpoint, GCE_METADATA_HOST: metadata.host, HOST: LOOPBACK, MCP_PORT: '0',
+    }), (l) => lines.push(l));
+    expect(config.redisPassword).toBe('auth-string-from-secret-manager');
+    const server = createServer({ ...config, logSink: (l) => lines.push(l) });
+    servers.push(server);
+    const { url } = await server.start();
+    await waitFor('healthy on the AUTH string from Secret Manager', async () => (await server.readiness()).status === 'healthy', 10_000, 50);
+    expect(await write(await connectClient(url), 'from-secret-manager')).toMatchObject({ ok: true });
+    expect(lines.join('')).toMatch(/password read from Secret Manager/);
+    expect(lines.join('')).toMatch(/retrying/);
+    expect(lines.join('')).not.toMatch(/auth-string-from-secret-manager|token-secret-reader/);
+    await server.close();
+  });
+
+  test('refusals stop at once and name the fix, without the secret: no accessor role (403), no such version (404); a corrupted payload fails its checksum', async () => {
+    metadata.token = 'token-secret-refusals';
+    secrets.bearer = metadata.token;
+    const other = 'projects/123456789/secrets/mcp-redis-auth/versions/2';
+    secrets.secrets.set(other, 'never-shown');
+    secrets.denied = new Set([other]);
+    const access = (name: string, attempts = 3): Promise<string> => accessSecretVersion(name, { metadataHost: metadata.host, endpoint: secrets.endpoint, attempts, retryMs: 10 });
+    const before = secrets.requests;
+    await expect(access(other)).rejects.toThrow(/^cache password unavailable: Secret Manager answered HTTP 403 PERMISSION_DENIED for projects\/123456789\/secrets\/mcp-redis-auth\/versions\/2: the service account needs roles\/secretmanager\.secretAccessor on the secret$/);
+    expect(secrets.requests - before).toBe(1);
+    await expect(access('projects/123456789/secrets/absent/versions/latest')).rejects.toThrow(/HTTP 404 NOT_FOUND .*: no such secret version$/);
+    secrets.denied = new Set();
+    secrets.corrupt = true;
+    const corrupted = await access(other, 2).then(() => 'resolved', (e: Error) => e.message);
+    expect(corrupted).toMatch(/fails its CRC32C check/);
+    expect(corrupted).not.toMatch(/never-shown/);
+    secrets.corrupt = false;
+    await expect(access(other)).resolves.toBe('never-shown');
+    // A token the service does not accept is a 401: retried, then reported.
+    secrets.bearer = 'someone-else';
+    await expect(access(other, 2)).rejects.toThrow(/HTTP 401 UNAUTHENTICATED/);
   });
 });
 

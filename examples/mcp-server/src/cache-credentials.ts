@@ -4,8 +4,11 @@
  * - `password` (default): `REDIS_AUTH_TOKEN` / `REDIS_USERNAME` as they are (ElastiCache AUTH
  *   or RBAC, Azure access keys, a local redis-server), or none.
  * - `auth-string`: Memorystore for Redis with AUTH enabled: the instance's AUTH string is the
- *   password of the default user; it must come in `REDIS_AUTH_TOKEN` (from Secret Manager: it is a
- *   secret, never in the instance metadata). https://cloud.google.com/memorystore/docs/redis/about-redis-auth
+ *   password of the default user (https://cloud.google.com/memorystore/docs/redis/about-redis-auth).
+ *   It comes from Secret Manager: `REDIS_AUTH_SECRET` names the secret version
+ *   (`projects/P/secrets/S/versions/V`), which the server reads at start with its service
+ *   account (secret-manager.ts; what the Google topologies render), or `REDIS_AUTH_TOKEN` holds it
+ *   (set by something else that read the secret). Never in the instance metadata.
  * - `gcp-iam`: Memorystore for Valkey IAM authentication. The instance's service account
  *   (granted `roles/memorystore.dbConnectionUser`) sends an OAuth access token as the AUTH
  *   password ("IAM-based authentication integrates with Valkey AUTH ... the client provides an
@@ -36,6 +39,7 @@
 import { readFileSync } from 'node:fs';
 import * as tls from 'node:tls';
 import type { Logger } from './logger';
+import { SECRET_VERSION_NAME, isAllowedSecretEndpoint } from './secret-manager';
 
 export enum CacheAuthMode {
   PASSWORD = 'password',
@@ -48,6 +52,10 @@ export const CACHE_AUTH_ENV = {
   TLS_CA: 'REDIS_TLS_CA',
   TLS_CA_FILE: 'REDIS_TLS_CA_FILE',
   TLS_SERVERNAME: 'REDIS_TLS_SERVERNAME',
+  /** auth-string: the Secret Manager secret version holding the AUTH string. */
+  SECRET: 'REDIS_AUTH_SECRET',
+  /** auth-string: Secret Manager's endpoint (a regional one, or a test's). @default https://secretmanager.googleapis.com */
+  SECRET_ENDPOINT: 'REDIS_AUTH_SECRET_ENDPOINT',
   /** Google's client libraries read the metadata server's host[:port] from here. */
   METADATA_HOST: 'GCE_METADATA_HOST',
 } as const;
@@ -68,6 +76,10 @@ export interface CacheAuthConfig {
    * else metadata.google.internal.
    */
   readonly metadataHost: string;
+  /** auth-string: the Secret Manager secret version the password is read from at start. @default - none (REDIS_AUTH_TOKEN) */
+  readonly authSecret?: string;
+  /** Secret Manager's endpoint. @default DEFAULT_SECRET_MANAGER_ENDPOINT */
+  readonly secretEndpoint?: string;
 }
 
 /** Reads REDIS_AUTH_MODE and the TLS CA; problems go to `problems` (the server refuses to start). */
@@ -106,16 +118,35 @@ export function readCacheAuthConfig(env: NodeJS.ProcessEnv, redisUrl: string, pr
       problems.push(`${CACHE_AUTH_ENV.MODE}=gcp-iam: REDIS_AUTH_TOKEN / REDIS_USERNAME must not be set (the password is the service account's access token)`);
     }
   }
+  const authSecret = env[CACHE_AUTH_ENV.SECRET] || undefined;
+  const secretEndpoint = env[CACHE_AUTH_ENV.SECRET_ENDPOINT] || undefined;
   if (mode === CacheAuthMode.AUTH_STRING) {
-    if (!password) problems.push(`${CACHE_AUTH_ENV.MODE}=auth-string needs REDIS_AUTH_TOKEN (the instance's AUTH string, from Secret Manager)`);
+    if (!password && !authSecret) {
+      problems.push(`${CACHE_AUTH_ENV.MODE}=auth-string needs ${CACHE_AUTH_ENV.SECRET} (the Secret Manager secret version holding the instance's AUTH string) or REDIS_AUTH_TOKEN (the string itself)`);
+    }
+    if (password && authSecret) problems.push(`REDIS_AUTH_TOKEN and ${CACHE_AUTH_ENV.SECRET}: set one, not both`);
     if (username) problems.push(`${CACHE_AUTH_ENV.MODE}=auth-string: REDIS_USERNAME must not be set (Memorystore for Redis AUTH has no user names)`);
+  } else if (authSecret) {
+    problems.push(`${CACHE_AUTH_ENV.SECRET}: set, but ${CACHE_AUTH_ENV.MODE} is ${mode} (only auth-string reads its password from Secret Manager)`);
+  }
+  if (authSecret && !SECRET_VERSION_NAME.test(authSecret)) {
+    problems.push(`${CACHE_AUTH_ENV.SECRET}=${JSON.stringify(authSecret)}: expected a secret version name, projects/P/secrets/S/versions/V (V a number or latest)`);
+  }
+  if (secretEndpoint !== undefined) {
+    if (!authSecret) problems.push(`${CACHE_AUTH_ENV.SECRET_ENDPOINT}: set, but ${CACHE_AUTH_ENV.SECRET} is not (the endpoint would never be used)`);
+    if (!isAllowedSecretEndpoint(secretEndpoint)) {
+      problems.push(`${CACHE_AUTH_ENV.SECRET_ENDPOINT}=${JSON.stringify(secretEndpoint)}: expected https://host[:port] (http only on loopback): the service account token is sent there`);
+    }
   }
   const tlsServername = env[CACHE_AUTH_ENV.TLS_SERVERNAME] || undefined;
   if (tlsServername !== undefined) {
     if (!tlsUrl) problems.push(`${CACHE_AUTH_ENV.TLS_SERVERNAME}: set, but REDIS_URL is not rediss://`);
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(tlsServername)) problems.push(`${CACHE_AUTH_ENV.TLS_SERVERNAME}=${JSON.stringify(tlsServername)}: expected a host name`);
   }
-  return { mode, tlsCa, tlsServername, metadataHost: env[CACHE_AUTH_ENV.METADATA_HOST] || DEFAULT_METADATA_HOST };
+  return {
+    mode, tlsCa, tlsServername, metadataHost: env[CACHE_AUTH_ENV.METADATA_HOST] || DEFAULT_METADATA_HOST,
+    ...(authSecret ? { authSecret } : {}), ...(secretEndpoint ? { secretEndpoint } : {}),
+  };
 }
 
 /** The CA list for a TLS socket: the public roots plus the configured CA. */

@@ -19,6 +19,7 @@ import { LogSink, createLogger, errorFields } from './logger';
 import { mcpServerFactory } from './mcp';
 import { CacheRole, ContextStore } from './store';
 import type { CredentialsState } from './cache-credentials';
+import { accessSecretVersion } from './secret-manager';
 import { bearerAuthStep, toolScopes } from './auth';
 import { hostCheck, originCheck } from './transport-security';
 import { version as PACKAGE_VERSION } from '../../../package.json';
@@ -139,6 +140,9 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
     allowedHosts: withLoopbackNames(merged.host, rest.allowedHosts ?? []),
     allowedOrigins: withLoopbackNames(merged.host, rest.allowedOrigins ?? rest.allowedHosts ?? []),
   };
+  if (config.cacheAuth.authSecret && !config.redisPassword) {
+    throw new Error(`the cache password is in Secret Manager (${config.cacheAuth.authSecret}): read it first with resolveCacheSecret(config) (runFromEnvironment does)`);
+  }
   const steps: readonly RequestStep[] = [
     originCheck(config.allowedOrigins),
     ...(config.allowedHosts.length > 0 ? [hostCheck(config.allowedHosts)] : []),
@@ -408,8 +412,24 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
 }
 
 /** Reads the environment and runs until SIGTERM/SIGINT (the bundle's entry point calls this). */
+/**
+ * The configuration with the cache password read from Secret Manager when `REDIS_AUTH_SECRET`
+ * names it (Memorystore for Redis AUTH string on Google), unchanged otherwise. Throws, without
+ * the secret, when it cannot be read (the unit restarts the server, which tries again).
+ */
+export async function resolveCacheSecret(config: ServerConfig, logSink?: LogSink): Promise<ServerConfig> {
+  const name = config.cacheAuth.authSecret;
+  if (!name || config.redisPassword) return config;
+  const password = await accessSecretVersion(name, {
+    metadataHost: config.cacheAuth.metadataHost,
+    endpoint: config.cacheAuth.secretEndpoint,
+    logger: createLogger({ replica: config.replicaId }, logSink),
+  });
+  return { ...config, redisPassword: password };
+}
+
 export async function runFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<ReferenceServer> {
-  const server = createServer(readConfig(env));
+  const server = createServer(await resolveCacheSecret(readConfig(env)));
   await server.start();
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
