@@ -27,6 +27,9 @@ import { MemorystoreInstance } from '@cdktf/provider-google/lib/memorystore-inst
 import { NetworkConnectivityServiceConnectionPolicy } from '@cdktf/provider-google/lib/network-connectivity-service-connection-policy';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { RedisInstance } from '@cdktf/provider-google/lib/redis-instance';
+import { SecretManagerSecret } from '@cdktf/provider-google/lib/secret-manager-secret';
+import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
+import { SecretManagerSecretVersion } from '@cdktf/provider-google/lib/secret-manager-secret-version';
 import { Construct } from 'constructs';
 import { AvailabilityTier, TierOverrides, TierProfile, resolveTier } from '../core/tiers';
 import { McpNetwork } from './network';
@@ -62,6 +65,9 @@ export enum CachePersistence {
 export const CACHE_CLIENT_ROLE = 'roles/memorystore.dbConnectionUser';
 /** Service class of Memorystore's service connection policies. */
 export const MEMORYSTORE_SERVICE_CLASS = 'gcp-memorystore';
+/** Role a server needs to read the Memorystore for Redis AUTH string from its secret. */
+export const AUTH_SECRET_READER_ROLE = 'roles/secretmanager.secretAccessor';
+
 /** Zones Memorystore for Redis STANDARD_HA spans (primary and replicas in two zones). */
 export const REDIS_STANDARD_HA_ZONES = 2;
 
@@ -132,6 +138,14 @@ export class McpCache extends Construct {
    * Redis: `server_ca_certs[0].cert`.
    */
   public readonly tlsCaPem: string;
+  /**
+   * Memorystore for Redis: the Secret Manager secret holding the instance's AUTH string (one replica, in
+   * the cache's region), which the servers read at start (`REDIS_AUTH_SECRET`); `grantClient` grants
+   * `roles/secretmanager.secretAccessor` on it. Undefined for Valkey (IAM authentication, no password).
+   */
+  public readonly authSecret?: SecretManagerSecret;
+  /** The secret version with the current AUTH string (`projects/<number>/secrets/<id>/versions/<n>`, resolved at apply). */
+  public readonly authSecretVersion?: SecretManagerSecretVersion;
   /** True when this instance is a cross-region secondary (read-only until switched over). */
   public readonly secondary: boolean;
   public readonly instanceId: string;
@@ -209,6 +223,21 @@ export class McpCache extends Construct {
       this.host = this.redis.host;
       this.port = '6378';
       this.tlsCaPem = `\${google_redis_instance.${this.redis.friendlyUniqueId}.server_ca_certs[0].cert}`;
+      // The AUTH string is the password of the default user: the servers read it from Secret Manager at start
+      // with their service account, so it is in neither the instance metadata nor the startup script
+      // (https://cloud.google.com/memorystore/docs/redis/about-redis-auth; it is also in Terraform state,
+      // as an attribute of the instance: keep the state encrypted, docs/GCP.md).
+      this.authSecret = new SecretManagerSecret(this, 'AuthSecret', {
+        secretId: resourceName(prefix, `${props.region}-auth`),
+        project: this.project,
+        replication: { userManaged: { replicas: [{ location: props.region }] } },
+        labels: { purpose: 'memorystore-auth-string' },
+        deletionProtection: deletionProtection,
+      });
+      this.authSecretVersion = new SecretManagerSecretVersion(this, 'AuthSecretVersion', {
+        secret: this.authSecret.id,
+        secretData: this.redis.authString,
+      });
       // Direct peering puts the instance in a reserved range outside the subnets: let the servers reach it (TLS port 6378).
       new ComputeFirewall(this, 'AllowRedisEgress', {
         name: resourceName(prefix, 'allow-redis'),
@@ -271,9 +300,21 @@ export class McpCache extends Construct {
     (props.clientServiceAccounts ?? []).forEach((email) => this.grantClient(email));
   }
 
-  /** Lets a service account connect with IAM authentication (CACHE_CLIENT_ROLE). */
+  /**
+   * Lets a service account connect: IAM authentication (CACHE_CLIENT_ROLE) on Valkey; on Memorystore for
+   * Redis, which authenticates with an AUTH string, read access to the secret that holds it
+   * (`roles/secretmanager.secretAccessor` on that secret only).
+   */
   public grantClient(serviceAccountEmail: string): void {
-    // Memorystore for Redis authenticates with an AUTH string, not IAM.
+    if (this.authSecret) {
+      new SecretManagerSecretIamMember(this, `Client${this.clients++}`, {
+        project: this.project,
+        secretId: this.authSecret.id,
+        role: AUTH_SECRET_READER_ROLE,
+        member: `serviceAccount:${serviceAccountEmail}`,
+      });
+      return;
+    }
     if (!this.valkey) return;
     new ProjectIamMember(this, `Client${this.clients++}`, {
       project: this.project,

@@ -24,6 +24,9 @@ export function cacheEnvironment(
     REDIS_AUTH_MODE: cache.valkey ? 'gcp-iam' : 'auth-string',
     // No public root signs Memorystore's server certificates: the servers trust the instance's own CA.
     REDIS_TLS_CA: cache.tlsCaPem,
+    // Memorystore for Redis: the AUTH string stays in Secret Manager; the server reads it at start (a new
+    // version is a new startup script, so a new AUTH string rolls the fleet).
+    ...(cache.authSecretVersion ? { REDIS_AUTH_SECRET: cache.authSecretVersion.name } : {}),
     ...cacheWrite.environmentFor(region, health.cacheGraceSeconds),
   };
 }

@@ -2,7 +2,9 @@ import { ASSUMPTIONS, Cloud } from '../../../lib/core/failover-budget';
 import { McpAuthorization } from '../../../lib/core/authorization';
 import { ScalingSchedule } from '../../../lib/core/schedule';
 import { AvailabilityTier } from '../../../lib/core/tiers';
+import { CacheService } from '../../../lib/gcp/cache';
 import { McpCertificate } from '../../../lib/gcp/certificate';
+import { readConfig } from '../../../examples/mcp-server/src/config';
 import { ActiveActiveMcpService, ActiveActiveMcpServiceProps } from '../../../lib/gcp/topologies/active-active';
 import { TrafficRouting } from '../../../lib/gcp/topologies/props';
 import { envOf, errorOf, only, resourcesOf, server, summaryOf, synthJson, templatesByRegion, testStack } from '../support';
@@ -108,5 +110,55 @@ describe('ActiveActiveMcpService (Google Cloud)', () => {
 
   test('snapshot', () => {
     expect(t).toMatchSnapshot();
+  });
+});
+
+describe('Memorystore for Redis STANDARD_HA (one region, a two-zone tier): the AUTH string reaches the servers through Secret Manager', () => {
+  // GIVEN a standard-tier service on Memorystore for Redis (AUTH string, no IAM)
+  const r = testStack('redis');
+  new ActiveActiveMcpService(r.stack, 'Mcp', {
+    ...base, tier: AvailabilityTier.STANDARD, capacity: { baseline: 2 }, schedule: undefined, cache: { service: CacheService.REDIS_STANDARD_HA },
+  });
+  const rt = synthJson(r.stack);
+  const { script } = templatesByRegion(rt)['us-east1'];
+  const secret = Object.entries(resourcesOf(rt, 'google_secret_manager_secret'));
+  const version = Object.entries(resourcesOf(rt, 'google_secret_manager_secret_version'));
+  const redisId = Object.keys(resourcesOf(rt, 'google_redis_instance'))[0];
+
+  test('the secret holds the instance\'s AUTH string, in the cache\'s region; the servers get its version\'s name, never the string', () => {
+    expect(secret).toHaveLength(1);
+    expect(version).toHaveLength(1);
+    expect(secret[0][1].replication).toEqual({ user_managed: { replicas: [{ location: 'us-east1' }] } });
+    expect(version[0][1]).toMatchObject({ secret: `\${google_secret_manager_secret.${secret[0][0]}.id}`, secret_data: `\${google_redis_instance.${redisId}.auth_string}` });
+    expect(envOf(script, 'REDIS_AUTH_MODE')).toBe('auth-string');
+    expect(envOf(script, 'REDIS_AUTH_SECRET')).toBe(`\${google_secret_manager_secret_version.${version[0][0]}.name}`);
+    expect(envOf(script, 'REDIS_AUTH_TOKEN')).toBeUndefined();
+    expect(script).not.toMatch(/auth_string/);
+    expect(JSON.stringify(templatesByRegion(rt)['us-east1'].template.metadata)).not.toMatch(/auth_string/);
+  });
+
+  test('the fleet\'s service account may read that secret and nothing broader; no Valkey IAM role is granted', () => {
+    expect(Object.keys(resourcesOf(rt, 'google_service_account'))).toHaveLength(1);
+    const members = Object.values(resourcesOf(rt, 'google_secret_manager_secret_iam_member'));
+    expect(members).toEqual([expect.objectContaining({
+      secret_id: `\${google_secret_manager_secret.${secret[0][0]}.id}`, role: 'roles/secretmanager.secretAccessor',
+      member: `serviceAccount:\${google_service_account.${Object.keys(resourcesOf(rt, 'google_service_account'))[0]}.email}`,
+    })]);
+    const projectRoles = Object.values(resourcesOf(rt, 'google_project_iam_member')).map((m) => m.role);
+    expect(projectRoles).not.toContain('roles/memorystore.dbConnectionUser');
+    expect(projectRoles).not.toContain('roles/secretmanager.secretAccessor');
+  });
+
+  test('the server accepts the rendered environment (references resolved as Terraform would) and reads the password from that secret', () => {
+    const resolved = (v: string | undefined): string | undefined => v
+      ?.replace(/^\$\{google_secret_manager_secret_version\.[^}]+\.name\}$/, 'projects/123456789/secrets/mcp-us-east1-auth/versions/1')
+      .replace(/^\$\{google_redis_instance\.[^}]+\.server_ca_certs\[0\]\.cert\}$/, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----')
+      .replace(/\$\{google_redis_instance\.[^}]+\.host\}/, '10.0.0.5');
+    const env: NodeJS.ProcessEnv = {};
+    for (const name of ['REDIS_URL', 'REDIS_AUTH_MODE', 'REDIS_TLS_CA', 'REDIS_AUTH_SECRET']) env[name] = resolved(envOf(script, name));
+    const config = readConfig(env);
+    expect(config.redisUrl).toBe('rediss://10.0.0.5:6378');
+    expect(config.cacheAuth).toMatchObject({ mode: 'auth-string', authSecret: 'projects/123456789/secrets/mcp-us-east1-auth/versions/1' });
+    expect(config.redisPassword).toBeUndefined();
   });
 });
