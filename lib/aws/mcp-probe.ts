@@ -168,16 +168,17 @@ export interface McpProbeProps {
 
   /**
    * Seconds between runs: whole minutes, 60 to 3600. The alarm's period equals
-   * it, so every period holds exactly one probe result.
+   * it, so every period holds exactly one probe result. The same name on every
+   * cloud's `McpProbe`.
    * @default 60 - EventBridge's shortest schedule
    */
-  readonly scheduleSeconds?: number;
+  readonly intervalSeconds?: number;
 
   /**
    * Deadline for the whole MCP exchange of one run, in seconds (1-40).
    * @default 10 - the guide's "Layer 7 (Application): HTTP/MCP protocol response validation (timeout: 10s)"
    */
-  readonly probeTimeoutSeconds?: number;
+  readonly timeoutSeconds?: number;
 
   /**
    * Fewest tools `tools/list` must return for the probe to pass.
@@ -290,7 +291,7 @@ export class McpProbe extends Construct {
   /** Fires when the probe could not get a token for `evaluationPeriods` runs in a row (authorization server or credentials). */
   public readonly tokenAlarm?: cloudwatch.Alarm;
   /** Seconds between runs (also the alarm period). */
-  public readonly scheduleSeconds: number;
+  public readonly intervalSeconds: number;
   /** The alarm's failed periods. */
   public readonly evaluationPeriods: number;
   /** The terms of MCP-level failure detection, from core (`mcpProbeTerms`). */
@@ -303,8 +304,8 @@ export class McpProbe extends Construct {
 
     const namespace = props.namespace ?? 'McpHa/Probe';
     const endpointName = props.endpointName ?? props.url;
-    const scheduleSeconds = props.scheduleSeconds ?? 60;
-    const timeoutSeconds = props.probeTimeoutSeconds ?? 10;
+    const scheduleSeconds = props.intervalSeconds ?? 60;
+    const timeoutSeconds = props.timeoutSeconds ?? 10;
     const minToolCount = props.minToolCount ?? 1;
     const evaluationPeriods = props.evaluationPeriods ?? 2;
     const cacheSeconds = props.tokenCacheSeconds ?? 300;
@@ -322,9 +323,9 @@ export class McpProbe extends Construct {
       v.check(/^[0-9A-Za-z.\-_/#:]{1,255}$/.test(namespace) && !namespace.startsWith(RESERVED_NAMESPACE_PREFIX), 'namespace', namespace,
         `1 to 255 letters, digits and . - _ / # : not starting with "${RESERVED_NAMESPACE_PREFIX}" (reserved for AWS services)`);
     }
-    v.check(Number.isInteger(scheduleSeconds / 60) && scheduleSeconds >= 60 && scheduleSeconds <= 3600, 'scheduleSeconds', scheduleSeconds,
+    v.check(Number.isInteger(scheduleSeconds / 60) && scheduleSeconds >= 60 && scheduleSeconds <= 3600, 'intervalSeconds', scheduleSeconds,
       'a multiple of 60 from 60 to 3600 (whole minutes from 1 to 60): EventBridge schedules run at most once a minute, and the alarm period (equal to it) must be a multiple of 60 s');
-    v.check(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= MAX_PROBE_TIMEOUT_SECONDS, 'probeTimeoutSeconds', timeoutSeconds,
+    v.check(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= MAX_PROBE_TIMEOUT_SECONDS, 'timeoutSeconds', timeoutSeconds,
       `an integer from 1 to ${MAX_PROBE_TIMEOUT_SECONDS}: one run must end well before the next one starts`);
     v.integerInRange('minToolCount', minToolCount, { min: 0, max: 10000 });
     const maxPeriods = Math.max(1, Math.floor(86400 / Math.max(scheduleSeconds, 60)));
@@ -347,7 +348,7 @@ export class McpProbe extends Construct {
     checkKeyRegion(v, this, 'logEncryptionKey', props.logEncryptionKey, 'the probe\'s log group');
     v.throwIfInvalid();
 
-    this.scheduleSeconds = scheduleSeconds;
+    this.intervalSeconds = scheduleSeconds;
     this.evaluationPeriods = evaluationPeriods;
 
     // Build.

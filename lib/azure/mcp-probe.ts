@@ -41,9 +41,10 @@ export interface McpProbeProps {
   readonly publiclyTrusted: boolean;
   /**
    * Seconds between test runs from each location (Application Insights accepts 300, 600 or 900).
+   * The same name on every cloud's `McpProbe`.
    * @default 300
    */
-  readonly frequencySeconds?: number;
+  readonly intervalSeconds?: number;
   /**
    * The servers check OAuth tokens: expect the 401 challenge (no token is sent) instead of a 200.
    * @default false
@@ -67,8 +68,8 @@ export class McpProbe extends Construct {
   constructor(scope: Construct, id: string, props: McpProbeProps) {
     super(scope, id);
     const v = validatorFor(this);
-    const frequency = props.frequencySeconds ?? AZURE_MCP_PROBE.frequencySeconds;
-    v.oneOf('frequencySeconds', frequency, AZURE_FACTS.webTestFrequencies.values, AZURE_FACTS.webTestFrequencies.docUrl);
+    const frequency = props.intervalSeconds ?? AZURE_MCP_PROBE.frequencySeconds;
+    v.oneOf('intervalSeconds', frequency, AZURE_FACTS.webTestFrequencies.values, AZURE_FACTS.webTestFrequencies.docUrl);
     v.check(/^https:\/\/[^\s/]+\/\S*$/.test(props.url), 'url', props.url, 'an https:// URL of the MCP endpoint');
     const locations = props.locations ?? ['us-va-ash-azr', 'us-il-ch1-azr', 'emea-nl-ams-azr', 'emea-gb-db3-azr', 'emea-fr-pra-edge'];
     v.check(locations.length >= 3, 'locations', locations, 'three or more locations: the alert fires when two fail');

@@ -42,8 +42,8 @@ export interface McpProbeProps {
   readonly host: string;
   /** The server (its MCP path). */
   readonly server: McpServerSource;
-  /** Seconds between two checks from each checker region (60, 300, 600 or 900). @default 60 (Google's fastest) */
-  readonly periodSeconds?: number;
+  /** Seconds between two checks from each checker region (60, 300, 600 or 900); the same name on every cloud's `McpProbe`. @default 60 (Google's fastest) */
+  readonly intervalSeconds?: number;
   /** Seconds a check waits for the answer before it fails. @default 10 */
   readonly timeoutSeconds?: number;
   /** Validate the certificate (false for a private CA: uptime checks cannot be given one). @default true */
@@ -67,7 +67,8 @@ export interface McpProbeProps {
 export class McpProbe extends Construct {
   public readonly uptimeCheck: MonitoringUptimeCheckConfig;
   public readonly alert: MonitoringAlertPolicy;
-  public readonly periodSeconds: number;
+  /** Seconds between two checks from each checker region. */
+  public readonly intervalSeconds: number;
   /** Alert alignment period and duration as rendered. */
   public readonly alertAlignmentSeconds: number;
   public readonly alertDurationSeconds: number;
@@ -78,12 +79,12 @@ export class McpProbe extends Construct {
   constructor(scope: Construct, id: string, props: McpProbeProps) {
     super(scope, id);
     const v = validatorFor(this);
-    const period = props.periodSeconds ?? 60;
-    v.oneOf('periodSeconds', period, UPTIME_CHECK_PERIODS, UPTIME_CHECK_DOC);
+    const period = props.intervalSeconds ?? 60;
+    v.oneOf('intervalSeconds', period, UPTIME_CHECK_PERIODS, UPTIME_CHECK_DOC);
     const timeout = props.timeoutSeconds ?? 10;
     v.integerInRange('timeoutSeconds', timeout, { min: 1, max: 60 }, UPTIME_CHECK_DOC);
     v.throwIfInvalid();
-    this.periodSeconds = period;
+    this.intervalSeconds = period;
     this.validateSsl = props.validateSsl ?? true;
     this.expectsChallenge = props.expectsChallenge ?? false;
     this.alertAlignmentSeconds = period;
@@ -161,8 +162,8 @@ export class McpProbe extends Construct {
   /** The MCP-level detection terms (reported beside the serving budget, not part of it). */
   public budgetTerms(): BudgetTerm[] {
     return [
-      { name: 'mcp-uptime-period', seconds: this.periodSeconds, source: TermSource.RENDERED,
-        detail: `the uptime check runs every ${this.periodSeconds} s from each checker region (Google's fastest period is 60 s, ${UPTIME_CHECK_DOC}); ${this.checks}` },
+      { name: 'mcp-uptime-period', seconds: this.intervalSeconds, source: TermSource.RENDERED,
+        detail: `the uptime check runs every ${this.intervalSeconds} s from each checker region (Google's fastest period is 60 s, ${UPTIME_CHECK_DOC}); ${this.checks}` },
       { name: 'mcp-alert-duration', seconds: this.alertAlignmentSeconds + this.alertDurationSeconds, source: TermSource.RENDERED,
         detail: `the alert aligns ${this.alertAlignmentSeconds} s periods and needs the failure to last ${this.alertDurationSeconds} s` },
       { name: 'mcp-alert-evaluation', seconds: ALERT_EVALUATION_ASSUMED_SECONDS, source: TermSource.ASSUMED,

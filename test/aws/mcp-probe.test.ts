@@ -28,8 +28,8 @@ const custom = new McpProbe(customStack, 'Probe', {
   url: 'https://internal.example.com/mcp',
   endpointName: 'internal',
   namespace: 'Acme/McpProbe',
-  scheduleSeconds: 300,
-  probeTimeoutSeconds: 25,
+  intervalSeconds: 300,
+  timeoutSeconds: 25,
   minToolCount: 3,
   evaluationPeriods: 3,
   authTokenSecret: secret,
@@ -139,7 +139,7 @@ describe('McpProbe defaults', () => {
     expect(probe.detectionTerms).toEqual(mcpProbeTerms({ scheduleSeconds: 60, periodSeconds: 60, evaluationPeriods: 2 }));
     expect(probe.detectionTerms.map((t) => t.name)).toEqual(['mcp-probe-schedule', 'mcp-probe-alarm', 'route53-alarm-polling']);
     expect(probe.detectionSeconds).toBe(60 + 120 + 30);
-    expect(probe.scheduleSeconds).toBe(60);
+    expect(probe.intervalSeconds).toBe(60);
     expect(probe.evaluationPeriods).toBe(2);
     expect(probe.function.node.id).toBe('Function');
   });
@@ -244,10 +244,10 @@ describe('McpProbe bad input', () => {
   });
 
   test('a schedule below 1 minute, above an hour or not in whole minutes', () => {
-    expect(build({ scheduleSeconds: 30 })).toThrow(/scheduleSeconds: got 30; allowed: a multiple of 60 from 60 to 3600 \(whole minutes from 1 to 60\): EventBridge schedules run at most once a minute/);
-    expect(build({ scheduleSeconds: 90 })).toThrow(/scheduleSeconds: got 90; allowed: a multiple of 60 from 60 to 3600/);
-    expect(build({ scheduleSeconds: 3660 })).toThrow(/scheduleSeconds: got 3660; allowed: a multiple of 60 from 60 to 3600/);
-    expect(build({ scheduleSeconds: 3600 })).not.toThrow();
+    expect(build({ intervalSeconds: 30 })).toThrow(/intervalSeconds: got 30; allowed: a multiple of 60 from 60 to 3600 \(whole minutes from 1 to 60\): EventBridge schedules run at most once a minute/);
+    expect(build({ intervalSeconds: 90 })).toThrow(/intervalSeconds: got 90; allowed: a multiple of 60 from 60 to 3600/);
+    expect(build({ intervalSeconds: 3660 })).toThrow(/intervalSeconds: got 3660; allowed: a multiple of 60 from 60 to 3600/);
+    expect(build({ intervalSeconds: 3600 })).not.toThrow();
   });
 
   test('evaluation periods below 1', () => {
@@ -255,9 +255,9 @@ describe('McpProbe bad input', () => {
   });
 
   test('a probe timeout above 40 s, below 1 s or fractional', () => {
-    expect(build({ probeTimeoutSeconds: 45 })).toThrow(/probeTimeoutSeconds: got 45; allowed: an integer from 1 to 40: one run must end well before the next one starts/);
-    expect(build({ probeTimeoutSeconds: 0 })).toThrow(/probeTimeoutSeconds: got 0; allowed: an integer from 1 to 40/);
-    expect(build({ probeTimeoutSeconds: 2.5 })).toThrow(/probeTimeoutSeconds: got 2\.5; allowed: an integer from 1 to 40/);
+    expect(build({ timeoutSeconds: 45 })).toThrow(/timeoutSeconds: got 45; allowed: an integer from 1 to 40: one run must end well before the next one starts/);
+    expect(build({ timeoutSeconds: 0 })).toThrow(/timeoutSeconds: got 0; allowed: an integer from 1 to 40/);
+    expect(build({ timeoutSeconds: 2.5 })).toThrow(/timeoutSeconds: got 2\.5; allowed: an integer from 1 to 40/);
   });
 
   test('a token cache shorter than a minute or longer than an hour', () => {

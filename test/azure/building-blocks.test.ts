@@ -1,9 +1,11 @@
+import { TerraformStack } from 'cdktf';
 /**
  * Building blocks on their own (options the topologies do not exercise) and the
  * pure Azure plan: bring-your-own network, the optional HTTP redirect, Standard_v2
  * without WAF, autoscale without a schedule, the provider's time-zone list.
  */
 import { McpLoadBalancer } from '../../lib/azure/load-balancer';
+import { McpProbe } from '../../lib/azure/mcp-probe';
 import { McpNetwork } from '../../lib/azure/network';
 import { McpScheduledScaling } from '../../lib/azure/scheduled-scaling';
 import { planAzureService } from '../../lib/azure/budget';
@@ -157,5 +159,31 @@ describe('DNS records at the zone apex', () => {
     });
     const names = Object.values(resources(synth(s), 'azurerm_dns_cname_record')).map((r) => r.name);
     expect(names).toEqual(['westeurope']);
+  });
+});
+
+describe('McpProbe (Application Insights standard test): one interval name on every cloud', () => {
+  const probeProps = {
+    actionGroupId: '/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/actionGroups/ag', location: 'eastus',
+    publiclyTrusted: true, resourceGroupName: 'rg', url: 'https://mcp.example.com/mcp', workspaceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w',
+  };
+  const errorOf = (build: (s: TerraformStack) => void): string => {
+    try {
+      build(stack());
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  test('intervalSeconds sets the test frequency and the budget term', () => {
+    const s = stack();
+    const probe = new McpProbe(s, 'P', { ...probeProps, intervalSeconds: 600 });
+    expect(only(synth(s), 'azurerm_application_insights_standard_web_test').frequency).toBe(600);
+    expect(probe.detectionTerms[0]).toMatchObject({ name: 'mcp-probe-schedule', seconds: 600 });
+  });
+
+  test('an interval Application Insights does not offer is refused', () => {
+    expect(errorOf((s) => new McpProbe(s, 'P', { ...probeProps, intervalSeconds: 60 }))).toMatch(/intervalSeconds: got 60; allowed: one of 300, 600, 900/);
   });
 });

@@ -51,8 +51,12 @@ describe('McpProbe (MCP-level uptime check)', () => {
   });
 
   test('a period Google does not offer is refused', () => {
-    expect(errorOf((s) => new McpProbe(s, 'P', { host: 'h.example.com', server, periodSeconds: 30 })))
-      .toMatch(/periodSeconds: got 30; allowed: one of 60, 300, 600, 900/);
+    expect(errorOf((s) => new McpProbe(s, 'P', { host: 'h.example.com', server, intervalSeconds: 30 })))
+      .toMatch(/intervalSeconds: got 30; allowed: one of 60, 300, 600, 900/);
+    const t = testStack('interval');
+    const probe = new McpProbe(t.stack, 'P5', { host: 'h.example.com', server, intervalSeconds: 300 });
+    expect(only(synthJson(t.stack), 'google_monitoring_uptime_check_config').period).toBe('300s');
+    expect(probe.budgetTerms()[0]).toMatchObject({ name: 'mcp-uptime-period', seconds: 300 });
   });
 });
 

@@ -73,8 +73,8 @@ const CASES: [string, (s: Construct) => void, RegExp][] = [
     zone: domain, primary: { region: 'us-east1', ipAddress: '192.0.2.1' }, backup: { region: 'us-central1', ipAddress: '192.0.2.2' }, healthPath: '/health/ready',
     sourceRegions: ['us-east1', 'europe-west1'],
   }), /^test\/D: 1 invalid setting\n {2}- sourceRegions: got \["us-east1","europe-west1"\]; allowed: exactly 3 distinct regions/],
-  ['an uptime check period Google does not offer', (s) => new McpProbe(s, 'P', { host: 'mcp.example.com', server, periodSeconds: 30 }),
-    /^test\/P: 1 invalid setting\n {2}- periodSeconds: got 30; allowed: one of 60, 300, 600, 900/],
+  ['an uptime check period Google does not offer', (s) => new McpProbe(s, 'P', { host: 'mcp.example.com', server, intervalSeconds: 30 }),
+    /^test\/P: 1 invalid setting\n {2}- intervalSeconds: got 30; allowed: one of 60, 300, 600, 900/],
   ['active-passive behind the global load balancer', (s) => new ActivePassiveMcpService(s, 'A', {
     primaryRegion: 'us-east1', standbyRegion: 'us-central1', server, capacity: { baseline: 3 }, certificate: cert, domain, authorization: auth,
     routing: { mechanism: 'anycast' } as never,
