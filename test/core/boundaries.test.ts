@@ -280,6 +280,22 @@ describe('probe ranges at their documented limits, for every mechanism of PROBE_
     });
 });
 
+test('a validation error is an McpHaValidationError by name too (what a user\'s catch or log shows)', () => {
+  const v = new Validator({ constructPath: 'App/Mcp' });
+  v.add('x', 1, 'two');
+  const error = (() => {
+    try {
+      v.throwIfInvalid();
+    } catch (e) {
+      return e as Error;
+    }
+    return undefined;
+  })();
+  expect(error).toBeInstanceOf(McpHaValidationError);
+  expect(error?.name).toBe('McpHaValidationError');
+  expect(String(error)).toMatch(/^McpHaValidationError: App\/Mcp: 1 invalid setting/);
+});
+
 describe('Validator comparisons of two values', () => {
   test('checkPair reports a failed comparison against the first value, and skips it when either value is unresolved', () => {
     const v = new Validator({ propPrefix: 'p', isUnresolved: (x) => x === 'TOKEN' });
@@ -296,8 +312,10 @@ describe('Validator ranges at their ends', () => {
     v.numberInRange('d', 0.5, { min: 0.5, max: 1.5 }).numberInRange('e', 1.5, { min: 0.5, max: 1.5 });
     expect(v.problems).toEqual([]);
     v.integerInRange('f', 0, { min: 1, max: 3 }, 'doc').integerInRange('g', 4, { min: 1, max: 3 }).numberInRange('h', 1.5000001, { min: 0.5, max: 1.5 });
+    v.numberInRange('i', 0.4999999, { min: 0.5, max: 1.5 }).numberInRange('j', -Infinity, { min: -Infinity, max: 1.5 });
     expect(v.problems.map((p) => `${p.prop}=${String(p.value)}: ${p.allowed}`)).toEqual([
       'p.f=0: an integer from 1 to 3 (doc)', 'p.g=4: an integer from 1 to 3', 'p.h=1.5000001: a number from 0.5 to 1.5',
+      'p.i=0.4999999: a number from 0.5 to 1.5', 'p.j=-Infinity: a number from -Infinity to 1.5',
     ]);
   });
 });
