@@ -21,7 +21,7 @@ export { AUTOHEALING_CHECK, McpFleet, SERVER_ROLES } from './fleet';
 export type { FleetCapacity, McpFleetProps } from './fleet';
 export { GCP_MIN_SCHEDULE_SECONDS, planGoogleScaling, renderedFloorHours } from './scheduled-scaling';
 export type { GoogleScalingPlan, RenderedScalingSchedule, ScalingPlanInput } from './scheduled-scaling';
-export { CACHE_CLIENT_ROLE, CacheMode, CachePersistence, CacheService, McpCache } from './cache';
+export { AUTH_SECRET_READER_ROLE, CACHE_CLIENT_ROLE, CacheMode, CachePersistence, CacheService, McpCache } from './cache';
 export type { McpCacheProps } from './cache';
 export { McpCachePromotion, PROMOTION_PERMISSIONS } from './cache-promotion';
 export type { McpCachePromotionProps, PromotionCandidate } from './cache-promotion';
