@@ -6,6 +6,7 @@ import { TerraformStack } from 'cdktf';
  */
 import { McpLoadBalancer } from '../../lib/azure/load-balancer';
 import { McpProbe } from '../../lib/azure/mcp-probe';
+import { McpTrafficManager } from '../../lib/azure/dns-failover';
 import { McpNetwork } from '../../lib/azure/network';
 import { McpScheduledScaling } from '../../lib/azure/scheduled-scaling';
 import { planAzureService } from '../../lib/azure/budget';
@@ -185,5 +186,77 @@ describe('McpProbe (Application Insights standard test): one interval name on ev
 
   test('an interval Application Insights does not offer is refused', () => {
     expect(errorOf((s) => new McpProbe(s, 'P', { ...probeProps, intervalSeconds: 60 }))).toMatch(/intervalSeconds: got 60; allowed: one of 300, 600, 900/);
+  });
+});
+
+/** A rendered Terraform block, read loosely (the assertions name the fields). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Tf = Record<string, any>;
+
+describe('McpProbe (Application Insights standard test): what it expects, with and without authorization', () => {
+  const props = {
+    actionGroupId: '/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/actionGroups/ag', location: 'eastus',
+    resourceGroupName: 'rg', url: 'https://mcp.example.com/mcp', workspaceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w',
+  };
+  const render = (extra: Partial<ConstructorParameters<typeof McpProbe>[2]>) => {
+    const s = stack();
+    const probe = new McpProbe(s, 'P', { ...props, publiclyTrusted: true, ...extra });
+    const tf = synth(s);
+    return { probe, test: only(tf, 'azurerm_application_insights_standard_web_test') as Tf, alert: only(tf, 'azurerm_monitor_metric_alert') as Tf };
+  };
+
+  test('without authorization: an MCP initialize POST that must answer 200 with serverInfo in the body (case-sensitive), certificate checked', () => {
+    const { probe, test: t, alert } = render({});
+    expect(probe.expectedStatus).toBe(200);
+    expect(t.request).toMatchObject({ url: 'https://mcp.example.com/mcp', http_verb: 'POST', follow_redirects_enabled: false });
+    expect(JSON.parse(t.request.body)).toMatchObject({ jsonrpc: '2.0', method: 'initialize' });
+    expect(t.validation_rules).toEqual({
+      expected_status_code: 200, ssl_check_enabled: true, ssl_cert_remaining_lifetime: 7,
+      content: { content_match: 'serverInfo', pass_if_text_found: true, ignore_case: false },
+    });
+    expect(t.retry_enabled).toBe(false);
+    // The alert fires when two locations fail, and its terms are what it renders.
+    expect(alert.application_insights_web_test_location_availability_criteria.failed_location_count).toBe(2);
+    expect(alert.description).toMatch(/expected HTTP 200/);
+    expect(probe.detectionTerms.reduce((n, x) => n + x.seconds, 0)).toBeGreaterThan(300);
+  });
+
+  test('with authorization: no token is sent and only the 401 challenge passes (a 2xx means a server stopped checking tokens); a private CA turns the certificate check off', () => {
+    const { probe, test: t, alert } = render({ expectsChallenge: true, publiclyTrusted: false });
+    expect(probe.expectedStatus).toBe(401);
+    expect(t.request.header.map((h: { name: string }) => h.name.toLowerCase())).not.toContain('authorization');
+    expect(t.validation_rules).toEqual({ expected_status_code: 401, ssl_check_enabled: false });
+    expect(alert.description).toMatch(/expected HTTP 401/);
+  });
+
+  test('fewer than three locations and a non-https URL are refused', () => {
+    const s = stack();
+    expect(() => new McpProbe(s, 'P', { ...props, publiclyTrusted: true, locations: ['us-va-ash-azr', 'us-il-ch1-azr'], url: 'http://mcp.example.com/mcp' }))
+      .toThrow(/2 invalid settings[\s\S]*url: got "http:\/\/mcp\.example\.com\/mcp"; allowed: an https:\/\/ URL of the MCP endpoint[\s\S]*locations: got \["us-va-ash-azr","us-il-ch1-azr"\]; allowed: three or more locations: the alert fires when two fail/);
+  });
+});
+
+describe('McpTrafficManager: each routing method renders only its own endpoint fields', () => {
+  const settings = { intervalSeconds: 10, timeoutSeconds: 9, toleratedFailures: 1, ttlSeconds: 10 };
+  const targets = [{ name: 'eastus', publicIpId: 'ip-east', priority: 1, weight: 3 }, { name: 'westus', publicIpId: 'ip-west', priority: 2 }];
+  const endpoints = (routingMethod: 'Priority' | 'Performance' | 'Weighted') => {
+    const s = stack();
+    new McpTrafficManager(s, 'Tm', { resourceGroupName: 'rg', relativeName: 'mcp-example', routingMethod, settings, healthPath: '/health/ready', hostHeader: 'mcp.example.com', targets });
+    const tf = synth(s);
+    return { profile: only(tf, 'azurerm_traffic_manager_profile') as Tf, eps: Object.values(resources(tf, 'azurerm_traffic_manager_azure_endpoint')) as Tf[] };
+  };
+
+  test('Priority: priorities in order, no weight; Weighted: weights (1 by default), no priority; Performance: neither', () => {
+    expect(endpoints('Priority').eps.map((e) => [e.name, e.priority, e.weight])).toEqual([['eastus', 1, undefined], ['westus', 2, undefined]]);
+    expect(endpoints('Weighted').eps.map((e) => [e.name, e.priority, e.weight])).toEqual([['eastus', undefined, 3], ['westus', undefined, 1]]);
+    const perf = endpoints('Performance');
+    expect(perf.profile.traffic_routing_method).toBe('Performance');
+    expect(perf.eps.map((e) => [e.name, e.priority, e.weight])).toEqual([['eastus', undefined, undefined], ['westus', undefined, undefined]]);
+    // Never an unhealthy endpoint; the monitor is the readiness path over HTTPS with the service's Host.
+    expect(perf.eps.every((e) => e.always_serve_enabled === false)).toBe(true);
+    expect(perf.profile.monitor_config).toMatchObject({
+      protocol: 'HTTPS', port: 443, path: '/health/ready', interval_in_seconds: 10, timeout_in_seconds: 9, tolerated_number_of_failures: 1,
+      expected_status_code_ranges: ['200-200'], custom_header: [{ name: 'host', value: 'mcp.example.com' }],
+    });
   });
 });
