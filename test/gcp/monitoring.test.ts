@@ -55,8 +55,11 @@ describe('McpProbe (MCP-level uptime check)', () => {
       .toMatch(/intervalSeconds: got 30; allowed: one of 60, 300, 600, 900/);
     const t = testStack('interval');
     const probe = new McpProbe(t.stack, 'P5', { host: 'h.example.com', server, intervalSeconds: 300 });
-    expect(only(synthJson(t.stack), 'google_monitoring_uptime_check_config').period).toBe('300s');
+    const check = only(synthJson(t.stack), 'google_monitoring_uptime_check_config');
+    expect(check.period).toBe('300s');
     expect(probe.budgetTerms()[0]).toMatchObject({ name: 'mcp-uptime-period', seconds: 300 });
+    // Left unset, the certificate is validated (a publicly trusted certificate is the default).
+    expect([probe.validateSsl, check.http_check.validate_ssl]).toEqual([true, true]);
   });
 });
 
