@@ -80,6 +80,16 @@ describe('autoscale without a schedule', () => {
     const profile = (only(synth(s), 'azurerm_monitor_autoscale_setting').profile as Record<string, unknown>[])[0];
     expect(profile.recurrence).toBeUndefined();
     expect(profile.capacity).toEqual({ minimum: 3, maximum: 9, default: 3 });
+    // Without failover signals a profile holds exactly the two CPU rules (scale out, scale in).
+    expect((profile.rule as Record<string, Record<string, unknown>>[]).map((r) => (r.scale_action as Record<string, unknown>).direction)).toEqual(['Increase', 'Decrease']);
+  });
+
+  test('a profile maximum above what azurerm accepts (1000) is refused, naming the profile; 1000 itself is accepted', () => {
+    const build = (max: number) => () => new McpScheduledScaling(stack(), 'Scaling', {
+      resourceGroupName: 'rg', location: 'westeurope', targetResourceId: '/subscriptions/x/vmss', capacity: { baseline: 3, min: 3, max },
+    });
+    expect(build(1000)).not.toThrow();
+    expect(build(1001)).toThrow(/profiles\.[\w-]+\.maximum: got 1001; allowed: at most 1000 instances in an autoscale profile \(azurerm schema\): lower capacity\.max or the schedule's peak/);
   });
 });
 
@@ -227,6 +237,21 @@ describe('McpProbe (Application Insights standard test): what it expects, with a
     expect(t.request.header.map((h: { name: string }) => h.name.toLowerCase())).not.toContain('authorization');
     expect(t.validation_rules).toEqual({ expected_status_code: 401, ssl_check_enabled: false });
     expect(alert.description).toMatch(/expected HTTP 401/);
+  });
+
+  test('exactly three locations are enough; a URL with a space, or with https:// not at its start, is refused', () => {
+    const s = stack();
+    expect(() => new McpProbe(s, 'Three', { ...props, publiclyTrusted: true, locations: ['us-va-ash-azr', 'us-il-ch1-azr', 'emea-nl-ams-azr'] })).not.toThrow();
+    for (const url of ['https://mcp.example.com/mcp path', 'ftp://x/https://mcp.example.com/mcp']) {
+      expect(() => new McpProbe(stack(), 'P', { ...props, publiclyTrusted: true, url })).toThrow(/url: got .*; allowed: an https:\/\/ URL of the MCP endpoint/);
+    }
+  });
+
+  test('the detection terms state the rendered schedule and the alert\'s evaluation and window', () => {
+    const { probe, alert } = render({});
+    expect([alert.frequency, alert.window_size]).toEqual(['PT1M', 'PT5M']);
+    expect(probe.detectionTerms.map((t) => [t.name, t.seconds])).toEqual([['mcp-probe-schedule', 300], ['mcp-probe-alert', 60]]);
+    expect(probe.detectionTerms[1].detail).toBe('the availability alert evaluates every 60 s over a 300 s window');
   });
 
   test('fewer than three locations and a non-https URL are refused', () => {
