@@ -209,3 +209,121 @@ describe('promote (lib/core/promotion)', () => {
     await expect(promote(config(), api, fetchStatus)).rejects.toThrow('Throttling');
   });
 });
+
+describe('promote: exact outcomes on a fake clock (health answers in memory, time moves only when the decision sleeps)', () => {
+  const urls = { us: 'https://us.example/ready', eu: 'https://eu.example/ready', ap: 'https://ap.example/ready' };
+  const cfg = (overrides: Partial<PromotionConfig> = {}): PromotionConfig => config({
+    failedRegionHealthUrl: urls.us,
+    candidates: [
+      { region: 'eu-west-1', replicationGroupId: 'mcp-eu', healthUrl: urls.eu },
+      { region: 'ap-southeast-2', replicationGroupId: 'mcp-ap', healthUrl: urls.ap },
+    ],
+    recheckIntervalMs: 7, completionPollMs: 11, completionTimeoutMs: 110,
+    ...overrides,
+  });
+  /** Every health URL answers at once (latency 0 on this clock); the failed region 503. */
+  const answers = (statuses: Partial<Record<keyof typeof urls, number>> = {}): Fetch => async (url) => {
+    const key = (Object.keys(urls) as (keyof typeof urls)[]).find((k) => urls[k] === url)!;
+    return { status: statuses[key] ?? (key === 'us' ? 503 : 200) };
+  };
+  const clock = () => {
+    const c = { t: 1_000, sleeps: [] as number[] };
+    return { c, options: { now: () => c.t, sleep: async (ms: number) => { c.sleeps.push(ms); c.t += ms; } } };
+  };
+
+  test('equally fast candidates: the first in the configured order wins, whichever it is', async () => {
+    const a = clock();
+    expect((await promote(cfg(), datastore().api, answers(), a.options)).region).toBe('eu-west-1');
+    const b = clock();
+    const reversed = cfg({ candidates: [...cfg().candidates].reverse() });
+    expect((await promote(reversed, datastore().api, answers(), b.options)).region).toBe('ap-southeast-2');
+  });
+
+  test('the failed region is re-checked recheckAttempts times with recheckIntervalMs between attempts, not before the first', async () => {
+    const { c, options } = clock();
+    const d = await promote(cfg({ recheckAttempts: 3 }), datastore().api, answers(), options);
+    expect(d.recheck?.map((s) => s.status)).toEqual([503, 503, 503]);
+    expect(c.sleeps.filter((ms) => ms === 7)).toHaveLength(2);
+    expect(c.sleeps[0]).toBe(7);
+  });
+
+  test('confirmed: the exact reason and the promotion time on the clock (failover to the new writer reported)', async () => {
+    const { options } = clock();
+    const d = await promote(cfg(), datastore({ failoverReads: 2 }).api, answers(), options);
+    // Two describes show 'modifying' (one poll in between), the third the new writer: 2 polls of 11 ms.
+    expect(d).toMatchObject({ action: PromotionAction.PROMOTED, confirmed: true, promotionMs: 22, reason: 'promoted mcp-eu in eu-west-1 (healthiest candidate)' });
+  });
+
+  test('not confirmed: polls until the deadline exactly, then says so with the timeout', async () => {
+    const ds = datastore({ neverCompletes: true });
+    const { c, options } = clock();
+    const d = await promote(cfg(), ds.api, answers(), options);
+    // 110 ms at 11 ms a poll: reads at 0, 11, ..., 110 ms after the call; the read at the deadline is the last.
+    expect(c.sleeps.filter((ms) => ms === 11)).toHaveLength(10);
+    expect(d).toMatchObject({
+      action: PromotionAction.PROMOTED, confirmed: false, promotionMs: 110, blocked: false,
+      reason: 'failover to eu-west-1 requested; ldgnf-mcp did not report the new writer within 110 ms',
+    });
+  });
+
+  test('the new writer is confirmed only once the cache is available again', async () => {
+    const ds = datastore({ failoverReads: 0 });
+    let reads = 0;
+    // After the failover the writer is already the chosen region, but the cache reports 'modifying' for two more reads.
+    ds.hooks.onDescribe = () => {
+      if (ds.calls.length > 0) reads++;
+    };
+    const api: CacheApi = {
+      describe: async (id) => {
+        const s = await ds.api.describe(id);
+        return ds.calls.length > 0 && reads <= 2 ? { ...s, status: 'modifying' } : s;
+      },
+      failover: (id, r, rg) => ds.api.failover(id, r, rg),
+    };
+    const { options } = clock();
+    const d = await promote(cfg(), api, answers(), options);
+    expect(d).toMatchObject({ confirmed: true, promotionMs: 22 });
+  });
+
+  test('an available cache is not confirmed until it reports the chosen writer; a cache without a status (the drill\'s Redis) is confirmed by the writer alone', async () => {
+    const ds = datastore({ failoverReads: 2 });
+    const withStatus = (status: string | undefined): CacheApi => ({
+      describe: async (id) => ({ ...(await ds.api.describe(id)), status }),
+      failover: (id, r, rg) => ds.api.failover(id, r, rg),
+    });
+    // Available all along: the two reads before the writer moves do not confirm it.
+    expect(await promote(cfg(), withStatus('available'), answers(), clock().options)).toMatchObject({ confirmed: true, promotionMs: 22 });
+    const ds2 = datastore({ failoverReads: 2 });
+    const noStatus: CacheApi = {
+      describe: async (id) => ({ members: (await ds2.api.describe(id)).members }),
+      failover: (id, r, rg) => ds2.api.failover(id, r, rg),
+    };
+    expect(await promote(cfg(), noStatus, answers(), clock().options)).toMatchObject({ confirmed: true, promotionMs: 22 });
+  });
+
+  test('the writer moving while the regions are probed: already promoted, not blocked, with the reason', async () => {
+    const ds = datastore();
+    ds.hooks.onDescribe = (n) => {
+      if (n === 2) for (const m of ds.members) m.role = m.region === 'ap-southeast-2' ? 'PRIMARY' : 'SECONDARY';
+    };
+    const d = await promote(cfg(), ds.api, answers(), clock().options);
+    expect(d).toMatchObject({
+      action: PromotionAction.ALREADY_PROMOTED, region: 'ap-southeast-2', replicationGroupId: 'mcp-ap', blocked: false,
+      reason: 'the writer of ldgnf-mcp moved to ap-southeast-2 while the regions were probed',
+    });
+    expect(ds.calls).toEqual([]);
+  });
+
+  test('refusals carry their exact reasons; only a promotion logs a promotion time', async () => {
+    const logs: Record<string, unknown>[] = [];
+    const answered = await promote(cfg(), datastore().api, answers({ us: 204 }), { ...clock().options, log: (f) => logs.push(f) });
+    expect(answered.reason).toBe(`us-east-1 answered ${urls.us} with 204 on attempt 1: the writer region is not down, so its cache is not promoted away (check the watcher that raised the trigger)`);
+    const none = await promote(cfg({ candidates: [
+      { region: 'sa-east-1', replicationGroupId: 'x', healthUrl: urls.eu }, { region: 'ca-central-1', replicationGroupId: 'y', healthUrl: urls.ap },
+    ] }), datastore().api, answers(), { ...clock().options, log: (f) => logs.push(f) });
+    expect(none.reason).toBe('ldgnf-mcp has no replica in sa-east-1, ca-central-1: nothing can be promoted');
+    expect(logs.map((l) => Object.keys(l).includes('promotionMs'))).toEqual([false, false]);
+    await promote(cfg(), datastore().api, answers(), { ...clock().options, log: (f) => logs.push(f) });
+    expect(logs[2]).toMatchObject({ decision: 'promoted', promotionMs: 11, confirmed: true });
+  });
+});
