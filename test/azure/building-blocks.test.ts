@@ -7,6 +7,7 @@ import { TerraformStack } from 'cdktf';
 import { McpLoadBalancer } from '../../lib/azure/load-balancer';
 import { McpProbe } from '../../lib/azure/mcp-probe';
 import { McpTrafficManager } from '../../lib/azure/dns-failover';
+import { McpFrontDoor } from '../../lib/azure/anycast';
 import { McpNetwork } from '../../lib/azure/network';
 import { McpScheduledScaling } from '../../lib/azure/scheduled-scaling';
 import { planAzureService } from '../../lib/azure/budget';
@@ -283,5 +284,47 @@ describe('McpTrafficManager: each routing method renders only its own endpoint f
       protocol: 'HTTPS', port: 443, path: '/health/ready', interval_in_seconds: 10, timeout_in_seconds: 9, tolerated_number_of_failures: 1,
       expected_status_code_ranges: ['200-200'], custom_header: [{ name: 'host', value: 'mcp.example.com' }],
     });
+  });
+});
+
+describe('McpFrontDoor (the anycast routing): probes, origins and the route as planned', () => {
+  const s = stack();
+  const settings = { probeIntervalSeconds: 5, sampleSize: 4, successfulSamplesRequired: 3, responseTimeoutSeconds: 150 };
+  const fd = new McpFrontDoor(s, 'FrontDoor', {
+    resourceGroupName: 'rg', name: 'mcp-example', settings, healthPath: '/health/ready',
+    origins: [{ name: 'westeurope', hostName: 'westeurope.mcp.example.com' }, { name: 'northeurope', hostName: 'northeurope.mcp.example.com', priority: 2, weight: 10 }],
+  });
+  const tf = synth(s);
+
+  test('the origin group probes the readiness path over HTTPS at the planned interval and decides on the planned samples; no stickiness, instant restore', () => {
+    expect(only(tf, 'azurerm_cdn_frontdoor_origin_group')).toMatchObject({
+      session_affinity_enabled: false, restore_traffic_time_to_healed_or_new_endpoint_in_minutes: 0,
+      health_probe: { protocol: 'Https', request_type: 'GET', interval_in_seconds: 5, path: '/health/ready' },
+      load_balancing: { sample_size: 4, successful_samples_required: 3, additional_latency_in_milliseconds: 50 },
+    });
+    // The response timeout covers the planned origin read timeout.
+    expect(only(tf, 'azurerm_cdn_frontdoor_profile')).toMatchObject({ sku_name: 'Standard_AzureFrontDoor', response_timeout_seconds: 150 });
+  });
+
+  test('each origin is its regional name over HTTPS with the name checked; priority 1 and weight 1000 unless given', () => {
+    const origins = Object.values(resources(tf, 'azurerm_cdn_frontdoor_origin')) as Record<string, unknown>[];
+    expect(origins.map((o) => [o.name, o.host_name, o.origin_host_header, o.https_port, o.certificate_name_check_enabled, o.priority, o.weight, o.enabled])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ['northeurope', 'northeurope.mcp.example.com', 'northeurope.mcp.example.com', 443, true, 2, 10, true],
+      ['westeurope', 'westeurope.mcp.example.com', 'westeurope.mcp.example.com', 443, true, 1, 1000, true],
+    ]);
+    expect(fd.origins).toHaveLength(2);
+  });
+
+  test('one HTTPS-only route for every path to every origin, on the default domain', () => {
+    const route = only(tf, 'azurerm_cdn_frontdoor_route') as Record<string, unknown>;
+    expect(route).toMatchObject({ patterns_to_match: ['/*'], supported_protocols: ['Https'], forwarding_protocol: 'HttpsOnly', https_redirect_enabled: false, link_to_default_domain: true });
+    expect(route.cdn_frontdoor_origin_ids).toHaveLength(2);
+    expect(route.cdn_frontdoor_endpoint_id).toMatch(/azurerm_cdn_frontdoor_endpoint\..*\.id/);
+    expect(route.cdn_frontdoor_origin_group_id).toMatch(/azurerm_cdn_frontdoor_origin_group\..*\.id/);
+  });
+
+  test('snapshot', () => {
+    expect(tf.resource).toMatchSnapshot();
   });
 });
