@@ -411,7 +411,6 @@ export function createServer(options: CreateServerOptions = {}): ReferenceServer
   };
 }
 
-/** Reads the environment and runs until SIGTERM/SIGINT (the bundle's entry point calls this). */
 /**
  * The configuration with the cache password read from Secret Manager when `REDIS_AUTH_SECRET`
  * names it (Memorystore for Redis AUTH string on Google), unchanged otherwise. Throws, without
@@ -428,6 +427,7 @@ export async function resolveCacheSecret(config: ServerConfig, logSink?: LogSink
   return { ...config, redisPassword: password };
 }
 
+/** Reads the environment (and the cache password from Secret Manager when named) and runs until SIGTERM/SIGINT (the bundle's entry point calls this). */
 export async function runFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<ReferenceServer> {
   const server = createServer(await resolveCacheSecret(readConfig(env)));
   await server.start();
