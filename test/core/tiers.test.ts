@@ -1,5 +1,6 @@
+import { McpHaValidationError } from '../../lib/core/errors';
 import {
-  AvailabilityTier, GUIDE_ESCALATION, RoutingMechanism, downtimeMinutesPerYear, extendedOutageSeconds, resolveTier,
+  AvailabilityTier, EscalationStep, GUIDE_ESCALATION, RoutingMechanism, TierOverrides, downtimeMinutesPerYear, extendedOutageSeconds, mergeOverrides, resolveTier,
 } from '../../lib/core/tiers';
 
 describe('availability tiers', () => {
@@ -87,5 +88,86 @@ describe('availability tiers', () => {
   test('downtime arithmetic', () => {
     expect(downtimeMinutesPerYear(100)).toBe(0);
     expect(downtimeMinutesPerYear(99.99)).toBeCloseTo(52.6, 1);
+  });
+});
+
+describe('tier overrides: each refusal names its setting, the value and what is allowed (one override at a time)', () => {
+  /** The problems resolveTier reports for one override, as `prop=value: allowed`. */
+  const problems = (overrides: TierOverrides, tier = AvailabilityTier.BUSINESS_CRITICAL): string[] => {
+    try {
+      resolveTier(tier, overrides);
+      return [];
+    } catch (e) {
+      return (e as McpHaValidationError).problems.map((p) => `${p.prop}=${JSON.stringify(p.value)}: ${p.allowed}`);
+    }
+  };
+
+  test.each<[string, TierOverrides, string[]]>([
+    ['minHealthyPercent above 100', { minHealthyPercent: 101 }, ['minHealthyPercent=101: an integer from 0 to 100']],
+    ['minHealthyPercent below 0', { minHealthyPercent: -1 }, ['minHealthyPercent=-1: an integer from 0 to 100']],
+    ['a DNS check every 0 s', { dnsHealthCheck: { requestIntervalSeconds: 0 } }, ['dnsHealthCheck.requestIntervalSeconds=0: a positive whole number of seconds']],
+    ['a DNS check every 1.5 s', { dnsHealthCheck: { requestIntervalSeconds: 1.5 } }, ['dnsHealthCheck.requestIntervalSeconds=1.5: a positive whole number of seconds']],
+    ['a DNS failure threshold of 11', { dnsHealthCheck: { failureThreshold: 11 } },
+      ['dnsHealthCheck.failureThreshold=11: an integer from 1 to 10 (Route 53, Traffic Manager and Cloud DNS all accept 1 to 10)']],
+    ['a record TTL above 2 days', { recordTtlSeconds: 172801 },
+      ['recordTtlSeconds=172801: an integer from 0 to 172800 (seconds; Route 53 accepts 0 to 2147483647, we refuse more than 2 days for a failover record)']],
+    ['an idle timeout of 0', { timeouts: { idleTimeoutSeconds: 0, keepAliveSeconds: 1, originReadTimeoutSeconds: 2 } },
+      expect.arrayContaining([expect.stringMatching(/^timeouts\.idleTimeoutSeconds=0: /)]) as unknown as string[]],
+    ['a p95 latency alarm at 0 ms', { alarms: { p95LatencyMs: 0 } }, ['alarms.p95LatencyMs=0: a positive number of milliseconds']],
+    ['a latency evaluation of 61 minutes', { alarms: { latencyEvaluationMinutes: 61 } }, ['alarms.latencyEvaluationMinutes=61: an integer from 1 to 60']],
+    ['an error-rate alarm at 0 %', { alarms: { errorRatePercent: 0 } }, ['alarms.errorRatePercent=0: a number from 0.01 to 100']],
+    ['a memory alarm at 101 %', { alarms: { memoryPercent: 101 } }, ['alarms.memoryPercent=101: an integer from 1 to 100']],
+    ['a connection-pool alarm at 0 %', { alarms: { connectionPoolPercent: 0 } }, ['alarms.connectionPoolPercent=0: an integer from 1 to 100']],
+    ['a CPU evaluation of 0 minutes', { alarms: { cpuEvaluationMinutes: 0 } }, ['alarms.cpuEvaluationMinutes=0: an integer from 1 to 60']],
+    ['a scaling target equal to the CPU alarm', { alarms: { targetCpuPercent: 80, cpuPercent: 80 } },
+      ['alarms.targetCpuPercent=80: less than cpuPercent (80): scaling must act before the alarm fires']],
+    ['a target of 0 s', { targets: { multiRegionRtoSeconds: 0 } }, ['targets.multiRegionRtoSeconds=0: a positive number of seconds']],
+    ['no cache replica', { cacheReplicasPerShard: 0 },
+      ['cacheReplicasPerShard=0: an integer from 1 to 5 (Multi-AZ automatic failover needs at least 1 replica; ElastiCache allows up to 5 per shard)']],
+    ['no cache snapshot', { cacheSnapshotRetentionDays: 0 },
+      ['cacheSnapshotRetentionDays=0: an integer from 1 to 35 (ElastiCache keeps automatic snapshots 1 to 35 days; 0 would turn backups off)']],
+    ['an empty escalation ladder', { escalation: [] }, ['escalation=[]: at least one step']],
+    ['a ladder not starting at 0 s', { escalation: [{ name: 'late', afterSeconds: 5, action: 'a' }] }, ['escalation[0].afterSeconds=5: 0: the first step starts with the failure']],
+    ['a step name with capitals', { escalation: [{ name: 'Transient', afterSeconds: 0, action: 'a' }] },
+      ['escalation[0].name="Transient": lowercase letters, digits and hyphens, starting with a letter, at most 40 characters']],
+    ['a step name with a suffix the pattern does not allow', { escalation: [{ name: 'ok-name!', afterSeconds: 0, action: 'a' }] },
+      ['escalation[0].name="ok-name!": lowercase letters, digits and hyphens, starting with a letter, at most 40 characters']],
+    ['a step name with a prefix the pattern does not allow', { escalation: [{ name: '9lives', afterSeconds: 0, action: 'a' }] },
+      ['escalation[0].name="9lives": lowercase letters, digits and hyphens, starting with a letter, at most 40 characters']],
+    ['a step name of 41 characters', { escalation: [{ name: `a${'b'.repeat(40)}`, afterSeconds: 0, action: 'a' }] },
+      [`escalation[0].name="a${'b'.repeat(40)}": lowercase letters, digits and hyphens, starting with a letter, at most 40 characters`]],
+    // A JavaScript caller may leave the name out: "undefined" would match the pattern as text.
+    ['a step without a name', { escalation: [{ afterSeconds: 0, action: 'a' } as unknown as EscalationStep] },
+      ['escalation[0].name=undefined: lowercase letters, digits and hyphens, starting with a letter, at most 40 characters']],
+    ['steps out of time order', { escalation: [{ name: 'a', afterSeconds: 0, action: 'a' }, { name: 'b', afterSeconds: 0, action: 'b' }] },
+      ["escalation[1].afterSeconds=0: more than the previous step's 0 s: steps escalate in time order"]],
+  ])('%s', (_name, overrides, expected) => {
+    expect(problems(overrides)).toEqual(expected);
+  });
+
+  test('the values just inside each range are accepted', () => {
+    expect(problems({
+      minHealthyPercent: 0, dnsHealthCheck: { requestIntervalSeconds: 1, failureThreshold: 10 }, recordTtlSeconds: 172800,
+      alarms: { p95LatencyMs: 0.5, latencyEvaluationMinutes: 60, errorRatePercent: 0.01, cpuPercent: 100, targetCpuPercent: 99, cpuEvaluationMinutes: 60 },
+      cacheReplicasPerShard: 5, cacheSnapshotRetentionDays: 35, escalation: [{ name: 'a', afterSeconds: 0, action: 'x' }, { name: `a${'b'.repeat(39)}`, afterSeconds: 1, action: 'y' }],
+    })).toEqual([]);
+    expect(problems({ minHealthyPercent: 100 })).toEqual([]);
+  });
+
+  test('the health check overrides are validated against the MCP path /mcp (a health path may not be the MCP endpoint)', () => {
+    expect(problems({ healthCheck: { path: '/mcp' } })).toEqual([
+      'healthCheck.path="/mcp": a plain GET path distinct from the MCP endpoint /mcp (an MCP request is a POST that health checkers cannot send)',
+    ]);
+  });
+});
+
+describe('mergeOverrides', () => {
+  test('nested structs merge field by field, the top winning; a struct neither side sets stays undefined', () => {
+    const merged = mergeOverrides({ alarms: { cpuPercent: 90, memoryPercent: 85 }, minZones: 3 }, { alarms: { cpuPercent: 75 }, minCapacity: 6 });
+    expect(merged.alarms).toEqual({ cpuPercent: 75, memoryPercent: 85 });
+    expect([merged.minZones, merged.minCapacity]).toEqual([3, 6]);
+    expect([merged.healthCheck, merged.dnsHealthCheck, merged.timeouts, merged.targets]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(mergeOverrides(undefined, { targets: { multiRegionRtoSeconds: 90 } }).targets).toEqual({ multiRegionRtoSeconds: 90 });
+    expect(mergeOverrides({ healthCheck: { intervalSeconds: 10 } }, undefined).healthCheck).toEqual({ intervalSeconds: 10 });
   });
 });
