@@ -15,6 +15,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@aws/cloudformation-validate$': '<rootDir>/test/setup/cloudformation-validate.js',
+    // One esbuild bundle per worker, not per test file (test/setup/environment.js).
+    '^esbuild$': '<rootDir>/test/setup/esbuild.js',
   },
   snapshotSerializers: ['<rootDir>/test/setup/mask-asset-hashes.js'],
   testTimeout: 120000,

@@ -69,10 +69,69 @@ const facade = Object.freeze({
   },
 });
 
+/**
+ * esbuild's buildSync, once per worker for the same bundle (test/setup/esbuild.js is what a test file's
+ * `require('esbuild')` gets). The library bundles its Lambda handlers and the reference server at synth
+ * (AssetHashType.OUTPUT: the hash is the bundle's), and aws-cdk-lib's asset cache lives in the test file's
+ * module registry, so every test file bundled them again: an esbuild process per bundle per file. Here a
+ * bundle is built once per worker and written to each requested outfile, byte for byte what esbuild wrote,
+ * for as long as every file esbuild read for it (its metafile's inputs) keeps its size and modification time.
+ */
+const ESBUILD_GLOBAL_NAME = '__mcpHaSharedEsbuild';
+const bundles = new Map();
+
+function inputsUnchanged(inputs) {
+  return inputs.every(([file, size, mtimeMs]) => {
+    try {
+      const st = require('fs').statSync(file);
+      return st.size === size && st.mtimeMs === mtimeMs;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function writeOutputs(outfile, outputs) {
+  const fs = require('fs');
+  for (const [relative, contents] of outputs) {
+    const file = path.resolve(path.dirname(outfile), relative);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, contents);
+  }
+}
+
+const esbuildFacade = Object.freeze({
+  /** buildSync(options) for plain options that write one `outfile`; the warnings as JSON. */
+  buildSync(optionsJson) {
+    const options = JSON.parse(optionsJson);
+    const cwd = options.absWorkingDir ?? process.cwd();
+    const { outfile, ...rest } = options;
+    const key = JSON.stringify([cwd, rest]);
+    let cached = bundles.get(key);
+    if (!cached || !inputsUnchanged(cached.inputs)) {
+      const result = require('esbuild').buildSync({ ...options, write: false, metafile: true });
+      const fs = require('fs');
+      cached = {
+        outputs: result.outputFiles.map((f) => [path.relative(path.dirname(path.resolve(cwd, outfile)), f.path), Buffer.from(f.contents)]),
+        inputs: Object.keys(result.metafile.inputs).filter((f) => !f.includes(':')).map((f) => {
+          const file = path.resolve(cwd, f);
+          const st = fs.statSync(file);
+          return [file, st.size, st.mtimeMs];
+        }),
+        warnings: JSON.stringify(result.warnings),
+      };
+      bundles.set(key, cached);
+    }
+    writeOutputs(path.resolve(cwd, outfile), cached.outputs);
+    return cached.warnings;
+  },
+});
+
 class McpHaTestEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     this.global[GLOBAL_NAME] = facade;
+    this.global[ESBUILD_GLOBAL_NAME] = esbuildFacade;
   }
 }
 
