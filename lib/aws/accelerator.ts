@@ -15,7 +15,7 @@
  * construct must be deployed there. Load balancers of other regions come in as
  * ARN strings (for instance read from SSM parameters by the multi-region topology).
  */
-import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib/core';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ga from 'aws-cdk-lib/aws-globalaccelerator';
 import * as gaEndpoints from 'aws-cdk-lib/aws-globalaccelerator-endpoints';

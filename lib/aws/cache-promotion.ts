@@ -19,7 +19,7 @@
  *   (3 consecutive minutes), the trigger rule failing to invoke, and a message in
  *   the dead-letter queue. `alarms` lists them; route them to a topic.
  */
-import { Arn, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

@@ -10,7 +10,7 @@
  * and Global Datastore are L1 resources; everything around them (security
  * group, secret, key, log groups) is L2.
  */
-import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as memorydb from 'aws-cdk-lib/aws-memorydb';

@@ -25,7 +25,7 @@
  *   (`cdk deploy -c mcp-ha:unreachableRegions=eu-west-1`): copies into it are kept as
  *   they are (no call into that region) for that deployment.
  */
-import { Arn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Arn, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';

@@ -8,7 +8,7 @@
  * Route 53 health-check metrics exist only in us-east-1: alarms on them are a
  * separate construct (`Route53HealthCheckAlarms`) meant for a us-east-1 stack.
  */
-import { Annotations, Arn, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';

@@ -8,7 +8,7 @@
  * availability tier (core). The fleet never sets a desired capacity: scaling
  * policies and schedules own it, and a redeploy must not reset it.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib/core';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwactions from 'aws-cdk-lib/aws-cloudwatch-actions';

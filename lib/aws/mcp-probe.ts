@@ -17,7 +17,7 @@
  * `VaultIssuedCertificate.trustedCa`, the parameter its function writes at every
  * issuance). Without it such an endpoint never passes the probe.
  */
-import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';

@@ -9,7 +9,7 @@
  * and day. The group's 125-action limit is checked at synth, counting every
  * scheduled action in the stack that targets the same group.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib/core';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct, IConstruct } from 'constructs';
 import { CLOUD_FACTS } from '../core/cloud-limits';

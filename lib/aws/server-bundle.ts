@@ -7,7 +7,7 @@
  * source is bound per stack: the fleet calls `bindToStack`, which stages the
  * asset in the fleet's stack and lets the instance role read it.
  */
-import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as fs from 'fs';

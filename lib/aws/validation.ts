@@ -2,7 +2,7 @@
  * The AWS side of validation: a core Validator that knows the construct path and
  * CDK tokens, and the bridge from core durations (seconds) to CDK Durations.
  */
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib/core';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { Validator } from '../core/errors';

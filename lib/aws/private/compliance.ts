@@ -5,7 +5,7 @@
  * through cfn-guard (@cdklabs/cdk-validator-cfnguard), whose findings are
  * acknowledged under that plugin's name.
  */
-import { Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';

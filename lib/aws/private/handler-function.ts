@@ -5,7 +5,7 @@
  * arm64, active tracing, a KMS-encrypted log group of its own and a role that may
  * write only that log group. Callers add exactly the permissions their handler needs.
  */
-import { AssetHashType, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib/core';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';

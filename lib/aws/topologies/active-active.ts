@@ -5,7 +5,7 @@
  * in the cache). Failover is the load balancer no longer routing to a failed
  * instance: its detection is the budget.
  */
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib/core';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';

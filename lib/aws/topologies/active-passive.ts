@@ -12,7 +12,7 @@
  *   and, with accelerator routing, a global stack; a Global Datastore and automated
  *   cache promotion.
  */
-import { Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib/core';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

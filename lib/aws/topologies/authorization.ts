@@ -4,7 +4,7 @@
  * to the MCP probes (client credentials, or the 401-challenge check without a client),
  * and shown as a warning when the internet-facing service opts out.
  */
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib/core';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { AuthorizationMode, ResolvedAuthorization, resolveServiceAuthorization } from '../../core/authorization';

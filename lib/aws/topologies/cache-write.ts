@@ -3,7 +3,7 @@
  * default where its documented limits allow it (MEMORYDB_MULTI_REGION and
  * ELASTICACHE_GLOBAL_DATASTORE in core's limits table).
  */
-import { Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib/core';
 import { CacheWriteModel } from '../../core/cache-write-model';
 import { ELASTICACHE_GLOBAL_DATASTORE, MEMORYDB_MULTI_REGION } from '../../core/cloud-limits';
 import { Validator } from '../../core/errors';

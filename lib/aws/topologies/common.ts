@@ -3,7 +3,7 @@
  * capacity, schedule, cache, certificate, domain, routing), how traffic is routed,
  * where certificates come from, and the summary each stack carries.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib/core';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';

@@ -17,7 +17,7 @@
  * expressed as stack dependencies. `MultiRegionMcpService` is its deprecated
  * predecessor, which creates the same stacks beside itself.
  */
-import { Annotations, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps, Stage, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { Validator } from '../../core/errors';
 import { CacheWriteModel } from '../../core/cache-write-model';

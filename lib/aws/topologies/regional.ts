@@ -7,7 +7,7 @@
  * parameters of deterministic names, read by the stacks that need them, and
  * stack dependencies order the deployment (primary region, other regions, global).
  */
-import { Annotations, Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, StackProps, Stage, Token } from 'aws-cdk-lib/core';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
