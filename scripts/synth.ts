@@ -13,12 +13,17 @@ import { SUMMARY_KEY, StackSummary, SummaryRow, formatSummaryTable } from '../li
 
 const ROOT = path.join(__dirname, '..');
 
-function run(cmd: string, args: string[]): void {
+/**
+ * Runs an installed CLI (`cdk`, `cdktf`) by its bin file with this node, as `npx <cli>` would find it, without
+ * npx's own start-up (about 0.6 CPU-seconds each).
+ */
+function run(cli: string, bin: string, args: string[]): void {
   const started = Date.now();
-  console.log(`$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CHECKPOINT_DISABLE: '1' } });
+  console.log(`$ ${cli} ${args.join(' ')}`);
+  const [cmd, argv] = [process.execPath, [require.resolve(bin), ...args]];
+  const r = spawnSync(cmd, argv, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CHECKPOINT_DISABLE: '1' } });
   if (r.status !== 0) {
-    console.error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+    console.error(`${cli} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
     process.exit(r.status ?? 1);
   }
   console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -75,7 +80,7 @@ function main(): void {
   const cdkApp = appEntry('cdk.json');
   if (cdkApp) {
     fs.rmSync(path.join(ROOT, 'cdk.out'), { recursive: true, force: true });
-    run('npx', ['cdk', 'synth', '--quiet']);
+    run('cdk', 'aws-cdk/bin/cdk', ['synth', '--quiet']);
     rows.push(...cdkRows());
   } else {
     console.log('No AWS reference app yet (the file cdk.json runs does not exist): skipped.');
@@ -83,7 +88,7 @@ function main(): void {
   const cdktfApp = appEntry('cdktf.json');
   if (cdktfApp) {
     fs.rmSync(path.join(ROOT, 'cdktf.out'), { recursive: true, force: true });
-    run('npx', ['cdktf', 'synth']);
+    run('cdktf', 'cdktf-cli/bundle/bin/cdktf', ['synth']);
     rows.push(...cdktfRows());
   } else {
     console.log('No Terraform reference app yet (no cdktf.json app): skipped.');
