@@ -1,10 +1,17 @@
-/** @type {import('jest').Config} */
+const { E2E } = require('./test/setup/suites');
+
+/**
+ * `npm test`: every test file but the end-to-end ones (test/setup/suites.js), which `npm run test:e2e` runs
+ * (jest.e2e.config.js).
+ * @type {import('jest').Config}
+ */
 module.exports = {
   // Jest's node environment plus one CloudFormation Validate engine per worker instead of one per test file
   // (test/setup/environment.js); aws-cdk-lib reaches it through the mapped package below.
   testEnvironment: '<rootDir>/test/setup/environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...Object.keys(E2E).map((f) => `<rootDir>/${f.replace(/\./g, '\\.')}$`)],
   // swc strips types only; `npm run typecheck` (tsc --noEmit) checks them.
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
