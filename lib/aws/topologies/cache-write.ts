@@ -62,5 +62,18 @@ export function multiWriterProblems(
   if (cache?.cacheNodeType !== undefined && !m.nodeTypePattern.test(cache.cacheNodeType)) {
     out.push({ prop: 'cacheNodeType', value: cache.cacheNodeType, allowed: `${m.nodeTypeRule} (${m.docUrl})` });
   }
+  const version = cache?.engineVersion;
+  if (version !== undefined && !Token.isUnresolved(version) && (cache?.engine ?? CacheEngine.VALKEY) === CacheEngine.VALKEY
+    && !atLeast(version, m.minEngineVersion)) {
+    out.push({ prop: 'engineVersion', value: version, allowed: `Valkey ${m.minEngineVersion.major}.${m.minEngineVersion.minor} or later (${m.docUrl})` });
+  }
   return out;
+}
+
+/** True for a `major.minor[.patch]` version at or above `min` (the rule McpMultiRegionCache enforces). */
+function atLeast(version: string, min: { major: number; minor: number }): boolean {
+  const v = /^(\d+)\.(\d+)(\.\d+)?$/.exec(version);
+  if (!v) return false;
+  const [major, minor] = [Number(v[1]), Number(v[2])];
+  return major > min.major || (major === min.major && minor >= min.minor);
 }
