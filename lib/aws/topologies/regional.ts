@@ -108,8 +108,11 @@ export class McpRegion extends Construct {
         });
         deploymentCache = this.multiRegionCache;
       } else {
+        // A Global Datastore secondary inherits the engine, its version and the node type from the primary's global
+        // group (McpCache refuses them on a secondary): only the primary's cache takes them.
+        const { engine: _engine, engineVersion: _engineVersion, cacheNodeType: _nodeType, ...memberOptions } = cacheOptions;
         this.cache = new McpCache(this, 'Cache', {
-          vpc: this.vpc, tier, tierOverrides: overrides, ...cacheOptions, logEncryptionKey: this.logEncryptionKey,
+          vpc: this.vpc, tier, tierOverrides: overrides, ...(props.primary ? cacheOptions : memberOptions), logEncryptionKey: this.logEncryptionKey,
           globalDatastore: props.primary
             ? { role: GlobalDatastoreRole.PRIMARY, globalReplicationGroupIdSuffix: props.globalDatastoreSuffix }
             : { role: GlobalDatastoreRole.SECONDARY, globalReplicationGroupId: props.globalReplicationGroupId },

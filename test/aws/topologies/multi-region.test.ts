@@ -1,5 +1,6 @@
 import { CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CacheEngine } from '../../../lib/aws/cache';
 import { McpCertificate, TrafficRouting } from '../../../lib/aws/topologies/common';
 import { MultiRegionMcpStage, MultiRegionMcpStageProps } from '../../../lib/aws/topologies/multi-region';
 import { AvailabilityTier, McpAuthorization, McpServerSource, ScalingSchedule } from '../../../lib/core';
@@ -217,6 +218,22 @@ describe('MultiRegionMcpStage', () => {
     test('multi-writer asked for outside its limits is refused, naming each limit', () => {
       expect(() => build({ regions: ['us-east-1', 'sa-east-1'], cache: { writeModel: CacheWriteModel.MULTI_WRITER, cacheNodeType: 'db.r6g.large' } }))
         .toThrow(/Mcp: 2 invalid settings[\s\S]*cache\.regions: got \["sa-east-1"\]; allowed: MemoryDB Multi-Region regions[\s\S]*cache\.cacheNodeType: got "db\.r6g\.large"; allowed: an R7g node of size xlarge/);
+    });
+
+    test('the fallback with the engine, its version and the node type set synthesizes: the primary\'s global group carries them, '
+      + 'the secondary inherits them', () => {
+      const app = testApp();
+      const m = new MultiRegionMcpStage(app, 'Mcp', {
+        ...base, regions: ['us-east-1', 'eu-west-1'], cache: { engine: CacheEngine.REDIS, engineVersion: '7.1', cacheNodeType: 'cache.r7g.xlarge' },
+      });
+      expect(m.plan.cacheWrite!.model).toBe(CacheWriteModel.SINGLE_WRITER);
+      const primary = Template.fromStack(m.regionStacks['us-east-1']);
+      primary.hasResourceProperties('AWS::ElastiCache::GlobalReplicationGroup', { EngineVersion: '7.1', CacheNodeType: 'cache.r7g.xlarge' });
+      primary.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { Engine: 'redis', EngineVersion: '7.1', CacheNodeType: 'cache.r7g.xlarge' });
+      // ElastiCache refuses them on a secondary (it inherits them from the global group).
+      Template.fromStack(m.regionStacks['eu-west-1']).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        GlobalReplicationGroupId: Match.anyValue(), Engine: Match.absent(), EngineVersion: Match.absent(), CacheNodeType: Match.absent(),
+      });
     });
 
     test('single-writer beyond a Global Datastore\'s two secondary regions is refused', () => {
