@@ -7,7 +7,7 @@
  * every rendered name, then the values it ends up with. Synthesized once.
  */
 import * as tls from 'node:tls';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { McpCachePromotion } from '../../lib/aws/cache-promotion';
@@ -39,9 +39,9 @@ const promotion = new McpCachePromotion(stack, 'Promotion', {
   trustedCa: TrustedCa.fromParameter(CA_PARAMETER),
 });
 const template = Template.fromStack(stack);
-const fnId = stack.resolve((promotion.handler.function.node.defaultChild as { logicalId: string }).logicalId) as string;
+const fnId = stack.getLogicalId(promotion.handler.function.node.defaultChild as CfnElement);
 const rendered = (template.toJSON().Resources[fnId].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-const alarmId = stack.resolve((promotion.trigger.node.defaultChild as { logicalId: string }).logicalId) as string;
+const alarmId = stack.getLogicalId(promotion.trigger.node.defaultChild as CfnElement);
 
 /** The environment Lambda would hand the handler: references resolved to stand-in values. */
 function runtimeEnv(): Record<string, string> {
@@ -86,10 +86,11 @@ describe('the promotion function\'s environment: what the construct renders is w
       triggerAlarmName: 'Secondary-PromotionTrigger-ABC',
     });
     // The re-check of a primary that is really down: every attempt times out, with the pauses between them.
-    const recheckMs = config.recheckAttempts * config.healthTimeoutMs + (config.recheckAttempts - 1) * config.recheckIntervalMs;
+    const { recheckAttempts = NaN, healthTimeoutMs = NaN, recheckIntervalMs = NaN, completionTimeoutMs = NaN } = config;
+    const recheckMs = recheckAttempts * healthTimeoutMs + (recheckAttempts - 1) * recheckIntervalMs;
     expect(recheckMs).toBe(promotion.recheckSeconds * 1000);
     // It waits for the new writer within the function's own timeout (4 minutes), after the re-check.
-    expect(config.completionTimeoutMs + recheckMs).toBeLessThan(4 * 60 * 1000);
+    expect(completionTimeoutMs + recheckMs).toBeLessThan(4 * 60 * 1000);
   });
 
   test('the handler\'s trust store reads the CA from the parameter the construct named', async () => {
