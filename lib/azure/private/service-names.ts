@@ -25,12 +25,18 @@ export function validateServiceProps(v: Validator, props: AzureMcpServiceProps, 
     'a DNS zone name such as "example.com"');
   v.check(!!d && typeof d.recordName === 'string' && /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)?$/.test(d.recordName), 'domain.recordName', d?.recordName,
     'one DNS label ("mcp") or "" for the zone apex');
-  (props.deployerIpRanges ?? []).forEach((r, i) => v.check(/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(r), `deployerIpRanges[${i}]`, r, 'an IPv4 address or CIDR range'));
+  (props.deployerIpRanges ?? []).forEach((r, i) => v.check(isIpv4OrCidr(r), `deployerIpRanges[${i}]`, r, 'an IPv4 address or CIDR range'));
   for (const r of Object.keys(props.networks ?? {})) {
     v.check(regions.includes(r), `networks.${r}`, r, `a region of the service (${regions.join(', ')})`);
   }
   const dup = regions.filter((r, i) => regions.indexOf(r) !== i);
   v.check(dup.length === 0, 'regions', regions, `distinct regions (${[...new Set(dup)].join(', ')} given twice): two deployments in one region fail together`);
+}
+
+/** `a.b.c.d` with each part 0-255, optionally `/0`-`/32`. */
+function isIpv4OrCidr(r: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(r);
+  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && (m[5] === undefined || Number(m[5]) <= 32);
 }
 
 /** Short, stable suffix of a region for global names (`westeurope` -> 6 characters). */
