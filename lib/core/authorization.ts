@@ -336,7 +336,7 @@ export class McpAuthorization {
    */
   public resolve(validator: Validator, context: AuthorizationContext): ResolvedAuthorization {
     const prop = context.prop ?? 'authorization';
-    if (this.mode === AuthorizationMode.UNAUTHENTICATED || this.options === undefined) {
+    if (this.mode === AuthorizationMode.UNAUTHENTICATED) {
       const warnings = context.internetFacing
         ? [`${prop}: McpAuthorization.allowUnauthenticated()${this.reason ? ` (${this.reason})` : ''}: the internet-facing MCP endpoint checks no token; anyone who reaches it can call every tool`]
         : [];
@@ -345,7 +345,8 @@ export class McpAuthorization {
         clockSkewSeconds: 0, algorithms: [], warnings,
       });
     }
-    const o = this.options;
+    // `oauth(undefined)` (an untyped caller) is an OAuth authorization without an issuer: refused below, never an opt-out.
+    const o = this.options ?? ({} as OAuthAuthorizationOptions);
     const v = validator.nested(prop);
     checkIssuer(v, o.issuer);
     const audience = resolveAudience(v, o.audience, context);
@@ -358,7 +359,7 @@ export class McpAuthorization {
     const skew = o.clockSkewSeconds ?? AUTHORIZATION_DEFAULTS.clockSkewSeconds;
     v.integerInRange('jwksCacheMaxAgeSeconds', maxAge, AUTHORIZATION_LIMITS.jwksCacheMaxAgeSeconds);
     v.integerInRange('jwksCooldownSeconds', cooldown, AUTHORIZATION_LIMITS.jwksCooldownSeconds);
-    v.check(!(Number.isFinite(maxAge) && Number.isFinite(cooldown)) || cooldown < maxAge, 'jwksCooldownSeconds', cooldown,
+    v.checkPair(!(Number.isFinite(maxAge) && Number.isFinite(cooldown)) || cooldown < maxAge, 'jwksCooldownSeconds', cooldown, maxAge,
       `less than jwksCacheMaxAgeSeconds (${maxAge}): otherwise a rotated key is picked up only when the cache expires`);
     v.integerInRange('clockSkewSeconds', skew, AUTHORIZATION_LIMITS.clockSkewSeconds, 'RFC 7519 4.1.4: a small leeway, a few minutes at most');
     const algorithms = o.algorithms ?? [...AUTHORIZATION_DEFAULTS.algorithms];

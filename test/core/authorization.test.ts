@@ -179,3 +179,152 @@ test('protectedResourceMetadataUrl inserts the well-known path before the resour
   expect(protectedResourceMetadataUrl('https://mcp.example.com')).toBe('https://mcp.example.com/.well-known/oauth-protected-resource');
   expect(protectedResourceMetadataUrl('https://mcp.example.com:8443/')).toBe('https://mcp.example.com:8443/.well-known/oauth-protected-resource');
 });
+
+/** Every problem line (`prop: got value; allowed: ...`) a resolution records, without throwing. */
+function problemLines(auth: McpAuthorization, context: { serviceName?: string; mcpPath?: string; internetFacing?: boolean } = {}): string[] {
+  const v = new Validator();
+  resolveServiceAuthorization(v, auth, { ...SERVICE, ...context });
+  return v.problems.map((p) => new McpHaValidationError([p]).message.split('\n  - ')[1]);
+}
+
+const ALGS = 'RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519';
+
+describe('authorization refusals, each with its exact message (issue 16 mutation survivors)', () => {
+  test('BUG FIX: oauth() without options (an untyped caller) is refused for its missing issuer, never turned into the opt-out', () => {
+    // Before the fix it resolved as unauthenticated, with the allowUnauthenticated() warning: authentication silently off.
+    const v = new Validator();
+    const r = resolveServiceAuthorization(v, McpAuthorization.oauth(undefined as never), SERVICE);
+    expect(v.problems.map((p) => `${p.prop}: ${String(p.value)}; ${p.allowed}`))
+      .toEqual(['authorization.issuer: undefined; the https URL of the authorization server\'s issuer']);
+    expect(r!.mode).toBe(AuthorizationMode.OAUTH);
+    expect(r!.warnings).toEqual([]);
+  });
+
+  test('BUG FIX: a JWKS cache age given as a token does not make a valid cooldown invalid; resolved, the relation still holds', () => {
+    const token = -1.8881545897087626e289; // a CDK numeric token (Token.asNumber)
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, jwksCacheMaxAgeSeconds: token }))).toEqual([]);
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, jwksCacheMaxAgeSeconds: 600, jwksCooldownSeconds: 600 }))).toEqual([
+      'authorization.jwksCooldownSeconds: got 600; allowed: less than jwksCacheMaxAgeSeconds (600): otherwise a rotated key is picked up only when the cache expires',
+    ]);
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, jwksCacheMaxAgeSeconds: 600, jwksCooldownSeconds: 599 }))).toEqual([]);
+  });
+
+  test('a cache age or cooldown that is not a number is reported once, by its range, not compared with the other', () => {
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, jwksCacheMaxAgeSeconds: NaN }))).toEqual([
+      'authorization.jwksCacheMaxAgeSeconds: got NaN; allowed: an integer from 60 to 86400',
+    ]);
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, jwksCooldownSeconds: Infinity }))).toEqual([
+      'authorization.jwksCooldownSeconds: got Infinity; allowed: an integer from 1 to 3600',
+    ]);
+  });
+
+  test('an issuer that is not a string is refused as a missing issuer', () => {
+    expect(problemLines(McpAuthorization.oauth({ issuer: undefined as never }))).toEqual([
+      'authorization.issuer: got undefined; allowed: the https URL of the authorization server\'s issuer',
+    ]);
+  });
+
+  test('an issuer with an empty query ("?" and nothing after) is refused: RFC 8414 issuers have no query component', () => {
+    expect(problemLines(McpAuthorization.oauth({ issuer: 'https://idp.example.com/?' }))).toEqual([
+      'authorization.issuer: got "https://idp.example.com/?"; allowed: an issuer without query or fragment (RFC 8414 section 2)',
+    ]);
+  });
+
+  test('the metadata document URL is refused under the issuer prop', () => {
+    expect(problemLines(McpAuthorization.oauth({ issuer: 'https://idp.example.com/.well-known/openid-configuration' }))).toEqual([
+      'authorization.issuer: got "https://idp.example.com/.well-known/openid-configuration"; allowed: the issuer itself, not its metadata document URL (drop "/.well-known/...")',
+    ]);
+  });
+
+  test.each([
+    ['a user name alone', 'https://user@idp.example.com'],
+    ['a password alone', 'https://:secret@idp.example.com'],
+    ['both', 'https://user:secret@idp.example.com'],
+  ])('credentials in the issuer are refused: %s', (_name, issuer) => {
+    expect(problemLines(McpAuthorization.oauth({ issuer }))).toEqual([
+      `authorization.issuer: got ${JSON.stringify(issuer)}; allowed: an issuer without credentials in the URL`,
+    ]);
+  });
+
+  test('Entra ID v2.0: the whole way out, down to the app registration settings', () => {
+    const issuer = `https://login.microsoftonline.com/${ENTRA_TENANT}/v2.0`;
+    expect(problemLines(McpAuthorization.oauth({ issuer }))).toEqual([
+      `authorization.issuer: got ${JSON.stringify(issuer)}; allowed: the issuer of Entra ID v1.0 access tokens, https://sts.windows.net/${ENTRA_TENANT}/ `
+      + '(McpAuthorization.entraIdIssuer(tenantId)): v2.0 access tokens carry the API\'s client id in "aud", never the service\'s resource URL that the servers check, '
+      + 'so every call would be refused (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference); '
+      + 'keep the app registration\'s accessTokenAcceptedVersion at 1 (or null) and its Application ID URI equal to the audience',
+    ]);
+  });
+
+  test('entraIdIssuer refuses a tenant that is not a string, even one that reads as a GUID', () => {
+    expect(() => McpAuthorization.entraIdIssuer([ENTRA_TENANT] as never)).toThrow(
+      `McpAuthorization.entraIdIssuer: 1 invalid setting\n  - tenantId: got ["${ENTRA_TENANT}"]; allowed: the directory (tenant) id, a GUID`);
+  });
+
+  test('a Cognito pool of another region is refused under the issuer prop', () => {
+    const issuer = McpAuthorization.cognitoIssuer('eu-west-1', 'us-east-1_AbCdEf123');
+    expect(problemLines(McpAuthorization.oauth({ issuer }))).toEqual([
+      `authorization.issuer: got ${JSON.stringify(issuer)}; allowed: a user pool ID of the issuer's region (eu-west-1_...)`,
+    ]);
+  });
+
+  test('the Cognito region rule applies to Cognito\'s own host only', () => {
+    // Hosts that merely contain the Cognito name are other issuers: no region is read from them.
+    expect(problemLines(McpAuthorization.oauth({ issuer: 'https://my-cognito-idp.eu-west-1.amazonaws.com/us-east-1_AbCdEf123' }))).toEqual([]);
+    expect(problemLines(McpAuthorization.oauth({ issuer: 'https://cognito-idp.eu-west-1.amazonaws.com.example.net/us-east-1_AbCdEf123' }))).toEqual([]);
+  });
+
+  test('a Cognito issuer with an extra path segment is refused once, by its shape (no pool is read from a later segment)', () => {
+    const issuer = 'https://cognito-idp.eu-west-1.amazonaws.com/tenant/us-east-1_AbCdEf123';
+    expect(problemLines(McpAuthorization.oauth({ issuer }))).toEqual([
+      `authorization.issuer: got ${JSON.stringify(issuer)}; allowed: exactly the issuer in the provider's metadata, `
+      + 'https://cognito-idp.<region>.amazonaws.com/<userPoolId>, no trailing slash (RFC 8414 section 3.3: a mismatch refuses every token)',
+    ]);
+  });
+
+  test('an explicit audience equal to the service\'s resource URL is accepted, in any host case', () => {
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, audience: 'https://mcp.example.com/mcp' }))).toEqual([]);
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, audience: 'https://MCP.Example.com/mcp' }))).toEqual([]);
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, audience: 'https://mcp.example.com/v1/mcp' }), { mcpPath: '/v1/mcp' })).toEqual([]);
+  });
+
+  test.each([
+    ['a trailing slash after the host (not the same string as the origin)', 'https://mcp.example.com/'],
+    ['a query', 'https://mcp.example.com/mcp?tenant=1'],
+    ['a fragment', 'https://mcp.example.com/mcp#x'],
+  ])('an audience of this service with %s is refused', (_name, audience) => {
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, audience }))).toContain(
+      `authorization.audience: got ${JSON.stringify(audience)}; allowed: the service's resource URL, https://mcp.example.com/mcp or https://mcp.example.com (RFC 8707: the token's audience names this server)`,
+    );
+  });
+
+  test('without a service name, an audience with a query or over http is refused with the RFC 8707 form', () => {
+    for (const audience of ['https://internal.example.net/mcp?x=1', 'http://internal.example.net/mcp']) {
+      expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, audience }), { serviceName: undefined })).toEqual([
+        `authorization.audience: got ${JSON.stringify(audience)}; allowed: an https URL without query or fragment (RFC 8707 section 2)`,
+      ]);
+    }
+  });
+
+  test('without a service name or an audience, the missing audience is reported and nothing is invented for the other checks', () => {
+    const v = new Validator();
+    const r = resolveServiceAuthorization(v, McpAuthorization.oauth({ issuer: COGNITO }), { ...SERVICE, serviceName: undefined });
+    expect(v.problems.map((p) => p.prop)).toEqual(['authorization.audience']);
+    expect(r!.audience).toBe('');
+  });
+
+  test('a scope that is not a string is refused, even one that would read as a scope-token', () => {
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, readScopes: [42 as never] }))).toEqual([
+      'authorization.readScopes[0]: got 42; allowed: an RFC 6749 section 3.3 scope-token: printable ASCII without spaces, quotes or backslashes',
+    ]);
+  });
+
+  test('the algorithm messages list every asymmetric algorithm, comma-separated', () => {
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, algorithms: [] }))).toEqual([
+      `authorization.algorithms: got []; allowed: at least one of ${ALGS}`,
+    ]);
+    expect(problemLines(McpAuthorization.oauth({ issuer: COGNITO, algorithms: ['HS256'] }))).toEqual([
+      `authorization.algorithms[0]: got "HS256"; allowed: an asymmetric JWS algorithm (${ALGS}); "none" and HMAC ("HS*") are never accepted`,
+    ]);
+  });
+});
