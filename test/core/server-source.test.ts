@@ -118,3 +118,64 @@ describe('bad input', () => {
     expect(() => McpServerSource.container('', { port: 22, mcpPath: 'mcp' })).toThrow(/3 invalid settings/);
   });
 });
+
+/** The problem lines (`prop: got value; allowed: ...`) a factory throws, or [] when it accepts. */
+function refusals(build: () => unknown): string[] {
+  try {
+    build();
+  } catch (e) {
+    expect(e).toBeInstanceOf(McpHaValidationError);
+    return (e as Error).message.split('\n  - ').slice(1);
+  }
+  return [];
+}
+
+const PORT_ALLOWED = 'an integer from 1 to 65535 other than 22 (the fleet opens no SSH port and the server must not take it)';
+
+describe('endpoint limits at both ends (issue 16 mutation survivors)', () => {
+  test('ports 1 and 65535 are accepted; 0 and 65536 are refused', () => {
+    expect(McpServerSource.container('img:1', { port: 1 }).port).toBe(1);
+    expect(McpServerSource.container('img:1', { port: 65535 }).port).toBe(65535);
+    expect(refusals(() => McpServerSource.container('img:1', { port: 0 }))).toEqual([`server.port: got 0; allowed: ${PORT_ALLOWED}`]);
+    expect(refusals(() => McpServerSource.container('img:1', { port: 65536 }))).toEqual([`server.port: got 65536; allowed: ${PORT_ALLOWED}`]);
+    expect(refusals(() => McpServerSource.commands(['run'], { port: 8080.5 }))).toEqual([`server.port: got 8080.5; allowed: ${PORT_ALLOWED}`]);
+  });
+
+  test('commands without a port: the missing port is reported once, not also as port 0', () => {
+    expect(refusals(() => McpServerSource.commands(['run'], {} as never))).toEqual([
+      'server.port: got undefined; allowed: the port the commands start the server on (required: the load balancer must know it)',
+    ]);
+  });
+
+  test('an MCP path of 128 characters is accepted (the load balancer\'s path-pattern limit); 129 are refused', () => {
+    const path = (n: number) => `/${'m'.repeat(n - 1)}`;
+    expect(McpServerSource.container('img:1', { mcpPath: path(128) }).mcpPath).toHaveLength(128);
+    expect(refusals(() => McpServerSource.container('img:1', { mcpPath: path(129) }))).toEqual([
+      `server.mcpPath: got "${path(129)}"; allowed: an absolute path other than "/" without a trailing slash, query or wildcard, at most 128 characters `
+      + '(load-balancer path patterns are limited to 128)',
+    ]);
+  });
+
+  test('a health path of 1024 characters is accepted; 1025 are refused', () => {
+    const path = (n: number) => `/${'r'.repeat(n - 1)}`;
+    expect(McpServerSource.container('img:1', { readinessPath: path(1024) }).readinessPath).toHaveLength(1024);
+    expect(refusals(() => McpServerSource.container('img:1', { livenessPath: path(1025) }))).toEqual([
+      `server.livenessPath: got "${path(1025)}"; allowed: an absolute URL path (starting with "/", no query string, at most 1024 characters)`,
+    ]);
+  });
+
+  test('a reserved variable name is refused with every name the library sets, comma-separated', () => {
+    expect(refusals(() => McpServerSource.container('img:1', { environment: { MCP_PORT: '1' } }))).toEqual([
+      'server.environment.MCP_PORT: got "MCP_PORT"; allowed: a name the library does not set itself (MCP_REQUEST_TIMEOUT_SECONDS, '
+      + 'MCP_KEEPALIVE_SECONDS, MCP_DRAIN_SECONDS, MCP_LONGEST_TOOL_CALL_SECONDS, MCP_PORT, MCP_PATH, MCP_READINESS_PATH, MCP_LIVENESS_PATH '
+      + 'come from the timeout chain and the source)',
+    ]);
+  });
+
+  test('without a drain time, the docker run line carries nothing between the name and the port', () => {
+    expect(McpServerSource.container('img:1').renderStartScript().at(-1)).toBe(
+      'docker run -d --restart unless-stopped --name mcp -p 8080:8080 -e MCP_PORT=\'8080\' -e MCP_PATH=\'/mcp\' '
+      + '-e MCP_READINESS_PATH=\'/health/ready\' -e MCP_LIVENESS_PATH=\'/health/live\' \'img:1\'',
+    );
+  });
+});
