@@ -208,3 +208,75 @@ describe('terms re-derived from AWS documentation (issue 11)', () => {
     expect(b.cacheRecovery).toEqual({ terms: [expect.objectContaining({ name: 'cache-no-promotion', seconds: 0 })], totalSeconds: 0 });
   });
 });
+
+describe('each term says how its figure is made, with the values it is made from (issue 16 mutation survivors)', () => {
+  const details = (terms: { name: string; seconds: number; detail: string; docUrl?: string }[]) =>
+    terms.map((t) => [t.name, t.seconds, t.detail, t.docUrl]);
+
+  test('the load balancer\'s terms name the service, the rendered threshold, interval and timeout', () => {
+    const b = computeFailoverBudget({
+      cloud: Cloud.AWS, topology: Topology.ACTIVE_ACTIVE, routing: RoutingMechanism.LOAD_BALANCER, probe: probe(7, 3, 4), targets: MC.targets,
+    });
+    expect(details(b.terms)).toEqual([
+      ['lb-probe-detection', 21, 'Application Load Balancer target group health check: 3 failed probes x 7 s interval (the failure lands just after a passing probe)', undefined],
+      ['lb-probe-timeout', 4, 'the last failing probe waits its 4 s timeout when the target hangs', undefined],
+    ]);
+  });
+
+  test('Route 53 CNAME routing: the rendered check, the documented fixed timeout with its page, the aggregation, the record\'s TTL', () => {
+    const b = computeFailoverBudget(dnsInput(DnsRecordKind.CNAME, 7, 3));
+    expect(details(b.terms)).toEqual([
+      ['dns-probe-detection', 30, 'Route 53 health check: 3 failed checks x 10 s interval', undefined],
+      ['dns-probe-timeout', 6, 'Route 53 health check waits up to 6 s for a hung endpoint (fixed by the service)',
+        'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html'],
+      ['dns-checker-aggregation', 5, ASSUMPTIONS.dnsCheckerAggregation.detail, ASSUMPTIONS.dnsCheckerAggregation.docUrl],
+      ['dns-ttl', 7, 'clients cache the record for its 7 s TTL', undefined],
+    ]);
+  });
+
+  test('an alias record: the load balancer\'s 60 s, stated as fixed', () => {
+    const ttl = computeFailoverBudget(dnsInput(DnsRecordKind.ALIAS, 7)).terms.find((t) => t.name === 'dns-ttl')!;
+    expect(ttl.detail).toBe('clients cache an alias to a load balancer for 60 s; the TTL of an alias cannot be set');
+  });
+
+  test('Traffic Manager: the rendered timeout, in words', () => {
+    const input = dnsInput(DnsRecordKind.CNAME, 7);
+    const b = computeFailoverBudget({ ...input, cloud: Cloud.AZURE, dns: { ...input.dns!, healthCheck: { ...input.dns!.healthCheck, timeoutSeconds: 8 } } });
+    expect(b.terms.find((t) => t.name === 'dns-probe-timeout')).toEqual({
+      name: 'dns-probe-timeout', seconds: 8, source: TermSource.RENDERED, detail: 'the last failing check waits its 8 s timeout when the endpoint hangs',
+    });
+  });
+
+  test('DNS routing without DNS settings names what is missing', () => {
+    const v = new Validator();
+    computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), dns: undefined }, v);
+    expect(v.problems).toEqual([{ prop: 'dns', value: undefined, allowed: 'DNS settings (health check, record kind, TTL) when routing is dns' }]);
+  });
+
+  test('cache recovery terms: named, with the trigger the alarm renders and the multi-writer reason', () => {
+    const inRegion = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), cache: { crossRegion: false } });
+    expect(inRegion.cacheRecovery!.terms.map((t) => [t.name, t.source])).toEqual([['cache-automatic-failover', TermSource.ASSUMED]]);
+    const cross = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), topology: Topology.MULTI_REGION, cache: { crossRegion: true, promotionTriggerSeconds: 420 } });
+    expect(cross.cacheRecovery!.terms[0]).toEqual({
+      name: 'cache-promotion-trigger', seconds: 420, source: TermSource.RENDERED,
+      detail: 'the primary region must be unhealthy for 420 s (extended-outage step) before a secondary is promoted',
+    });
+    const multi = computeFailoverBudget({ ...dnsInput(DnsRecordKind.CNAME, 5), topology: Topology.MULTI_REGION, cache: { crossRegion: true, multiWriter: true } });
+    expect(multi.cacheRecovery!.terms[0].detail)
+      .toBe('every region writes to its own member of a multi-writer cache: surviving regions never stop writing; nothing is promoted');
+  });
+
+  test('an enforced budget over target is a problem and no warning', () => {
+    const b = computeFailoverBudget(dnsInput(DnsRecordKind.ALIAS, 5));
+    const v = new Validator();
+    expect(checkBudget(b, v, { tierName: 'mission-critical', enforce: true })).toEqual([]);
+    expect(v.problems.map((p) => p.prop)).toEqual(['routing']);
+  });
+
+  test('the MCP probe\'s terms say the schedule, the periods and their length', () => {
+    expect(mcpProbeTerms({ scheduleSeconds: 60, periodSeconds: 120, evaluationPeriods: 3 }).map((t) => t.detail).slice(0, 2)).toEqual([
+      'the probe runs every 60 s; the failure lands just after a passing run',
+      'the alarm needs 3 failed period(s) of 120 s (standard resolution)',
+    ]);
+  });
+});
