@@ -1,5 +1,6 @@
 import { McpHaValidationError } from '../../lib/core/errors';
 import {
+  daylightSavingWallRanges,
   ianaTimeZoneExists,
   localWallTime,
   mappedIanaTimeZones,
@@ -118,5 +119,46 @@ describe('local wall time helpers', () => {
 
   test('GIVEN an unknown zone WHEN reading wall time THEN the error names timeZone', () => {
     expect(() => localWallTime('Mars/Olympus_Mons', new Date(0))).toThrow(/timeZone: got "Mars\/Olympus_Mons"; allowed: an IANA time zone name/);
+  });
+});
+
+describe('the wall-clock minutes daylight saving skips or repeats (issue 16 mutation survivors)', () => {
+  test('a change at midnight\'s edge: Nuuk moves at 23:00 both ways, one range [23:00, 24:00) and nothing after midnight', () => {
+    expect(daylightSavingWallRanges('America/Nuuk', [2025])).toEqual([{ start: 1380, end: 1440 }]);
+  });
+
+  test('a range that crosses midnight is split: Moncton (1995) changed at 00:01, so 23:01-00:01 repeats in the autumn', () => {
+    // spring: 00:01-01:01 skipped; autumn: 23:01 to 00:01 repeated -> [1381, 1440) and [0, 1), merged with [1, 61)
+    expect(daylightSavingWallRanges('America/Moncton', [1995])).toEqual([{ start: 0, end: 61 }, { start: 1381, end: 1440 }]);
+  });
+
+  test('only changes within the years asked count: Lima\'s change of 1 January 1986 is not in 1985', () => {
+    expect(daylightSavingWallRanges('America/Lima', [1985])).toEqual([]);
+    expect(daylightSavingWallRanges('America/Lima', [1986])).toEqual([{ start: 0, end: 60 }, { start: 1380, end: 1440 }]);
+  });
+
+  test('distinct year lists never share an answer (years 198 and 1906 are not 1986)', () => {
+    expect(daylightSavingWallRanges('America/Lima', [198, 6])).toEqual([]);
+    expect(daylightSavingWallRanges('America/Lima', [1986])).toEqual([{ start: 0, end: 60 }, { start: 1380, end: 1440 }]);
+  });
+
+  test('by default, the current year and the next: in 1985, Lima\'s 1986 daylight saving counts', () => {
+    jest.useFakeTimers({ now: Date.UTC(1985, 5, 1) });
+    try {
+      expect(daylightSavingWallRanges('America/Lima')).toEqual([{ start: 0, end: 60 }, { start: 1380, end: 1440 }]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('ianaTimeZoneExists refuses what is not an IANA name', () => {
+  test('a non-string, even one that reads as a zone', () => {
+    expect(ianaTimeZoneExists(['UTC'] as never)).toBe(false);
+    expect(ianaTimeZoneExists(42 as never)).toBe(false);
+  });
+
+  test('a UTC offset (Intl accepts it from Node 22; clouds take IANA names only)', () => {
+    expect(ianaTimeZoneExists('+01:00')).toBe(false);
   });
 });
