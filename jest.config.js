@@ -27,8 +27,8 @@ module.exports = {
   },
   snapshotSerializers: ['<rootDir>/test/setup/mask-asset-hashes.js'],
   testTimeout: 120000,
-  // Two cores, three workers: the failover drills (test/drill, about 85 s together) spend most of their time
-  // waiting on real timers (probe intervals, alarm periods), so a third worker keeps both cores busy with
-  // synthesis meanwhile (measured: 207 s with 2 workers, see the session note for 3).
+  // Two cores, three workers: the failover drills of `npm run test:e2e` (which inherits this) spend most of their
+  // time waiting on real timers (probe intervals, alarm periods), and files of both commands wait on child
+  // processes (npm, the CLIs, cfn-guard, openssl, servers), so a third worker keeps both cores busy meanwhile.
   maxWorkers: 3,
 };
